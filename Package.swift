@@ -1,0 +1,58 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Module graph (one-way):
+//   CLoupeKernels ← LoupeTensor ← LoupeNN ← LoupeAttribution ─┐
+//   CLibPNG, CFreeType, CFontconfig ← LoupeRender ─────────────┴→ Loupe (umbrella) ← loupe, loupe-bench
+let package = Package(
+    name: "Loupe",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "Loupe", targets: ["Loupe"]),
+        .library(name: "LoupeTensor", targets: ["LoupeTensor"]),
+        .library(name: "LoupeNN", targets: ["LoupeNN"]),
+        .library(name: "LoupeAttribution", targets: ["LoupeAttribution"]),
+        .library(name: "LoupeRender", targets: ["LoupeRender"]),
+        .executable(name: "loupe", targets: ["LoupeCLI"]),
+        .executable(name: "loupe-bench", targets: ["LoupeBench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // Hand-written SIMD kernels (GEMM, vector math) with run-time CPU dispatch.
+        .target(
+            name: "CLoupeKernels",
+            cSettings: [
+                .define("NDEBUG", .when(configuration: .release)),
+            ]
+        ),
+        .target(name: "LoupeTensor", dependencies: ["CLoupeKernels"]),
+        .target(name: "LoupeNN", dependencies: ["LoupeTensor"]),
+        .target(name: "LoupeAttribution", dependencies: ["LoupeNN"]),
+
+        .systemLibrary(name: "CLibPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CFreeType", pkgConfig: "freetype2", providers: [.apt(["libfreetype-dev"])]),
+        .systemLibrary(name: "CFontconfig", pkgConfig: "fontconfig", providers: [.apt(["libfontconfig-dev"])]),
+        .target(name: "LoupeRender", dependencies: ["CLibPNG", "CFreeType", "CFontconfig"]),
+
+        .target(name: "Loupe", dependencies: ["LoupeTensor", "LoupeNN", "LoupeAttribution", "LoupeRender"]),
+        .executableTarget(
+            name: "LoupeCLI",
+            dependencies: ["Loupe", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .executableTarget(name: "LoupeBench", dependencies: ["Loupe"]),
+
+        // Shared test helpers: expectClose, finite-difference checker, tiny fixture models.
+        .target(name: "LoupeTestSupport", dependencies: ["LoupeTensor", "LoupeNN"], path: "Tests/LoupeTestSupport"),
+        .testTarget(name: "LoupeTensorTests", dependencies: ["LoupeTensor", "LoupeTestSupport"]),
+        .testTarget(
+            name: "LoupeNNTests",
+            dependencies: ["LoupeNN", "LoupeTestSupport"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(name: "LoupeRenderTests", dependencies: ["LoupeRender"]),
+        .testTarget(name: "LoupeAttributionTests", dependencies: ["LoupeAttribution", "LoupeTestSupport"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

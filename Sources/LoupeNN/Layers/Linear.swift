@@ -1,0 +1,31 @@
+import Foundation
+import LoupeTensor
+
+/// A fully connected layer `y = x Wᵀ + b`, with PyTorch's layout: `weight` is `[out, in]`.
+/// Initialised like PyTorch (uniform ±1/√in for weight and bias).
+public final class Linear: Module {
+    public let path: String
+    public let weight: Parameter
+    public let bias: Parameter?
+
+    public init(_ inputSize: Int, _ outputSize: Int, bias: Bool = true, path: String,
+                generator: inout RandomGenerator) {
+        self.path = path
+        let bound = 1 / Float(inputSize).squareRoot()
+        weight = Parameter(name: joinPath(path, "weight"),
+                           value: .randomUniform([outputSize, inputSize], lower: -bound, upper: bound, using: &generator))
+        self.bias = bias ? Parameter(name: joinPath(path, "bias"),
+                                     value: .randomUniform([outputSize], lower: -bound, upper: bound, using: &generator)) : nil
+    }
+
+    public var ownParameters: [Parameter] { [weight] + (bias.map { [$0] } ?? []) }
+    public var inputSize: Int { weight.value.shape[1] }
+    public var outputSize: Int { weight.value.shape[0] }
+
+    /// Applies the layer to the last axis of `x` (`[..., in]` → `[..., out]`).
+    public func callAsFunction(_ x: Tensor) -> Tensor {
+        var y = x.matmul(weight.tensor, transposeOther: true)
+        if let bias { y = y + bias.tensor }
+        return hooked(y)
+    }
+}
