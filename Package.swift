@@ -28,7 +28,8 @@ let package = Package(
             ]
         ),
         .target(name: "LoupeTensor", dependencies: ["CLoupeKernels"]),
-        .target(name: "LoupeNN", dependencies: ["LoupeTensor"]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "LoupeNN", dependencies: ["LoupeTensor", "CZlib"], resources: [.process("Resources")]),
         .target(name: "LoupeAttribution", dependencies: ["LoupeNN"]),
 
         .systemLibrary(name: "CLibPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),

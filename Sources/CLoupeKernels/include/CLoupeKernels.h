@@ -23,6 +23,19 @@ int loupe_get_num_threads(void);
 /// Name of the GEMM code path chosen at run time ("avx512", "avx2-fma", "generic").
 const char *loupe_sgemm_kernel_name(void);
 
+/// loupe_sgemm with an explicit code path and thread count, for tests and benchmarks.
+/// kernel: "generic", "avx2-fma", "avx512", or NULL/"auto" for the one loupe_sgemm uses;
+/// nthreads: at most this many threads (0: loupe_get_num_threads()); small problems still
+/// run on one.  Returns 0 without touching C when the CPU cannot run that code path
+/// (so a call with M == 0 just asks whether it is available), 1 otherwise.
+/// The default path can also be chosen at start-up with the environment variable
+/// LOUPE_SGEMM_KERNEL (same names).
+int loupe_sgemm_using(const char *kernel, int nthreads,
+                      int transA, int transB, int M, int N, int K,
+                      float alpha, const float *A, int lda,
+                      const float *B, int ldb,
+                      float beta, float *C, int ldc);
+
 #ifdef __cplusplus
 }
 #endif

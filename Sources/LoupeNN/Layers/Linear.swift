@@ -24,8 +24,6 @@ public final class Linear: Module {
 
     /// Applies the layer to the last axis of `x` (`[..., in]` → `[..., out]`).
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        var y = x.matmul(weight.tensor, transposeOther: true)
-        if let bias { y = y + bias.tensor }
-        return hooked(y)
+        hooked(x.linear(weight: weight.tensor, bias: bias?.tensor))
     }
 }

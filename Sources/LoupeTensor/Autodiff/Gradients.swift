@@ -17,7 +17,8 @@ enum TapeEngine {
         var visited = Set<ObjectIdentifier>()
         var stack: [(TapeNode, Int)] = [(root, 0)]
         visited.insert(ObjectIdentifier(root))
-        while var (node, next) = stack.popLast() {
+        while let (node, startAt) = stack.popLast() {
+            var next = startAt
             var pushed = false
             while next < node.inputs.count {
                 let input = node.inputs[next]
@@ -30,7 +31,6 @@ enum TapeEngine {
                 }
             }
             if !pushed { order.append(node) }
-            _ = node
         }
         return order
     }

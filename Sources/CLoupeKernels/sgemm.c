@@ -1,0 +1,776 @@
+/*
+ * sgemm.c - blocked single-precision GEMM for Loupe.
+ *
+ * Structure (Goto/BLIS style, written from the published description):
+ *   for jc in N step NC            (B block KC×NC lives in L3)
+ *     for pc in K step KC          (pack B block into NR-wide micro-panels)
+ *       for ic in M step MC        (pack A block MC×KC into MR-tall micro-panels; lives in L2)
+ *         for jr in NC step NR     (B micro-panel KC×NR lives in L1)
+ *           for ir in MC step MR   -> register-blocked micro-kernel MR×NR
+ *
+ * Code paths, chosen once at run time from CPUID (override: LOUPE_SGEMM_KERNEL, or
+ * per call with loupe_sgemm_using):
+ *   "avx512"   12×32 micro-kernel, zmm registers        (compiled, untested on AVX2-only hosts)
+ *   "avx2-fma" 6×16 micro-kernel, ymm registers
+ *   "generic"  portable C with compiler vector extensions
+ *
+ * Threads: large problems are split along N (or M when M > N) between a persistent
+ * pool of worker threads; every element of C is computed by the same sequence of
+ * operations whatever the split, so results do not depend on the thread count.
+ * Problems with M == 1 or N == 1 take a GEMV path (no packing).
+ */
+#include "CLoupeKernels.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#if defined(__x86_64__) || defined(__i386__)
+#define LOUPE_X86 1
+#include <cpuid.h>
+#include <immintrin.h>
+#endif
+
+/* ------------------------------------------------------------------ shared types */
+
+struct gemm_args {
+    int transA, transB, M, N, K;
+    int kc; /* K block actually used (depends on K and the kernel only) */
+    float alpha, beta;
+    const float *A, *B;
+    float *C;
+    long lda, ldb, ldc;
+};
+
+typedef void (*gemm_part_fn)(const struct gemm_args *g, int m0, int m1, int n0, int n1,
+                             float *abuf, float *bbuf);
+typedef void (*gemv_fn)(int K, int N, float alpha, const float *x, const float *B, long ldb,
+                        int transB, float beta, float *c, long incc);
+
+struct gemm_kernel {
+    const char *name;
+    int mr, nr, mc, kc, nc;
+    gemm_part_fn part;
+    gemv_fn gemv;
+};
+
+/* ------------------------------------------------------------------ generic C */
+
+typedef float loupe_v4f __attribute__((vector_size(16)));
+
+static inline loupe_v4f gen_loadu(const float *p) {
+    loupe_v4f v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+static inline void gen_storeu(float *p, loupe_v4f v) { memcpy(p, &v, sizeof v); }
+static inline loupe_v4f gen_set1(float x) { return (loupe_v4f){x, x, x, x}; }
+
+#define SUF(x) x##_generic
+#define SUF_NAME "generic"
+#define TGT
+#define VEC loupe_v4f
+#define VW 4
+#if defined(__aarch64__)
+#define NV 3
+#define MR 8
+#define MC 120
+#define NC 4080
+#else
+#define NV 2
+#define MR 4
+#define MC 128
+#define NC 4096
+#endif
+#define KC 256
+#define VZERO() gen_set1(0.0f)
+#define VLOAD(p) gen_loadu(p)
+#define VLOADU(p) gen_loadu(p)
+#define VSTOREU(p, v) gen_storeu((p), (v))
+#define VSET1(x) gen_set1(x)
+#define VFMA(a, b, c) ((a) * (b) + (c))
+#define VMUL(a, b) ((a) * (b))
+#define VADD(a, b) ((a) + (b))
+#include "sgemm_impl.h"
+#undef SUF
+#undef SUF_NAME
+#undef TGT
+#undef VEC
+#undef VW
+#undef NV
+#undef MR
+#undef MC
+#undef KC
+#undef NC
+#undef VZERO
+#undef VLOAD
+#undef VLOADU
+#undef VSTOREU
+#undef VSET1
+#undef VFMA
+#undef VMUL
+#undef VADD
+
+#if LOUPE_X86
+/* ------------------------------------------------------------------ AVX2 + FMA */
+
+/* dst[k*dstride + r] = src[r*ld + k] for r < rows (1..8), k < 8.  Used to pack the
+ * operands that need a transpose (A not transposed, B transposed). */
+__attribute__((target("avx2,fma"))) static inline void
+pack_tr8_avx2(const float *src, long ld, int rows, float *dst, int dstride)
+{
+    __m256 r[8];
+    for (int i = 0; i < 8; i++) r[i] = i < rows ? _mm256_loadu_ps(src + i * ld) : _mm256_setzero_ps();
+    __m256 t0 = _mm256_unpacklo_ps(r[0], r[1]), t1 = _mm256_unpackhi_ps(r[0], r[1]);
+    __m256 t2 = _mm256_unpacklo_ps(r[2], r[3]), t3 = _mm256_unpackhi_ps(r[2], r[3]);
+    __m256 t4 = _mm256_unpacklo_ps(r[4], r[5]), t5 = _mm256_unpackhi_ps(r[4], r[5]);
+    __m256 t6 = _mm256_unpacklo_ps(r[6], r[7]), t7 = _mm256_unpackhi_ps(r[6], r[7]);
+    __m256 u0 = _mm256_shuffle_ps(t0, t2, 0x44), u1 = _mm256_shuffle_ps(t0, t2, 0xEE);
+    __m256 u2 = _mm256_shuffle_ps(t1, t3, 0x44), u3 = _mm256_shuffle_ps(t1, t3, 0xEE);
+    __m256 u4 = _mm256_shuffle_ps(t4, t6, 0x44), u5 = _mm256_shuffle_ps(t4, t6, 0xEE);
+    __m256 u6 = _mm256_shuffle_ps(t5, t7, 0x44), u7 = _mm256_shuffle_ps(t5, t7, 0xEE);
+    __m256 c[8];
+    c[0] = _mm256_permute2f128_ps(u0, u4, 0x20);
+    c[1] = _mm256_permute2f128_ps(u1, u5, 0x20);
+    c[2] = _mm256_permute2f128_ps(u2, u6, 0x20);
+    c[3] = _mm256_permute2f128_ps(u3, u7, 0x20);
+    c[4] = _mm256_permute2f128_ps(u0, u4, 0x31);
+    c[5] = _mm256_permute2f128_ps(u1, u5, 0x31);
+    c[6] = _mm256_permute2f128_ps(u2, u6, 0x31);
+    c[7] = _mm256_permute2f128_ps(u3, u7, 0x31);
+    if (rows == 8) {
+        for (int k = 0; k < 8; k++) _mm256_storeu_ps(dst + k * dstride, c[k]);
+    } else if (rows == 6) {
+        for (int k = 0; k < 8; k++) {
+            _mm_storeu_ps(dst + k * dstride, _mm256_castps256_ps128(c[k]));
+            _mm_storel_pi((__m64 *)(void *)(dst + k * dstride + 4), _mm256_extractf128_ps(c[k], 1));
+        }
+    } else if (rows == 4) {
+        for (int k = 0; k < 8; k++) _mm_storeu_ps(dst + k * dstride, _mm256_castps256_ps128(c[k]));
+    } else {
+        float tmp[8] __attribute__((aligned(32)));
+        for (int k = 0; k < 8; k++) {
+            _mm256_store_ps(tmp, c[k]);
+            for (int i = 0; i < rows; i++) dst[k * dstride + i] = tmp[i];
+        }
+    }
+}
+
+#define SUF(x) x##_avx2
+#define SUF_NAME "avx2-fma"
+#define TGT __attribute__((target("avx2,fma")))
+#define VEC __m256
+#define VW 8
+#define NV 2
+#define MR 6
+#ifndef LOUPE_AVX2_MC
+#define LOUPE_AVX2_MC 72
+#endif
+#ifndef LOUPE_AVX2_KC
+#define LOUPE_AVX2_KC 384
+#endif
+#ifndef LOUPE_AVX2_NC
+#define LOUPE_AVX2_NC 4080
+#endif
+#define MC LOUPE_AVX2_MC
+#define KC LOUPE_AVX2_KC
+#define NC LOUPE_AVX2_NC
+#define VZERO() _mm256_setzero_ps()
+#define VLOAD(p) _mm256_load_ps(p)
+#define VLOADU(p) _mm256_loadu_ps(p)
+#define VSTOREU(p, v) _mm256_storeu_ps((p), (v))
+#define VSET1(x) _mm256_set1_ps(x)
+#define VFMA(a, b, c) _mm256_fmadd_ps((a), (b), (c))
+#define VMUL(a, b) _mm256_mul_ps((a), (b))
+#define VADD(a, b) _mm256_add_ps((a), (b))
+#define PACK_TR8 pack_tr8_avx2
+#include "sgemm_impl.h"
+#undef SUF
+#undef SUF_NAME
+#undef TGT
+#undef VEC
+#undef VW
+#undef NV
+#undef MR
+#undef MC
+#undef KC
+#undef NC
+#undef VZERO
+#undef VLOAD
+#undef VLOADU
+#undef VSTOREU
+#undef VSET1
+#undef VFMA
+#undef VMUL
+#undef VADD
+#undef PACK_TR8
+
+/* ------------------------------------------------------------------ AVX-512F */
+
+#define SUF(x) x##_avx512
+#define SUF_NAME "avx512"
+#define VW 16
+#define NV 2
+#define MR 12
+#define MC 384
+#define KC 192
+#define NC 4096
+#if defined(LOUPE_TEST_EMULATE_AVX512)
+/* Test-only: the same 12×32 instantiation built from pairs of ymm registers, so the
+ * AVX-512 code path's logic can be exercised on a machine without AVX-512. */
+#define TGT __attribute__((target("avx2,fma")))
+typedef struct { __m256 lo, hi; } emu512;
+TGT static inline emu512 e5_zero(void) { emu512 r = {_mm256_setzero_ps(), _mm256_setzero_ps()}; return r; }
+TGT static inline emu512 e5_load(const float *p) { emu512 r = {_mm256_load_ps(p), _mm256_load_ps(p + 8)}; return r; }
+TGT static inline emu512 e5_loadu(const float *p) { emu512 r = {_mm256_loadu_ps(p), _mm256_loadu_ps(p + 8)}; return r; }
+TGT static inline void e5_storeu(float *p, emu512 v) { _mm256_storeu_ps(p, v.lo); _mm256_storeu_ps(p + 8, v.hi); }
+TGT static inline emu512 e5_set1(float x) { emu512 r = {_mm256_set1_ps(x), _mm256_set1_ps(x)}; return r; }
+TGT static inline emu512 e5_fma(emu512 a, emu512 b, emu512 c) {
+    emu512 r = {_mm256_fmadd_ps(a.lo, b.lo, c.lo), _mm256_fmadd_ps(a.hi, b.hi, c.hi)}; return r;
+}
+TGT static inline emu512 e5_mul(emu512 a, emu512 b) { emu512 r = {_mm256_mul_ps(a.lo, b.lo), _mm256_mul_ps(a.hi, b.hi)}; return r; }
+TGT static inline emu512 e5_add(emu512 a, emu512 b) { emu512 r = {_mm256_add_ps(a.lo, b.lo), _mm256_add_ps(a.hi, b.hi)}; return r; }
+#define VEC emu512
+#define VZERO() e5_zero()
+#define VLOAD(p) e5_load(p)
+#define VLOADU(p) e5_loadu(p)
+#define VSTOREU(p, v) e5_storeu((p), (v))
+#define VSET1(x) e5_set1(x)
+#define VFMA(a, b, c) e5_fma((a), (b), (c))
+#define VMUL(a, b) e5_mul((a), (b))
+#define VADD(a, b) e5_add((a), (b))
+#else
+#define TGT __attribute__((target("avx512f,avx2,fma")))
+#define VEC __m512
+#define VZERO() _mm512_setzero_ps()
+#define VLOAD(p) _mm512_load_ps(p)
+#define VLOADU(p) _mm512_loadu_ps(p)
+#define VSTOREU(p, v) _mm512_storeu_ps((p), (v))
+#define VSET1(x) _mm512_set1_ps(x)
+#define VFMA(a, b, c) _mm512_fmadd_ps((a), (b), (c))
+#define VMUL(a, b) _mm512_mul_ps((a), (b))
+#define VADD(a, b) _mm512_add_ps((a), (b))
+#endif
+#define PACK_TR8 pack_tr8_avx2 /* AVX2 transposes are enough for packing */
+#include "sgemm_impl.h"
+#undef SUF
+#undef SUF_NAME
+#undef TGT
+#undef VEC
+#undef VW
+#undef NV
+#undef MR
+#undef MC
+#undef KC
+#undef NC
+#undef VZERO
+#undef VLOAD
+#undef VLOADU
+#undef VSTOREU
+#undef VSET1
+#undef VFMA
+#undef VMUL
+#undef VADD
+#undef PACK_TR8
+
+/* ------------------------------------------------------------------ CPU detection */
+
+#if !defined(LOUPE_TEST_EMULATE_AVX512)
+static unsigned long long loupe_xgetbv0(void) {
+    unsigned eax, edx;
+    __asm__ volatile("xgetbv" : "=a"(eax), "=d"(edx) : "c"(0));
+    return ((unsigned long long)edx << 32) | eax;
+}
+#endif
+
+/* 2 = avx512f, 1 = avx2+fma, 0 = neither (checks the OS saves the registers too). */
+static int loupe_cpu_level_detect(void) {
+#if defined(LOUPE_TEST_EMULATE_AVX512)
+    return 2;
+#else
+    unsigned a, b, c, d;
+    if (!__get_cpuid(1, &a, &b, &c, &d)) return 0;
+    int fma = (c >> 12) & 1, osxsave = (c >> 27) & 1, avx = (c >> 28) & 1;
+    if (!(fma && osxsave && avx)) return 0;
+    unsigned long long xcr0 = loupe_xgetbv0();
+    if ((xcr0 & 0x6) != 0x6) return 0; /* XMM and YMM state */
+    if (__get_cpuid_max(0, NULL) < 7) return 0;
+    __cpuid_count(7, 0, a, b, c, d);
+    int avx2 = (b >> 5) & 1, avx512f = (b >> 16) & 1;
+    if (!avx2) return 0;
+    if (avx512f && (xcr0 & 0xe6) == 0xe6) return 2; /* opmask, ZMM_Hi256, Hi16_ZMM state */
+    return 1;
+#endif
+}
+
+static atomic_int g_cpu_level = -1; /* CPUID is slow under virtualisation: ask once */
+
+static int loupe_cpu_level(void) {
+    int level = atomic_load_explicit(&g_cpu_level, memory_order_relaxed);
+    if (level < 0) {
+        level = loupe_cpu_level_detect();
+        atomic_store_explicit(&g_cpu_level, level, memory_order_relaxed);
+    }
+    return level;
+}
+#endif /* LOUPE_X86 */
+
+/* ------------------------------------------------------------------ kernel selection */
+
+static const struct gemm_kernel *loupe_best_kernel(void) {
+#if LOUPE_X86
+    int level = loupe_cpu_level();
+    if (level >= 2) return &desc_avx512;
+    if (level >= 1) return &desc_avx2;
+#endif
+    return &desc_generic;
+}
+
+static const struct gemm_kernel *loupe_kernel_by_name(const char *name) {
+    if (name == NULL || name[0] == 0 || strcmp(name, "auto") == 0) return loupe_best_kernel();
+    if (strcmp(name, "generic") == 0) return &desc_generic;
+#if LOUPE_X86
+    int level = loupe_cpu_level();
+    if (strcmp(name, "avx2-fma") == 0 && level >= 1) return &desc_avx2;
+    if (strcmp(name, "avx512") == 0 && level >= 2) return &desc_avx512;
+#endif
+    return NULL;
+}
+
+static _Atomic(const struct gemm_kernel *) g_kernel = NULL;
+
+static const struct gemm_kernel *loupe_active_kernel(void) {
+    const struct gemm_kernel *k = atomic_load_explicit(&g_kernel, memory_order_acquire);
+    if (k) return k;
+    const char *env = getenv("LOUPE_SGEMM_KERNEL");
+    k = env ? loupe_kernel_by_name(env) : NULL;
+    if (!k) k = loupe_best_kernel();
+    const struct gemm_kernel *expected = NULL;
+    if (!atomic_compare_exchange_strong(&g_kernel, &expected, k)) k = expected;
+    return k;
+}
+
+const char *loupe_sgemm_kernel_name(void) { return loupe_active_kernel()->name; }
+
+
+/* ------------------------------------------------------------------ thread count */
+
+#define LOUPE_MAX_THREADS 64
+
+static atomic_int g_threads = 0; /* 0: not yet initialised */
+
+int loupe_get_num_threads(void) {
+    int n = atomic_load_explicit(&g_threads, memory_order_relaxed);
+    if (n > 0) return n;
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    n = cpus < 1 ? 1 : cpus > LOUPE_MAX_THREADS ? LOUPE_MAX_THREADS : (int)cpus;
+    int expected = 0;
+    if (!atomic_compare_exchange_strong(&g_threads, &expected, n)) n = expected;
+    return n;
+}
+
+void loupe_set_num_threads(int n) {
+    if (n < 1) n = 1;
+    if (n > LOUPE_MAX_THREADS) n = LOUPE_MAX_THREADS;
+    atomic_store_explicit(&g_threads, n, memory_order_relaxed);
+}
+
+/* ------------------------------------------------------------------ per-thread workspace */
+
+static pthread_key_t ws_key;
+static pthread_once_t ws_once = PTHREAD_ONCE_INIT;
+static int ws_key_ok = 0;
+static __thread float *tls_ws_buf = NULL;
+static __thread size_t tls_ws_cap = 0;
+
+static void ws_destroy(void *p) { free(p); }
+static void ws_init(void) { ws_key_ok = pthread_key_create(&ws_key, ws_destroy) == 0; }
+
+/* 64-byte aligned buffer of at least n floats, reused by later calls on this thread. */
+static float *loupe_workspace(size_t n) {
+    if (tls_ws_cap >= n) return tls_ws_buf;
+    pthread_once(&ws_once, ws_init);
+    size_t bytes = (n * sizeof(float) + 4095) & ~(size_t)4095;
+    void *p = NULL;
+    if (posix_memalign(&p, 64, bytes) != 0) return NULL;
+    free(tls_ws_buf);
+    tls_ws_buf = p;
+    tls_ws_cap = bytes / sizeof(float);
+    if (ws_key_ok) pthread_setspecific(ws_key, p);
+    return tls_ws_buf;
+}
+
+/* ------------------------------------------------------------------ thread pool */
+
+/* A task is a function every participating thread calls once; it pulls work items
+ * from a shared counter until none are left, so a worker that starts late (or never,
+ * e.g. when the other cores are busy) only means the caller does more items itself. */
+typedef void (*loupe_task_fn)(void *arg);
+
+enum { W_IDLE = 0, W_POSTED = 1, W_RUNNING = 2 };
+
+struct loupe_worker {
+    _Alignas(64) atomic_int state; /* W_IDLE -> (caller) W_POSTED -> (worker) W_RUNNING -> W_IDLE */
+    loupe_task_fn fn;
+    void *arg;
+    int sleeping; /* protected by m */
+    pthread_mutex_t m;
+    pthread_cond_t cv;
+};
+
+static struct {
+    pthread_mutex_t use; /* held by the one caller currently using the pool */
+    int nworkers;
+    struct loupe_worker *w[LOUPE_MAX_THREADS];
+    pthread_mutex_t done_m;
+    pthread_cond_t done_cv;
+} g_pool = {PTHREAD_MUTEX_INITIALIZER, 0, {0}, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER};
+
+/* How long an idle worker (and a waiting caller) spins before sleeping. */
+#ifndef LOUPE_SPIN_NS
+#define LOUPE_SPIN_NS 100000L
+#endif
+
+static inline void loupe_relax(void) {
+#if LOUPE_X86
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ volatile("yield");
+#endif
+}
+
+static long long loupe_now_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static void *loupe_worker_main(void *p) {
+    struct loupe_worker *w = p;
+    for (;;) {
+        long long start = loupe_now_ns();
+        int posted = 0;
+        for (int s = 1;; s++) {
+            if (atomic_load_explicit(&w->state, memory_order_acquire) == W_POSTED) {
+                posted = 1;
+                break;
+            }
+            loupe_relax();
+            if ((s & 255) == 0 && loupe_now_ns() - start > LOUPE_SPIN_NS) break;
+        }
+        if (!posted) {
+            pthread_mutex_lock(&w->m);
+            while (atomic_load_explicit(&w->state, memory_order_acquire) != W_POSTED) {
+                w->sleeping = 1;
+                pthread_cond_wait(&w->cv, &w->m);
+            }
+            w->sleeping = 0;
+            pthread_mutex_unlock(&w->m);
+        }
+        int expected = W_POSTED;
+        if (!atomic_compare_exchange_strong_explicit(&w->state, &expected, W_RUNNING,
+                                                     memory_order_acq_rel, memory_order_acquire))
+            continue; /* the caller finished everything and withdrew the post */
+        w->fn(w->arg);
+        atomic_store_explicit(&w->state, W_IDLE, memory_order_release);
+        pthread_mutex_lock(&g_pool.done_m);
+        pthread_cond_broadcast(&g_pool.done_cv);
+        pthread_mutex_unlock(&g_pool.done_m);
+    }
+    return NULL;
+}
+
+/* In a child process the workers do not exist: forget them (the structs leak) and
+ * start from fresh locks. */
+static void loupe_pool_atfork_child(void) {
+    g_pool.nworkers = 0;
+    pthread_mutex_init(&g_pool.use, NULL);
+    pthread_mutex_init(&g_pool.done_m, NULL);
+    pthread_cond_init(&g_pool.done_cv, NULL);
+}
+static pthread_once_t g_pool_once = PTHREAD_ONCE_INIT;
+static void loupe_pool_init(void) { pthread_atfork(NULL, NULL, loupe_pool_atfork_child); }
+
+/* Caller holds g_pool.use.  Returns how many workers are available (≤ want). */
+static int loupe_pool_grow(int want) {
+    pthread_once(&g_pool_once, loupe_pool_init);
+    while (g_pool.nworkers < want) {
+        struct loupe_worker *w = NULL;
+        if (posix_memalign((void **)&w, 64, sizeof *w) != 0) break;
+        memset(w, 0, sizeof *w);
+        atomic_init(&w->state, W_IDLE);
+        pthread_mutex_init(&w->m, NULL);
+        pthread_cond_init(&w->cv, NULL);
+        pthread_attr_t attr;
+        pthread_attr_init(&attr);
+        pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+        pthread_attr_setstacksize(&attr, 1 << 20);
+        sigset_t all, old;
+        sigfillset(&all);
+        pthread_sigmask(SIG_SETMASK, &all, &old); /* workers never take signals */
+        pthread_t th;
+        int rc = pthread_create(&th, &attr, loupe_worker_main, w);
+        pthread_sigmask(SIG_SETMASK, &old, NULL);
+        pthread_attr_destroy(&attr);
+        if (rc != 0) {
+            pthread_cond_destroy(&w->cv);
+            pthread_mutex_destroy(&w->m);
+            free(w);
+            break;
+        }
+        g_pool.w[g_pool.nworkers++] = w;
+    }
+    return g_pool.nworkers < want ? g_pool.nworkers : want;
+}
+
+#if defined(LOUPE_SPAWN_PER_CALL)
+static void *spawn_trampoline(void *p) {
+    void **a = p;
+    ((loupe_task_fn)a[0])(a[1]);
+    return NULL;
+}
+#endif
+
+/* Runs fn(arg) on the calling thread and on up to nthreads-1 pool workers; returns
+ * once every thread that started the task has finished it.  If the pool is in use by
+ * another caller, the calling thread runs the task alone. */
+static void loupe_parallel(loupe_task_fn fn, void *arg, int nthreads) {
+    if (nthreads <= 1 || pthread_mutex_trylock(&g_pool.use) != 0) {
+        fn(arg);
+        return;
+    }
+#if defined(LOUPE_SPAWN_PER_CALL)
+    /* Measurement variant: one pthread_create/join per call. */
+    pthread_t th[LOUPE_MAX_THREADS];
+    void *ta[2] = {(void *)fn, arg};
+    int started = 1;
+    for (int t = 1; t < nthreads; t++)
+        if (pthread_create(&th[started], NULL, spawn_trampoline, ta) == 0) started++;
+    fn(arg);
+    for (int t = 1; t < started; t++) pthread_join(th[t], NULL);
+    pthread_mutex_unlock(&g_pool.use);
+    return;
+#else
+    int nw = loupe_pool_grow(nthreads - 1);
+    for (int t = 0; t < nw; t++) {
+        struct loupe_worker *w = g_pool.w[t];
+        w->fn = fn;
+        w->arg = arg;
+        pthread_mutex_lock(&w->m);
+        atomic_store_explicit(&w->state, W_POSTED, memory_order_release);
+        if (w->sleeping) pthread_cond_signal(&w->cv);
+        pthread_mutex_unlock(&w->m);
+    }
+    fn(arg);
+    for (int t = 0; t < nw; t++) {
+        struct loupe_worker *w = g_pool.w[t];
+        int expected = W_POSTED;
+        if (atomic_compare_exchange_strong_explicit(&w->state, &expected, W_IDLE,
+                                                    memory_order_acq_rel, memory_order_acquire))
+            continue; /* never started: withdrawn */
+        long long start = loupe_now_ns();
+        for (int s = 1; atomic_load_explicit(&w->state, memory_order_acquire) != W_IDLE; s++) {
+            loupe_relax();
+            if ((s & 255) == 0 && loupe_now_ns() - start > LOUPE_SPIN_NS) {
+                pthread_mutex_lock(&g_pool.done_m);
+                while (atomic_load_explicit(&w->state, memory_order_acquire) != W_IDLE)
+                    pthread_cond_wait(&g_pool.done_cv, &g_pool.done_m);
+                pthread_mutex_unlock(&g_pool.done_m);
+                break;
+            }
+        }
+    }
+    pthread_mutex_unlock(&g_pool.use);
+#endif
+}
+
+/* ------------------------------------------------------------------ fallbacks */
+
+/* Used only if a work buffer cannot be allocated. */
+static void gemm_part_naive(const struct gemm_args *g, int m0, int m1, int n0, int n1) {
+    for (int i = m0; i < m1; i++)
+        for (int j = n0; j < n1; j++) {
+            float acc = 0.0f;
+            for (int k = 0; k < g->K; k++) {
+                float a = g->transA ? g->A[(long)k * g->lda + i] : g->A[(long)i * g->lda + k];
+                float b = g->transB ? g->B[(long)j * g->ldb + k] : g->B[(long)k * g->ldb + j];
+                acc += a * b;
+            }
+            float *c = g->C + (long)i * g->ldc + j;
+            *c = g->beta == 0.0f ? g->alpha * acc : g->alpha * acc + g->beta * *c;
+        }
+}
+
+/* C = beta * C (beta == 0 clears C, NaNs included). */
+static void scale_c(int M, int N, float beta, float *C, long ldc) {
+    for (int i = 0; i < M; i++) {
+        float *c = C + (long)i * ldc;
+        if (beta == 0.0f)
+            memset(c, 0, (size_t)N * sizeof(float));
+        else if (beta != 1.0f)
+            for (int j = 0; j < N; j++) c[j] *= beta;
+    }
+}
+
+/* ------------------------------------------------------------------ driver */
+
+/* Below this many multiply-adds a problem stays on the calling thread. */
+#ifndef LOUPE_MT_MIN_FMAS
+#define LOUPE_MT_MIN_FMAS (64L * 64L * 32L) /* 2 threads from about 64^3 */
+#endif
+/* Narrowest range of columns (rows) in one work item when N (M) is split between
+ * threads: each item re-packs the whole other operand, which costs ~5% at 256. */
+#ifndef LOUPE_MIN_ITEM
+#define LOUPE_MIN_ITEM 1024
+#endif
+
+struct gemm_task {
+    struct gemm_args g;
+    const struct gemm_kernel *k;
+    int split_n; /* 1: work items are column ranges, 0: row ranges */
+    int nitems;
+    int units;   /* split dimension in units of NR (split_n) or MR */
+    atomic_int next;
+};
+
+static void run_part(const struct gemm_args *g, const struct gemm_kernel *k, int m0, int m1, int n0,
+                     int n1) {
+    if (m0 >= m1 || n0 >= n1) return;
+    int mrows = m1 - m0 < k->mc ? m1 - m0 : k->mc;
+    int ncols = n1 - n0 < k->nc ? n1 - n0 : k->nc;
+    size_t asz = (size_t)((mrows + k->mr - 1) / k->mr * k->mr) * g->kc;
+    size_t bsz = (size_t)((ncols + k->nr - 1) / k->nr * k->nr) * g->kc;
+    asz = (asz + 15) & ~(size_t)15; /* keep the B buffer 64-byte aligned */
+    float *ws = loupe_workspace(asz + bsz);
+    if (!ws) {
+        gemm_part_naive(g, m0, m1, n0, n1);
+        return;
+    }
+    k->part(g, m0, m1, n0, n1, ws, ws + asz);
+}
+
+static void gemm_task_run(void *p) {
+    struct gemm_task *t = p;
+    const struct gemm_args *g = &t->g;
+    int unit = t->split_n ? t->k->nr : t->k->mr;
+    int dim = t->split_n ? g->N : g->M;
+    for (;;) {
+        int i = atomic_fetch_add_explicit(&t->next, 1, memory_order_relaxed);
+        if (i >= t->nitems) break;
+        long lo = (long)t->units * i / t->nitems * unit, hi = (long)t->units * (i + 1) / t->nitems * unit;
+        if (hi > dim) hi = dim;
+        if (t->split_n)
+            run_part(g, t->k, 0, g->M, (int)lo, (int)hi);
+        else
+            run_part(g, t->k, (int)lo, (int)hi, 0, g->N);
+    }
+}
+
+static void sgemm_impl(const struct gemm_kernel *k, int nthreads,
+                       int transA, int transB, int M, int N, int K,
+                       float alpha, const float *A, int lda,
+                       const float *B, int ldb,
+                       float beta, float *C, int ldc) {
+    if (M <= 0 || N <= 0) return;
+    if (K <= 0 || alpha == 0.0f) {
+        scale_c(M, N, beta, C, ldc);
+        return;
+    }
+
+    if (M == 1 || N == 1) {
+        /* GEMV: c = alpha * x^T op(Bm) + beta * c with x a vector of length K. */
+        const float *x, *Bm;
+        long incx, ldbm, incc;
+        int transBm, len;
+        if (M == 1) {
+            x = A; incx = transA ? lda : 1;
+            Bm = B; ldbm = ldb; transBm = transB;
+            incc = 1; len = N;
+        } else {
+            x = B; incx = transB ? 1 : ldb;
+            Bm = A; ldbm = lda; transBm = !transA; /* op(A)[i][k] viewed as [k][i] */
+            incc = ldc; len = M;
+        }
+        if (incx != 1) {
+            float *xs = loupe_workspace((size_t)K);
+            if (!xs) {
+                struct gemm_args g = {transA, transB, M, N, K, K, alpha, beta, A, B, C, lda, ldb, ldc};
+                gemm_part_naive(&g, 0, M, 0, N);
+                return;
+            }
+            for (int i = 0; i < K; i++) xs[i] = x[(long)i * incx];
+            x = xs;
+        }
+        k->gemv(K, len, alpha, x, Bm, ldbm, transBm, beta, C, incc);
+        return;
+    }
+
+    struct gemm_task t;
+    t.g.transA = transA;
+    t.g.transB = transB;
+    t.g.M = M;
+    t.g.N = N;
+    t.g.K = K;
+    int nkb = (K + k->kc - 1) / k->kc; /* balanced K blocks: depends on K only */
+    t.g.kc = ((K + nkb - 1) / nkb + 3) & ~3;
+    t.g.alpha = alpha;
+    t.g.beta = beta;
+    t.g.A = A;
+    t.g.B = B;
+    t.g.C = C;
+    t.g.lda = lda;
+    t.g.ldb = ldb;
+    t.g.ldc = ldc;
+    t.k = k;
+    t.split_n = N >= M;
+
+    double fmas = (double)M * N * K;
+    double by_work = fmas / LOUPE_MT_MIN_FMAS;
+    if (nthreads > by_work) nthreads = by_work < 1 ? 1 : (int)by_work;
+    int dim = t.split_n ? N : M;
+    int unit = t.split_n ? k->nr : k->mr;
+    t.units = (dim + unit - 1) / unit;
+    if (nthreads > t.units) nthreads = t.units;
+    if (nthreads <= 1) {
+        run_part(&t.g, k, 0, M, 0, N);
+        return;
+    }
+    /* Work items: at least one per thread, narrow enough to rebalance when a thread is
+     * slow, wide enough that re-packing the other operand per item stays cheap.  A
+     * multiple of the thread count, so an unloaded machine splits evenly. */
+    int items = dim / LOUPE_MIN_ITEM;
+    items = (items + nthreads - 1) / nthreads * nthreads;
+    if (items < nthreads) items = nthreads;
+    if (items > t.units) items = t.units;
+    t.nitems = items;
+    atomic_init(&t.next, 0);
+    loupe_parallel(gemm_task_run, &t, nthreads);
+}
+
+void loupe_sgemm(int transA, int transB, int M, int N, int K,
+                 float alpha, const float *A, int lda,
+                 const float *B, int ldb,
+                 float beta, float *C, int ldc) {
+    sgemm_impl(loupe_active_kernel(), loupe_get_num_threads(), transA, transB, M, N, K,
+               alpha, A, lda, B, ldb, beta, C, ldc);
+}
+
+int loupe_sgemm_using(const char *kernel, int nthreads,
+                      int transA, int transB, int M, int N, int K,
+                      float alpha, const float *A, int lda,
+                      const float *B, int ldb,
+                      float beta, float *C, int ldc) {
+    const struct gemm_kernel *k =
+        (kernel == NULL || kernel[0] == 0 || strcmp(kernel, "auto") == 0) ? loupe_active_kernel()
+                                                                            : loupe_kernel_by_name(kernel);
+    if (!k) return 0;
+    if (nthreads <= 0) nthreads = loupe_get_num_threads();
+    if (nthreads > LOUPE_MAX_THREADS) nthreads = LOUPE_MAX_THREADS;
+    sgemm_impl(k, nthreads, transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+    return 1;
+}

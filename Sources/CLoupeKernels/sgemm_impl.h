@@ -1,0 +1,285 @@
+/*
+ * sgemm_impl.h - one instantiation of the blocked SGEMM (micro-kernel, packing,
+ * block loops, GEMV path).  Included several times from sgemm.c, each time with a
+ * different set of macros describing the vector ISA:
+ *
+ *   SUF(name)      name mangling for this instantiation (e.g. name##_avx2)
+ *   TGT            function attribute enabling the ISA (may be empty)
+ *   VEC            vector type, VW floats wide
+ *   NV             vectors per micro-tile row  (NR = NV * VW columns)
+ *   MR             micro-tile rows
+ *   MC, KC, NC     cache blocking (MC multiple of MR, NC multiple of NR)
+ *   VZERO()        all-zero vector
+ *   VLOAD(p)       load from 64-byte aligned packed buffer
+ *   VLOADU(p)      unaligned load
+ *   VSTOREU(p, v)  unaligned store
+ *   VSET1(x)       broadcast scalar
+ *   VFMA(a, b, c)  a * b + c
+ *   VMUL(a, b)     a * b
+ *   VADD(a, b)     a + b
+ *   PACK_TR8       optional: PACK_TR8(src, ld, rows, dst, dstride) copies an up-to-8-row ×
+ *                  8-column block transposed (dst[k*dstride + r] = src[r*ld + k])
+ *
+ * Determinism: every element of C is produced by the same sequence of floating
+ * point operations wherever it lies in the matrix (full tiles and edge tiles use
+ * the same micro-kernel, edges via a scratch tile), and the K blocking depends on K
+ * only, so splitting M or N between threads never changes the result.
+ */
+
+#define NR (NV * VW)
+
+/* ---------------------------------------------------------------- micro-kernel */
+
+/* C[0:MR, 0:NR] = alpha * (Ap · Bp) + beta * C   (beta == 0: C is not read). */
+TGT static void SUF(kernel)(long kc, const float *restrict Ap, const float *restrict Bp,
+                            float *restrict C, long ldc, float alpha, float beta)
+{
+    VEC acc[MR][NV];
+    for (int i = 0; i < MR; i++)
+        for (int v = 0; v < NV; v++) acc[i][v] = VZERO();
+
+    for (int i = 0; i < MR; i++) __builtin_prefetch(C + i * ldc, 1, 3);
+    for (int i = 0; i < MR; i++) __builtin_prefetch(C + i * ldc + NR - 1, 1, 3);
+
+#if defined(__clang__)
+#pragma clang loop unroll_count(4)
+#endif
+    for (long k = 0; k < kc; k++) {
+        VEC b[NV];
+        for (int v = 0; v < NV; v++) b[v] = VLOAD(Bp + v * VW);
+        for (int i = 0; i < MR; i++) {
+            VEC a = VSET1(Ap[i]);
+            for (int v = 0; v < NV; v++) acc[i][v] = VFMA(a, b[v], acc[i][v]);
+        }
+        Ap += MR;
+        Bp += NR;
+    }
+
+    VEC va = VSET1(alpha);
+    if (beta == 0.0f) {
+        for (int i = 0; i < MR; i++)
+            for (int v = 0; v < NV; v++) VSTOREU(C + i * ldc + v * VW, VMUL(va, acc[i][v]));
+    } else if (beta == 1.0f) {
+        for (int i = 0; i < MR; i++)
+            for (int v = 0; v < NV; v++)
+                VSTOREU(C + i * ldc + v * VW, VADD(VLOADU(C + i * ldc + v * VW), VMUL(va, acc[i][v])));
+    } else {
+        VEC vb = VSET1(beta);
+        for (int i = 0; i < MR; i++)
+            for (int v = 0; v < NV; v++)
+                VSTOREU(C + i * ldc + v * VW, VADD(VMUL(vb, VLOADU(C + i * ldc + v * VW)), VMUL(va, acc[i][v])));
+    }
+}
+
+/* Partial tile (m < MR or n < NR): run the same kernel on a scratch tile. */
+TGT static void SUF(kernel_edge)(long kc, const float *restrict Ap, const float *restrict Bp,
+                                 float *restrict C, long ldc, float alpha, float beta, int m, int n)
+{
+    float tile[MR * NR] __attribute__((aligned(64)));
+    if (beta != 0.0f) {
+        for (int i = 0; i < MR; i++)
+            for (int j = 0; j < NR; j++) tile[i * NR + j] = (i < m && j < n) ? C[i * ldc + j] : 0.0f;
+    }
+    SUF(kernel)(kc, Ap, Bp, tile, NR, alpha, beta);
+    for (int i = 0; i < m; i++)
+        for (int j = 0; j < n; j++) C[i * ldc + j] = tile[i * NR + j];
+}
+
+/* ---------------------------------------------------------------- packing */
+
+/* Pack op(A)[0:mc, 0:kc] into MR-row micro-panels: panel p, step k holds rows p*MR..p*MR+MR-1. */
+TGT static void SUF(pack_a)(int transA, int mc, int kc, const float *restrict A, long lda,
+                            float *restrict dst)
+{
+    for (int i0 = 0; i0 < mc; i0 += MR) {
+        int m = mc - i0 < MR ? mc - i0 : MR;
+        if (transA) {
+            /* op(A)[i][k] = A[k*lda + i]: MR contiguous floats per k */
+            const float *src = A + i0;
+            if (m == MR) {
+                for (int k = 0; k < kc; k++)
+                    for (int i = 0; i < MR; i++) dst[k * MR + i] = src[(long)k * lda + i];
+            } else {
+                for (int k = 0; k < kc; k++)
+                    for (int i = 0; i < MR; i++) dst[k * MR + i] = i < m ? src[(long)k * lda + i] : 0.0f;
+            }
+        } else {
+            /* op(A)[i][k] = A[i*lda + k]: gather from MR rows */
+            const float *src = A + (long)i0 * lda;
+            if (m == MR) {
+                const float *r[MR];
+                for (int i = 0; i < MR; i++) r[i] = src + (long)i * lda;
+                int k = 0;
+#ifdef PACK_TR8
+                for (; k + 8 <= kc; k += 8)
+                    for (int rb = 0; rb < MR; rb += 8)
+                        PACK_TR8(r[rb] + k, lda, MR - rb < 8 ? MR - rb : 8, dst + k * MR + rb, MR);
+#endif
+                for (; k < kc; k++)
+                    for (int i = 0; i < MR; i++) dst[k * MR + i] = r[i][k];
+            } else {
+                for (int k = 0; k < kc; k++)
+                    for (int i = 0; i < MR; i++) dst[k * MR + i] = i < m ? src[(long)i * lda + k] : 0.0f;
+            }
+        }
+        dst += (long)MR * kc;
+    }
+}
+
+/* Pack op(B)[0:kc, 0:nc] into NR-column micro-panels. */
+TGT static void SUF(pack_b)(int transB, int kc, int nc, const float *restrict B, long ldb,
+                            float *restrict dst)
+{
+    if (!transB) {
+        /* Walk B row by row (sequential reads), scattering each row over the panels. */
+        int nfull = nc / NR;
+        for (int k = 0; k < kc; k++) {
+            const float *src = B + (long)k * ldb;
+            float *d = dst + k * NR;
+            for (int p = 0; p < nfull; p++)
+                for (int v = 0; v < NV; v++)
+                    VSTOREU(d + (long)p * NR * kc + v * VW, VLOADU(src + p * NR + v * VW));
+        }
+        if (nfull * NR < nc) {
+            int j0 = nfull * NR, n = nc - j0;
+            float *d = dst + (long)nfull * NR * kc;
+            for (int k = 0; k < kc; k++)
+                for (int j = 0; j < NR; j++) d[k * NR + j] = j < n ? B[(long)k * ldb + j0 + j] : 0.0f;
+        }
+        return;
+    }
+    for (int j0 = 0; j0 < nc; j0 += NR) {
+        int n = nc - j0 < NR ? nc - j0 : NR;
+        if (!transB) {
+            /* op(B)[k][j] = B[k*ldb + j]: NR contiguous floats per k */
+            const float *src = B + j0;
+            if (n == NR) {
+                for (int k = 0; k < kc; k++)
+                    for (int v = 0; v < NV; v++)
+                        VSTOREU(dst + k * NR + v * VW, VLOADU(src + (long)k * ldb + v * VW));
+            } else {
+                for (int k = 0; k < kc; k++)
+                    for (int j = 0; j < NR; j++) dst[k * NR + j] = j < n ? src[(long)k * ldb + j] : 0.0f;
+            }
+        } else {
+            /* op(B)[k][j] = B[j*ldb + k]: gather from NR rows of B */
+            const float *src = B + (long)j0 * ldb;
+            if (n == NR) {
+                int k0 = 0;
+#ifdef PACK_TR8
+                for (; k0 + 8 <= kc; k0 += 8)
+                    for (int jb = 0; jb < NR; jb += 8)
+                        PACK_TR8(src + (long)jb * ldb + k0, ldb, 8, dst + k0 * NR + jb, NR);
+#endif
+                for (int kk = k0; kk < kc; kk += 8) {
+                    int ke = kc - kk < 8 ? kc - kk : 8;
+                    for (int j = 0; j < NR; j++) {
+                        const float *row = src + (long)j * ldb + kk;
+                        for (int k = 0; k < ke; k++) dst[(kk + k) * NR + j] = row[k];
+                    }
+                }
+            } else {
+                for (int k = 0; k < kc; k++)
+                    for (int j = 0; j < NR; j++) dst[k * NR + j] = j < n ? src[(long)j * ldb + k] : 0.0f;
+            }
+        }
+        dst += (long)NR * kc;
+    }
+}
+
+/* ---------------------------------------------------------------- block loops */
+
+/* Computes C[m0:m1, n0:n1] of the problem g, using work buffers abuf (MC*KC floats)
+ * and bbuf (KC * round_up(min(NC, n1-n0), NR) floats). */
+TGT static void SUF(gemm_part)(const struct gemm_args *g, int m0, int m1, int n0, int n1,
+                               float *restrict abuf, float *restrict bbuf)
+{
+    const int K = g->K;
+    const int kc_step = g->kc;
+    for (int jc = n0; jc < n1; jc += NC) {
+        int nc = n1 - jc < NC ? n1 - jc : NC;
+        for (int pc = 0; pc < K; pc += kc_step) {
+            int kc = K - pc < kc_step ? K - pc : kc_step;
+            float beta = pc == 0 ? g->beta : 1.0f;
+            const float *Bsrc = g->transB ? g->B + (long)jc * g->ldb + pc : g->B + (long)pc * g->ldb + jc;
+            SUF(pack_b)(g->transB, kc, nc, Bsrc, g->ldb, bbuf);
+            for (int ic = m0; ic < m1; ic += MC) {
+                int mc = m1 - ic < MC ? m1 - ic : MC;
+                const float *Asrc = g->transA ? g->A + (long)pc * g->lda + ic : g->A + (long)ic * g->lda + pc;
+                SUF(pack_a)(g->transA, mc, kc, Asrc, g->lda, abuf);
+                for (int jr = 0; jr < nc; jr += NR) {
+                    int n = nc - jr < NR ? nc - jr : NR;
+                    const float *bp = bbuf + (long)jr * kc;
+                    for (int ir = 0; ir < mc; ir += MR) {
+                        int m = mc - ir < MR ? mc - ir : MR;
+                        const float *ap = abuf + (long)ir * kc;
+                        float *c = g->C + (long)(ic + ir) * g->ldc + jc + jr;
+                        if (m == MR && n == NR)
+                            SUF(kernel)(kc, ap, bp, c, g->ldc, g->alpha, beta);
+                        else
+                            SUF(kernel_edge)(kc, ap, bp, c, g->ldc, g->alpha, beta, m, n);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/* ---------------------------------------------------------------- GEMV path */
+
+/* c[j*incc] = alpha * sum_k x[k] * op(B)[k][j] + beta * c[j*incc],  j < N.
+ * x is contiguous (the caller gathers strided vectors).  op(B)[k][j] is
+ * B[k*ldb + j] (transB == 0) or B[j*ldb + k]. */
+TGT static void SUF(gemv)(int K, int N, float alpha, const float *restrict x,
+                          const float *restrict B, long ldb, int transB,
+                          float beta, float *restrict c, long incc)
+{
+    if (!transB) {
+        enum { CH = 256 };
+        float acc[CH] __attribute__((aligned(64)));
+        for (int j0 = 0; j0 < N; j0 += CH) {
+            int n = N - j0 < CH ? N - j0 : CH;
+            for (int j = 0; j < n; j++) acc[j] = 0.0f;
+            for (int k = 0; k < K; k++) {
+                const float xk = x[k];
+                const float *restrict row = B + (long)k * ldb + j0;
+                for (int j = 0; j < n; j++) acc[j] += xk * row[j];
+            }
+            for (int j = 0; j < n; j++) {
+                float r = alpha * acc[j];
+                c[(long)(j0 + j) * incc] = beta == 0.0f ? r : r + beta * c[(long)(j0 + j) * incc];
+            }
+        }
+    } else {
+        for (int j = 0; j < N; j++) {
+            const float *restrict row = B + (long)j * ldb;
+            VEC s0 = VZERO(), s1 = VZERO(), s2 = VZERO(), s3 = VZERO();
+            int k = 0;
+            for (; k + 4 * VW <= K; k += 4 * VW) {
+                s0 = VFMA(VLOADU(x + k), VLOADU(row + k), s0);
+                s1 = VFMA(VLOADU(x + k + VW), VLOADU(row + k + VW), s1);
+                s2 = VFMA(VLOADU(x + k + 2 * VW), VLOADU(row + k + 2 * VW), s2);
+                s3 = VFMA(VLOADU(x + k + 3 * VW), VLOADU(row + k + 3 * VW), s3);
+            }
+            for (; k + VW <= K; k += VW) s0 = VFMA(VLOADU(x + k), VLOADU(row + k), s0);
+            float lanes[VW] __attribute__((aligned(64)));
+            VSTOREU(lanes, VADD(VADD(s0, s1), VADD(s2, s3)));
+            float sum = 0.0f;
+            for (int l = 0; l < VW; l++) sum += lanes[l];
+            for (; k < K; k++) sum += x[k] * row[k];
+            float r = alpha * sum;
+            c[(long)j * incc] = beta == 0.0f ? r : r + beta * c[(long)j * incc];
+        }
+    }
+}
+
+/* ---------------------------------------------------------------- descriptor */
+
+static const struct gemm_kernel SUF(desc) = {
+    .name = SUF_NAME,
+    .mr = MR, .nr = NR, .mc = MC, .kc = KC, .nc = NC,
+    .part = SUF(gemm_part),
+    .gemv = SUF(gemv),
+};
+
+#undef NR

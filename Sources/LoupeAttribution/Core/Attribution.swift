@@ -1,0 +1,115 @@
+import Foundation
+
+/// A JSON-safe parameter value of an attribution run (steps, rule, baseline, seed, …).
+public enum ParameterValue: Equatable, Codable, Sendable, CustomStringConvertible {
+    case int(Int)
+    case double(Double)
+    case string(String)
+    case bool(Bool)
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if let b = try? c.decode(Bool.self) { self = .bool(b) }
+        else if let i = try? c.decode(Int.self) { self = .int(i) }
+        else if let d = try? c.decode(Double.self) { self = .double(d) }
+        else { self = .string(try c.decode(String.self)) }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        switch self {
+        case .int(let v): try c.encode(v)
+        case .double(let v): try c.encode(v)
+        case .string(let v): try c.encode(v)
+        case .bool(let v): try c.encode(v)
+        }
+    }
+
+    /// Numbers compare by value across `int` and `double`: JSON writes an integral double such as
+    /// `2.0` as `2`, which reads back as `.int(2)`, and a round trip must compare equal.
+    public static func == (a: ParameterValue, b: ParameterValue) -> Bool {
+        switch (a, b) {
+        case (.int(let x), .int(let y)): return x == y
+        case (.double(let x), .double(let y)): return x == y
+        case (.int(let x), .double(let y)), (.double(let y), .int(let x)): return Double(x) == y
+        case (.string(let x), .string(let y)): return x == y
+        case (.bool(let x), .bool(let y)): return x == y
+        default: return false
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .int(let v): return String(v)
+        case .double(let v): return String(v)
+        case .string(let v): return v
+        case .bool(let v): return String(v)
+        }
+    }
+}
+
+/// The result of one attribution method for one input and one target class.
+///
+/// Scores are per token: the attribution of the layer's output summed over its feature dimension
+/// (`scores`), and its L2 norm over that dimension (`scoresL2`, for gradient-based methods).
+public struct Attribution: Sendable {
+    /// Method name in kebab-case (`integrated-gradients`, `gradient`, …).
+    public var method: String
+    /// The class explained.
+    public var target: AttributionTarget
+    /// Logit or probability.
+    public var output: AttributionOutput
+    /// The attributed layer (`embedding` for the token-embedding layer).
+    public var layer: String
+    /// The settings used (steps, rule, baseline, …).
+    public var parameters: [String: ParameterValue]
+    /// Per-token scores.
+    public var scores: [Double]
+    /// Per-token L2 norms over the feature dimension, where the method has them.
+    public var scoresL2: [Double]?
+    /// Completeness gap Σ scores − (F(x) − F(baseline)) for path methods.
+    public var convergenceDelta: Double?
+    /// Wall-clock seconds spent on this attribution.
+    public var seconds: Double
+
+    public init(method: String, target: AttributionTarget, output: AttributionOutput, layer: String,
+                parameters: [String: ParameterValue], scores: [Double], scoresL2: [Double]? = nil,
+                convergenceDelta: Double? = nil, seconds: Double = 0) {
+        self.method = method
+        self.target = target
+        self.output = output
+        self.layer = layer
+        self.parameters = parameters
+        self.scores = scores
+        self.scoresL2 = scoresL2
+        self.convergenceDelta = convergenceDelta
+        self.seconds = seconds
+    }
+}
+
+/// One attribution method. Every method explains a batch of token-id sequences for a list of
+/// target classes and returns, per input, one ``Attribution`` per target (in target order).
+public protocol AttributionMethod {
+    /// Kebab-case name used in JSON and on the command line.
+    var name: String { get }
+    /// The method's settings, as recorded in results.
+    var parameters: [String: ParameterValue] { get }
+    /// Attributes each input for each of `targets` (class indices).
+    func attribute(_ inputs: [[Int]], targets: [Int], model: AttributableModel,
+                   output: AttributionOutput) throws -> [[Attribution]]
+}
+
+extension AttributionMethod {
+    /// Attributes one input for each of `targets`.
+    public func attribute(_ input: [Int], targets: [Int], model: AttributableModel,
+                          output: AttributionOutput = .logit) throws -> [Attribution] {
+        try attribute([input], targets: targets, model: model, output: output)[0]
+    }
+}
+
+/// Measures wall-clock time of `body` in seconds.
+func timed<R>(_ body: () throws -> R) rethrows -> (R, Double) {
+    let start = DispatchTime.now().uptimeNanoseconds
+    let r = try body()
+    return (r, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+}

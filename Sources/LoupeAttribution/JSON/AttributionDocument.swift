@@ -1,0 +1,175 @@
+import Foundation
+import LoupeNN
+
+/// One explained text in the `loupe.attribution.v1` JSON format (docs/attribution-json.md).
+/// Many texts are written as JSON Lines, one document per line.
+public struct AttributionDocument: Codable, Equatable, Sendable {
+    public static let schemaName = "loupe.attribution.v1"
+
+    public var schema: String = AttributionDocument.schemaName
+    public var model: ModelInfo
+    public var input: Input
+    public var prediction: Prediction
+    public var attributions: [Entry]
+    /// Faithfulness metrics of the attributions (docs/attribution-json.md), when computed.
+    public var faithfulness: FaithfulnessBlock?
+    /// Notes for the reader, e.g. that some tokens were unknown to the vocabulary.
+    public var warnings: [String]?
+
+    public struct ModelInfo: Codable, Equatable, Sendable {
+        public var path: String?
+        public var architecture: String
+        public var labels: [String]
+        public init(path: String?, architecture: String, labels: [String]) {
+            self.path = path
+            self.architecture = architecture
+            self.labels = labels
+        }
+    }
+
+    public struct InputToken: Codable, Equatable, Sendable {
+        public var text: String
+        public var id: Int
+        /// Offset into `input.text`, in Unicode scalars (code points), inclusive.
+        public var start: Int
+        /// Offset into `input.text`, in Unicode scalars, exclusive.
+        public var end: Int
+        public var unknown: Bool?
+        public init(text: String, id: Int, start: Int, end: Int, unknown: Bool? = nil) {
+            self.text = text
+            self.id = id
+            self.start = start
+            self.end = end
+            self.unknown = unknown
+        }
+    }
+
+    public struct Input: Codable, Equatable, Sendable {
+        public var text: String
+        /// The unit of `start`/`end`: always `"unicode-scalar"` (code points).
+        public var offsetUnit: String = "unicode-scalar"
+        public var tokens: [InputToken]
+        enum CodingKeys: String, CodingKey { case text, offsetUnit = "offset_unit", tokens }
+        public init(text: String, tokens: [InputToken]) {
+            self.text = text
+            self.tokens = tokens
+        }
+    }
+
+    public struct Prediction: Codable, Equatable, Sendable {
+        public var index: Int
+        public var label: String
+        public var logits: [Double]
+        public var probabilities: [Double]
+        public init(index: Int, label: String, logits: [Double], probabilities: [Double]) {
+            self.index = index
+            self.label = label
+            self.logits = logits
+            self.probabilities = probabilities
+        }
+    }
+
+    public struct Target: Codable, Equatable, Sendable {
+        public var index: Int
+        public var label: String?
+        public init(index: Int, label: String?) {
+            self.index = index
+            self.label = label
+        }
+    }
+
+    /// One method's result for one target, or the error that stopped it.
+    public struct Entry: Codable, Equatable, Sendable {
+        public var method: String
+        public var target: Target
+        public var output: String
+        public var layer: String
+        public var parameters: [String: ParameterValue]
+        public var scores: [Double]?
+        public var scoresL2: [Double]?
+        public var convergenceDelta: Double?
+        public var seconds: Double?
+        public var error: String?
+
+        enum CodingKeys: String, CodingKey {
+            case method, target, output, layer, parameters, scores
+            case scoresL2 = "scores_l2", convergenceDelta = "convergence_delta", seconds, error
+        }
+
+        /// An entry for a result; non-finite numbers turn it into an error entry.
+        public init(_ a: Attribution) {
+            method = a.method
+            target = Target(index: a.target.index, label: a.target.label)
+            output = a.output.rawValue
+            layer = a.layer
+            parameters = a.parameters
+            let finite = a.scores.allSatisfy(\.isFinite) && (a.scoresL2 ?? []).allSatisfy(\.isFinite)
+                && (a.convergenceDelta?.isFinite ?? true)
+            if finite {
+                scores = a.scores
+                scoresL2 = a.scoresL2
+                convergenceDelta = a.convergenceDelta
+                seconds = a.seconds
+            } else {
+                error = "non-finite attribution scores (NaN or infinity); the model's outputs may overflow"
+            }
+        }
+
+        /// An error entry for a method that failed.
+        public init(failed method: String, target: Target, output: AttributionOutput, layer: String, error: String) {
+            self.method = method
+            self.target = target
+            self.output = output.rawValue
+            self.layer = layer
+            self.parameters = [:]
+            self.error = error
+        }
+    }
+
+    public init(model: ModelInfo, input: Input, prediction: Prediction, attributions: [Entry],
+                faithfulness: FaithfulnessBlock? = nil, warnings: [String]? = nil) {
+        self.model = model
+        self.input = input
+        self.prediction = prediction
+        self.attributions = attributions
+        self.faithfulness = faithfulness
+        self.warnings = warnings
+    }
+
+    /// Compact JSON (one line, keys sorted) — for JSON Lines.
+    public func jsonLine() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.nonConformingFloatEncodingStrategy = .throw
+        return String(decoding: try encoder.encode(self), as: UTF8.self)
+    }
+
+    /// Pretty JSON.
+    public func prettyJSON() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        encoder.nonConformingFloatEncodingStrategy = .throw
+        return try encoder.encode(self)
+    }
+
+    /// Reads one document, checking the schema name.
+    public static func decode(_ data: Data) throws -> AttributionDocument {
+        let doc = try JSONDecoder().decode(AttributionDocument.self, from: data)
+        guard doc.schema == schemaName else {
+            throw AttributionError.invalidParameter("schema '\(doc.schema)' is not \(schemaName)")
+        }
+        return doc
+    }
+
+    /// Reads JSON Lines (blank lines skipped); errors name the line.
+    public static func decodeLines(_ text: String) throws -> [AttributionDocument] {
+        var docs: [AttributionDocument] = []
+        for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+        where !line.trimmingCharacters(in: .whitespaces).isEmpty {
+            do { docs.append(try decode(Data(line.utf8))) } catch {
+                throw AttributionError.invalidParameter("line \(i + 1): \(error)")
+            }
+        }
+        return docs
+    }
+}

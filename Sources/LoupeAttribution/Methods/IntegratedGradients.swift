@@ -1,0 +1,113 @@
+import LoupeNN
+import LoupeTensor
+
+/// Integrated gradients at the token-embedding layer (Sundararajan, Taly & Yan, "Axiomatic
+/// Attribution for Deep Networks", ICML 2017):
+/// `IG_i = (x_i − x'_i) · ∫₀¹ ∂F(x' + α(x − x'))/∂x_i dα`, the integral taken with an
+/// ``IntegrationRule``. Scores satisfy completeness, `Σ IG ≈ F(x) − F(x')`; the gap is reported as
+/// the convergence delta. Steps are evaluated as batches of at most `internalBatchSize` rows;
+/// the adaptive mode doubles the step count until |delta| ≤ `tolerance` (or `maximumStepCount`).
+public struct IntegratedGradients: AttributionMethod {
+    public var rule: IntegrationRule.Kind
+    public var stepCount: Int
+    public var baseline: Baseline
+    /// Most interpolation rows evaluated in one forward/backward pass (caps memory).
+    public var internalBatchSize: Int
+    /// When set, raise the step count until |convergence delta| ≤ tolerance.
+    public var tolerance: Double?
+    public var maximumStepCount: Int
+
+    public init(rule: IntegrationRule.Kind = .gaussLegendre, stepCount: Int = 50, baseline: Baseline = .pad,
+                internalBatchSize: Int = 256, tolerance: Double? = nil, maximumStepCount: Int = 1600) {
+        self.rule = rule
+        self.stepCount = stepCount
+        self.baseline = baseline
+        self.internalBatchSize = internalBatchSize
+        self.tolerance = tolerance
+        self.maximumStepCount = maximumStepCount
+    }
+
+    public var name: String { "integrated-gradients" }
+    public var parameters: [String: ParameterValue] {
+        var p: [String: ParameterValue] = ["steps": .int(stepCount), "rule": .string(rule.rawValue),
+                                           "baseline": .string(baseline.rawValue)]
+        if let tolerance { p["tolerance"] = .double(tolerance) }
+        return p
+    }
+
+    public func attribute(_ inputs: [[Int]], targets: [Int], model: AttributableModel,
+                          output: AttributionOutput) throws -> [[Attribution]] {
+        guard !inputs.isEmpty, inputs.allSatisfy({ !$0.isEmpty }) else { throw AttributionError.emptyInput }
+        guard stepCount >= 1, internalBatchSize >= 1 else {
+            throw AttributionError.invalidParameter("steps must be ≥ 1 (got \(stepCount))")
+        }
+        return try inputs.map { ids in try attributeOne(ids, targets: targets, model: model, output: output) }
+    }
+
+    func attributeOne(_ ids: [Int], targets: [Int], model: AttributableModel,
+                      output: AttributionOutput) throws -> [Attribution] {
+        let probe = EmbeddingProbe(model: model, output: output)
+        var steps = stepCount
+        while true {
+            let (result, seconds) = try timed { try integrate(ids, targets: targets, probe: probe, steps: steps) }
+            let worst = result.map { Swift.abs($0.delta) }.max() ?? 0
+            if let tolerance, worst > tolerance, steps * 2 <= maximumStepCount {
+                steps *= 2
+                continue
+            }
+            var params = parameters
+            params["steps"] = .int(steps)
+            if tolerance != nil { params["requested_steps"] = .int(stepCount) }
+            return zip(targets, result).map { target, r in
+                Attribution(method: name, target: AttributionTarget(index: target, label: model.labels[safe: target]),
+                            output: output, layer: "embedding", parameters: params, scores: r.scores,
+                            scoresL2: r.l2, convergenceDelta: r.delta, seconds: seconds / Double(targets.count))
+            }
+        }
+    }
+
+    struct Integral { var scores: [Double]; var l2: [Double]; var delta: Double }
+
+    func integrate(_ ids: [Int], targets: [Int], probe: EmbeddingProbe, steps: Int) throws -> [Integral] {
+        let rule = try IntegrationRule.make(self.rule, stepCount: steps)
+        let x = probe.embeddings([ids])                 // [1, T, E]
+        let x0 = baseline.embeddings(like: x, probe: probe)
+        let diff = x - x0
+        let (t, e) = (x.shape[1], x.shape[2])
+        let rowsPerChunk = Swift.max(1, internalBatchSize)
+        // Σ_i w_i ∂F/∂x at x0 + α_i diff, accumulated per target in Double.
+        var accumulated = [[Double]](repeating: [Double](repeating: 0, count: t * e), count: targets.count)
+        var start = 0
+        while start < rule.stepCount {
+            let end = Swift.min(rule.stepCount, start + rowsPerChunk)
+            let count = end - start
+            var points = [Float](repeating: 0, count: count * t * e)
+            for (r, i) in (start..<end).enumerated() {
+                let alpha = Float(rule.alphas[i])
+                for j in 0..<(t * e) { points[r * t * e + j] = x0.scalars[j] + alpha * diff.scalars[j] }
+            }
+            let batchIDs = Array(repeating: ids, count: count)
+            let grads = try probe.gradients(batchIDs, embeddings: Tensor(shape: [count, t, e], scalars: points),
+                                            targets: targets).gradients
+            for k in targets.indices {
+                grads[k].scalars.withUnsafeBufferPointer { g in
+                    for (r, i) in (start..<end).enumerated() {
+                        let w = rule.weights[i]
+                        let base = r * t * e
+                        for j in 0..<(t * e) { accumulated[k][j] += w * Double(g[base + j]) }
+                    }
+                }
+            }
+            start = end
+        }
+        let ends = probe.evaluate([ids, ids], embeddings: Tensor.concatenate([x, x0], alongAxis: 0))
+        let classes = ends.shape[1]
+        return targets.enumerated().map { k, target in
+            var attribution = [Float](repeating: 0, count: t * e)
+            for j in 0..<(t * e) { attribution[j] = Float(accumulated[k][j] * Double(diff.scalars[j])) }
+            let (sum, l2) = EmbeddingProbe.perToken(Tensor(shape: [1, t, e], scalars: attribution), row: 0, length: t)
+            let gap = Double(ends.scalars[target]) - Double(ends.scalars[classes + target])
+            return Integral(scores: sum, l2: l2, delta: sum.reduce(0, +) - gap)
+        }
+    }
+}

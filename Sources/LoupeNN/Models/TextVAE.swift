@@ -1,0 +1,148 @@
+import LoupeTensor
+
+/// Sizes and special ids of a ``TextVAE`` (the `config.json` keys in comments).
+public struct TextVAEConfig: Equatable, Sendable {
+    public var vocabularySize: Int   // vocab_size
+    public var embedDimension: Int   // embed_dim
+    public var hiddenDimension: Int  // hidden_dim
+    public var latentDimension: Int  // latent_dim
+    public var maxLength: Int        // max_len
+    public var padID: Int            // pad_id
+    public var bosID: Int            // bos_id
+    public var eosID: Int            // eos_id
+
+    public init(vocabularySize: Int, embedDimension: Int, hiddenDimension: Int, latentDimension: Int,
+                maxLength: Int, padID: Int = 0, bosID: Int = 2, eosID: Int = 3) {
+        self.vocabularySize = vocabularySize
+        self.embedDimension = embedDimension
+        self.hiddenDimension = hiddenDimension
+        self.latentDimension = latentDimension
+        self.maxLength = maxLength
+        self.padID = padID
+        self.bosID = bosID
+        self.eosID = eosID
+    }
+}
+
+/// The `text-vae` architecture (a GRU sentence VAE, after Bowman et al., 2016).
+///
+/// Encoder: `embedding` → `encoder` GRU(E → H) → state after the last real token → `to_mu`,
+/// `to_logvar` Linear(H, Z). Decoder: `h₀ = tanh(latent_to_hidden(z))`; `decoder` GRU(E + Z → H)
+/// reads `[embedding(previous token); z]` at every step starting from [BOS]; `output`
+/// Linear(H, V) gives the next-token logits.
+public final class TextVAE: VariationalAutoencoder {
+    public let path = ""
+    public let config: TextVAEConfig
+    public let embedding: Embedding
+    public let encoder: GRU
+    public let toMu: Linear
+    public let toLogVariance: Linear
+    public let latentToHidden: Linear
+    public let decoder: GRU
+    public let output: Linear
+
+    /// A model with fresh random weights (the [PAD] row of `embedding` is zero).
+    public init(config: TextVAEConfig, seed: UInt64 = 0) {
+        self.config = config
+        var rng = RandomGenerator(seed: seed)
+        let (v, e, h, z) = (config.vocabularySize, config.embedDimension, config.hiddenDimension, config.latentDimension)
+        embedding = Embedding(vocabularySize: v, dimension: e, paddingIndex: config.padID, path: "embedding", generator: &rng)
+        encoder = GRU(inputSize: e, hiddenSize: h, path: "encoder", generator: &rng)
+        toMu = Linear(h, z, path: "to_mu", generator: &rng)
+        toLogVariance = Linear(h, z, path: "to_logvar", generator: &rng)
+        latentToHidden = Linear(z, h, path: "latent_to_hidden", generator: &rng)
+        decoder = GRU(inputSize: e + z, hiddenSize: h, path: "decoder", generator: &rng)
+        output = Linear(h, v, path: "output", generator: &rng)
+    }
+
+    public var submodules: [Module] {
+        [embedding, encoder, toMu, toLogVariance, latentToHidden, decoder, output]
+    }
+    public var latentDimension: Int { config.latentDimension }
+    public var padID: Int { config.padID }
+
+    // MARK: Encoder
+
+    /// The posterior `mu`, `logVariance` `[B, Z]` of a ragged batch of sentences (token ids
+    /// without [BOS]/[EOS]).
+    public func encode(tokenIDs: [[Int]]) -> (mu: Tensor, logVariance: Tensor) {
+        let batch = TokenBatch(tokenIDs, padID: padID)
+        return encode(embeddings: embedding(batch.ids, shape: batch.shape), tokenIDs: tokenIDs)
+    }
+
+    /// The posterior from given token embeddings `[B, T, E]`; each sequence's length comes from
+    /// `tokenIDs` (the encoder state is read at its last real token).
+    public func encode(embeddings: Tensor, tokenIDs: [[Int]]) -> (mu: Tensor, logVariance: Tensor) {
+        let batch = TokenBatch(tokenIDs, padID: padID)
+        precondition(embeddings.shape == batch.shape + [config.embedDimension],
+                     "embeddings \(embeddings.shape) for a \(batch.batchSize)×\(batch.length) batch")
+        let last = encoder(embeddings, lengths: batch.lengths).last
+        return (toMu(last), toLogVariance(last))
+    }
+
+    /// `KL(q(z|x) ‖ N(0, I))` per sentence `[B]`.
+    public func klDivergence(tokenIDs: [[Int]]) -> Tensor {
+        let (mu, logVariance) = encode(tokenIDs: tokenIDs)
+        return klDivergence(mu: mu, logVariance: logVariance)
+    }
+
+    // MARK: Decoder
+
+    /// The decoder's initial state `tanh(latent_to_hidden(z))` `[B, H]`.
+    public func initialDecoderState(_ z: Tensor) -> Tensor {
+        latentToHidden(z).tanh()
+    }
+
+    /// Teacher-forced next-token logits `[B, T + 1, V]`: the decoder reads [BOS] followed by the
+    /// sentence (`T` = the longest sentence), so position `t` predicts token `t` and position
+    /// `length` predicts [EOS]. Positions past a sentence's length + 1 are padding (their
+    /// logits are computed from the carried-over state and should be ignored by a loss).
+    public func teacherForcedLogits(z: Tensor, tokenIDs: [[Int]]) -> Tensor {
+        let inputs = TokenBatch(tokenIDs.map { [config.bosID] + $0 }, padID: padID)
+        precondition(z.shape == [inputs.batchSize, latentDimension],
+                     "latents \(z.shape) for a batch of \(inputs.batchSize)")
+        let embedded = embedding(inputs.ids, shape: inputs.shape)
+        let states = decoder(decoderInput(embedded, z: z), initialState: initialDecoderState(z),
+                             lengths: inputs.lengths).outputs
+        return output(states)
+    }
+
+    /// The targets aligned with ``teacherForcedLogits(z:tokenIDs:)``: each sentence followed by
+    /// [EOS], padded with [PAD] to `T + 1` (positions holding [PAD] should be left out of the loss).
+    public func teacherForcingTargets(tokenIDs: [[Int]]) -> TokenBatch {
+        TokenBatch(tokenIDs.map { $0 + [config.eosID] }, padID: padID)
+    }
+
+    /// Greedy decoding from latents `z` `[B, Z]`: starting from [BOS], repeatedly feeds back the
+    /// most likely token, for at most `maxLength` tokens (default `max_len`). A sequence ends
+    /// at [EOS], which is not included. No gradients are recorded.
+    public func greedyDecode(z: Tensor, maxLength: Int? = nil) -> [[Int]] {
+        withoutGradients {
+            let b = z.shape[0]
+            let steps = maxLength ?? config.maxLength
+            var state = initialDecoderState(z)
+            var previous = [Int](repeating: config.bosID, count: b)
+            var sequences = [[Int]](repeating: [], count: b)
+            var finished = [Bool](repeating: false, count: b)
+            for _ in 0..<steps {
+                let embedded = embedding(previous, shape: [b, 1])
+                let (_, last) = decoder(decoderInput(embedded, z: z), initialState: state)
+                state = last
+                let next = output(last).argmax()
+                for i in 0..<b where !finished[i] {
+                    if next[i] == config.eosID { finished[i] = true } else { sequences[i].append(next[i]) }
+                }
+                if finished.allSatisfy({ $0 }) { break }
+                previous = next
+            }
+            return sequences
+        }
+    }
+
+    /// `[embedding; z]` at every step: `[B, T, E]` and `[B, Z]` → `[B, T, E + Z]`.
+    private func decoderInput(_ embedded: Tensor, z: Tensor) -> Tensor {
+        let (b, t) = (embedded.shape[0], embedded.shape[1])
+        let repeated = z.reshaped([b, 1, latentDimension]).expanded(to: [b, t, latentDimension])
+        return Tensor.concatenate([embedded, repeated], alongAxis: 2)
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+
+/// Whether terminal output uses colour.
+public enum TerminalColorMode: Hashable, Sendable {
+    /// Colour when standard output is a terminal, `NO_COLOR` is unset or empty, and
+    /// `TERM` is not `dumb`; plain text otherwise.
+    case automatic
+    /// Always 24-bit ANSI colour.
+    case always
+    /// Always plain text.
+    case never
+}
+
+/// A sentence heatmap for the terminal: tokens on 24-bit ANSI backgrounds
+/// (`ESC[48;2;r;g;bm`), or, without colour, each token followed by its score, e.g.
+/// `great(+0.86)`.
+public struct TerminalHeatmap: Sendable {
+    /// The sentence, tokens and scores shown.
+    public let heatmap: SentenceHeatmap
+    public var colorMap: ColorMap = .redBlue
+    public var normalization: ScoreNormalization = .standard
+
+    /// Shows an existing heatmap's text and scores.
+    public init(heatmap: SentenceHeatmap) {
+        self.heatmap = heatmap
+    }
+
+    /// Shows tokens joined as ``SentenceHeatmap/init(tokens:separator:summary:)`` joins them.
+    public init(tokens: [TokenScore]) throws {
+        self.heatmap = try SentenceHeatmap(tokens: tokens)
+    }
+
+    /// Whether `mode` means colour in this process.
+    public static func usesColor(_ mode: TerminalColorMode,
+                                 environment: [String: String] = ProcessInfo.processInfo.environment,
+                                 isTerminal: Bool = isatty(STDOUT_FILENO) == 1) -> Bool {
+        switch mode {
+        case .always: return true
+        case .never: return false
+        case .automatic:
+            if let noColor = environment["NO_COLOR"], !noColor.isEmpty { return false }
+            if environment["TERM"] == "dumb" { return false }
+            return isTerminal
+        }
+    }
+
+    /// The heatmap as one string (no trailing newline).
+    public func render(mode: TerminalColorMode = .automatic,
+                       environment: [String: String] = ProcessInfo.processInfo.environment,
+                       isTerminal: Bool = isatty(STDOUT_FILENO) == 1) throws -> String {
+        let scale = try ScoreScale(scores: heatmap.scores, normalization: normalization)
+        if !Self.usesColor(mode, environment: environment, isTerminal: isTerminal) {
+            return plainText()
+        }
+        var out = ""
+        for piece in heatmap.pieces() {
+            guard let t = piece.token else {
+                out += piece.text
+                continue
+            }
+            let bg = colorMap.color(forScore: heatmap.scores[t], scale: scale)
+            let fg = bg.readableTextColor
+            out += "\u{1B}[48;2;\(bg.r);\(bg.g);\(bg.b)m\u{1B}[38;2;\(fg.r);\(fg.g);\(fg.b)m"
+                + piece.text + "\u{1B}[0m"
+        }
+        return out
+    }
+
+    /// Tokens with their raw scores, separated by spaces: `I(+0.04) had(+0.1) …`.
+    public func plainText() -> String {
+        var parts = [String]()
+        let scalars = Array(heatmap.text.unicodeScalars)
+        for (t, span) in heatmap.spans.enumerated() where !span.isEmpty {
+            var view = String.UnicodeScalarView()
+            view.append(contentsOf: scalars[span])
+            let text = String(view).trimmingCharacters(in: .whitespacesAndNewlines)
+            parts.append("\(text)(\(NumberFormatting.compact(heatmap.scores[t], ascii: true, signed: true)))")
+        }
+        return parts.joined(separator: " ")
+    }
+}

@@ -1,0 +1,66 @@
+import CLibPNG
+
+/// A decoded PNG: its pixels as RGBA8 plus its text entries.
+public struct DecodedPNG: Sendable {
+    /// The image, converted to 8-bit RGBA whatever the file's colour type.
+    public var canvas: Canvas
+    /// `tEXt` and uncompressed `iTXt` entries in file order (compressed ones are skipped).
+    public var text: [PNGTextChunk]
+
+    /// The value of the first text entry named `key`.
+    public func textValue(forKey key: String) -> String? {
+        text.first { $0.key == key }?.value
+    }
+}
+
+/// Decodes PNG bytes with libpng's simplified API; failures become ``RenderError``.
+public enum PNGDecoder {
+    /// Decodes any valid PNG into RGBA8 pixels and its text entries.
+    ///
+    /// - Throws: ``RenderError/png(_:)`` for data that is not a PNG, truncated or corrupt,
+    ///   or decodes to more than ``Canvas/maxPixelCount`` pixels.
+    public static func decode(_ bytes: [UInt8]) throws -> DecodedPNG {
+        guard bytes.count >= 8, Array(bytes[0..<8]) == PNGChunk.signature else {
+            throw RenderError.png("data is not a PNG (bad signature)")
+        }
+        // libpng keeps a pointer to the input between begin and finish, so both calls
+        // run inside one borrow of the bytes.
+        let canvas: Canvas = try bytes.withUnsafeBytes { raw in
+            var image = png_image()
+            image.version = UInt32(PNG_IMAGE_VERSION)
+            guard png_image_begin_read_from_memory(&image, raw.baseAddress, raw.count) != 0 else {
+                let text = message(of: &image)
+                png_image_free(&image)
+                throw RenderError.png(text.isEmpty ? "libpng could not read the header" : text)
+            }
+            let width = Int(image.width), height = Int(image.height)
+            guard width > 0, height > 0, height <= Canvas.maxPixelCount / width else {
+                png_image_free(&image)
+                throw RenderError.png("image size \(width)×\(height) is too large")
+            }
+            image.format = 3   // PNG_FORMAT_RGBA: 8-bit sRGB, straight alpha
+            var pixels = [UInt8](repeating: 0, count: width * height * 4)
+            let finished = pixels.withUnsafeMutableBytes { out in
+                png_image_finish_read(&image, nil, out.baseAddress, 0, nil)
+            }
+            guard finished != 0 else {
+                let text = message(of: &image)
+                png_image_free(&image)
+                throw RenderError.png(text.isEmpty ? "libpng could not decode the image" : text)
+            }
+            return Canvas(uncheckedWidth: width, height: height, pixels: pixels)
+        }
+        let text = PNGChunk.chunks(in: bytes)
+            .filter { $0.crcValid }
+            .compactMap { PNGTextChunk.decode(type: $0.type, data: $0.data) }
+        return DecodedPNG(canvas: canvas, text: text)
+    }
+
+    /// The NUL-terminated error text libpng left in `image.message`.
+    static func message(of image: inout png_image) -> String {
+        withUnsafeBytes(of: &image.message) { raw in
+            let bytes = raw.prefix { $0 != 0 }
+            return String(decoding: bytes, as: UTF8.self)
+        }
+    }
+}

@@ -1,0 +1,60 @@
+/// What an attribution picture is about: shown as its title and stored in its PNG text chunks.
+public struct AttributionSummary: Hashable, Sendable {
+    /// A free heading shown above everything else.
+    public var title: String?
+    /// The model's predicted label, e.g. "positive".
+    public var predictedLabel: String?
+    /// The predicted probability, 0...1.
+    public var probability: Double?
+    /// The attribution method, e.g. "Integrated Gradients".
+    public var method: String?
+    /// The explained target class.
+    public var target: String?
+    /// The model name.
+    public var model: String?
+
+    public init(title: String? = nil, predictedLabel: String? = nil, probability: Double? = nil,
+                method: String? = nil, target: String? = nil, model: String? = nil) {
+        self.title = title
+        self.predictedLabel = predictedLabel
+        self.probability = probability
+        self.method = method
+        self.target = target
+        self.model = model
+    }
+
+    /// The bold heading line, or `nil` when there is nothing to say.
+    var headline: String? {
+        var parts = [String]()
+        if let title, !title.isEmpty { parts.append(title) }
+        if let predictedLabel {
+            var s = "Predicted: \(predictedLabel)"
+            if let probability, probability.isFinite { s += " (p = \(NumberFormatting.fixed(probability, decimals: 2)))" }
+            parts.append(s)
+        }
+        return parts.isEmpty ? nil : parts.joined(separator: " — ")
+    }
+
+    /// The secondary line: method, target and model.
+    var detailLine: String? {
+        var parts = [String]()
+        if let method, !method.isEmpty { parts.append(method) }
+        if let target, !target.isEmpty { parts.append("target: \(target)") }
+        if let model, !model.isEmpty { parts.append("model: \(model)") }
+        return parts.isEmpty ? nil : parts.joined(separator: "  ·  ")
+    }
+
+    /// PNG text entries describing the picture (`Software` plus whatever is set).
+    public var pngText: [PNGTextChunk] {
+        var out = [PNGTextChunk(key: "Software", value: "Loupe")]
+        if let title { out.append(PNGTextChunk(key: "Title", value: title)) }
+        if let method { out.append(PNGTextChunk(key: "method", value: method)) }
+        if let model { out.append(PNGTextChunk(key: "model", value: model)) }
+        if let target { out.append(PNGTextChunk(key: "target", value: target)) }
+        if let predictedLabel { out.append(PNGTextChunk(key: "predicted", value: predictedLabel)) }
+        if let probability, probability.isFinite {
+            out.append(PNGTextChunk(key: "probability", value: String(probability)))
+        }
+        return out
+    }
+}
