@@ -11,7 +11,7 @@ public struct IntegrationRule: Equatable, Sendable {
     public let name: String
     /// Interpolation coefficients, ascending.
     public let alphas: [Double]
-    /// Quadrature weights (they sum to 1 for every rule here).
+    /// Quadrature weights (they sum to 1, except Captum's trapezoid rule: (n − 1)/n).
     public let weights: [Double]
 
     public init(name: String, alphas: [Double], weights: [Double]) {
@@ -48,11 +48,12 @@ public struct IntegrationRule: Equatable, Sendable {
                                    weights: Array(repeating: 1 / Double(n), count: n))
         case .riemannTrapezoid:
             guard n >= 2 else { throw RuleError.badStepCount(n) }
-            let h = 1 / Double(n - 1)
-            var w = Array(repeating: h, count: n)
-            w[0] = h / 2
-            w[n - 1] = h / 2
-            return IntegrationRule(name: kind.rawValue, alphas: (0..<n).map { Double($0) * h }, weights: w)
+            // Captum's convention: nodes linspace(0, 1, n), step 1/n with halved end weights, so
+            // the weights sum to (n − 1)/n rather than 1. Kept for parity with Captum results.
+            var w = Array(repeating: 1 / Double(n), count: n)
+            w[0] /= 2
+            w[n - 1] /= 2
+            return IntegrationRule(name: kind.rawValue, alphas: (0..<n).map { Double($0) / Double(n - 1) }, weights: w)
         case .gaussLegendre:
             let (x, w) = gaussLegendreNodes(n)
             return IntegrationRule(name: kind.rawValue, alphas: x.map { ($0 + 1) / 2 }, weights: w.map { $0 / 2 })

@@ -29,7 +29,7 @@ public final class Adam: Optimizer {
     /// L2 penalty `λ`, added to the gradient.
     public var weightDecay: Float { get { engine.weightDecay } set { engine.weightDecay = newValue } }
 
-    private let engine: AdamEngine
+    let engine: AdamEngine
 
     public init(parameters: [Parameter], learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999,
                 epsilon: Float = 1e-8, weightDecay: Float = 0) {
@@ -65,7 +65,7 @@ public final class AdamW: Optimizer {
     /// Decoupled decay rate `λ` (PyTorch's default 0.01).
     public var weightDecay: Float { get { engine.weightDecay } set { engine.weightDecay = newValue } }
 
-    private let engine: AdamEngine
+    let engine: AdamEngine
 
     public init(parameters: [Parameter], learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999,
                 epsilon: Float = 1e-8, weightDecay: Float = 0.01) {
@@ -100,7 +100,7 @@ final class AdamEngine {
             steps = [Int](repeating: 0, count: rows)
         }
     }
-    private var states: [ObjectIdentifier: State] = [:]
+    var states: [ObjectIdentifier: State] = [:]
 
     init(parameters: [Parameter], learningRate: Float, beta1: Float, beta2: Float, epsilon: Float,
          weightDecay: Float, decoupled: Bool) {

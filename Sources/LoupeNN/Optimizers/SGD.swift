@@ -25,7 +25,7 @@ public final class SGD: Optimizer {
     public var weightDecay: Float
 
     /// Momentum state of one parameter: the buffer and which rows have started it.
-    private final class State {
+    final class State {
         var buffer: [Float]
         var started: [Bool]
         init(count: Int, rows: Int) {
@@ -33,7 +33,7 @@ public final class SGD: Optimizer {
             started = [Bool](repeating: false, count: rows)
         }
     }
-    private var states: [ObjectIdentifier: State] = [:]
+    var states: [ObjectIdentifier: State] = [:]
 
     /// - Precondition: Nesterov momentum needs `momentum > 0` and `dampening == 0` (as PyTorch).
     public init(parameters: [Parameter], learningRate: Float, momentum: Float = 0, dampening: Float = 0,
