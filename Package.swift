@@ -43,6 +43,10 @@ let package = Package(
             dependencies: ["Loupe", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(name: "LoupeBench", dependencies: ["Loupe"]),
+        .executableTarget(name: "SeedVAE", dependencies: ["Loupe"], path: "Examples/SeedVAE"),
+        .executableTarget(name: "ExplainSentence", dependencies: ["Loupe"], path: "Examples/ExplainSentence"),
+        .executableTarget(name: "RenderTraversal", dependencies: ["Loupe"], path: "Examples/RenderTraversal"),
+        .executableTarget(name: "ExportAttributionJSON", dependencies: ["Loupe"], path: "Examples/ExportAttributionJSON"),
 
         // Shared test helpers: expectClose, finite-difference checker, tiny fixture models.
         .target(name: "LoupeTestSupport", dependencies: ["LoupeTensor", "LoupeNN"], path: "Tests/LoupeTestSupport"),
@@ -54,6 +58,7 @@ let package = Package(
         ),
         .testTarget(name: "LoupeRenderTests", dependencies: ["LoupeRender"]),
         .testTarget(name: "LoupeAttributionTests", dependencies: ["LoupeAttribution", "LoupeTestSupport"]),
+        .testTarget(name: "LoupeCLITests", dependencies: ["Loupe", "LoupeTestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

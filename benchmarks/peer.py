@@ -1,6 +1,6 @@
 """PyTorch / Captum peer measurements for `loupe-bench` (never part of tests or CI).
 
-Usage: python peer.py train-step | ig [--weights DIR] | gemm
+Usage: python peer.py train-step | ig [--weights DIR] | gemm | sst2-tokens --batches FILE [--vocab N]
 Prints one JSON object per line with the measured figure, so loupe-bench can show it next to
 its own figure from the same run. Install the peer in a venv outside the repo:
     python3 -m venv /tmp/peer && /tmp/peer/bin/pip install torch captum safetensors
@@ -76,7 +76,43 @@ def integrated_gradients(length=20, steps=50, repeats=30):
     print(json.dumps({"benchmark": "ig", "peer": f"captum (torch {torch.__version__})", "ms_per_sentence": ms}))
 
 
+def sst2_tokens(warmup=10):
+    """Adam training over the exact padded SST-2 batches `loupe-bench train-speed` used (a JSON file
+    {"batches": [[[ids]]], "labels": [[int]]}); tokens/s counts real (non-[PAD]) tokens, as Loupe does."""
+    path = sys.argv[sys.argv.index("--batches") + 1]
+    with open(path) as f:
+        data = json.load(f)
+    batches = [torch.tensor(b, dtype=torch.long) for b in data["batches"]]
+    labels = [torch.tensor(l, dtype=torch.long) for l in data["labels"]]
+    vocab = int(sys.argv[sys.argv.index("--vocab") + 1]) if "--vocab" in sys.argv else 16000
+    model = TransformerClassifier(vocab=vocab)
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    loss_fn = nn.CrossEntropyLoss()
+    forward = backward = step = 0.0
+    tokens = 0
+    for i, (ids, y) in enumerate(zip(batches, labels)):
+        t0 = time.perf_counter()
+        opt.zero_grad()
+        loss = loss_fn(model(ids), y)
+        t1 = time.perf_counter()
+        loss.backward()
+        t2 = time.perf_counter()
+        opt.step()
+        t3 = time.perf_counter()
+        if i >= warmup:
+            forward += t1 - t0
+            backward += t2 - t1
+            step += t3 - t2
+            tokens += int((ids != 0).sum())
+    total = forward + backward + step
+    timed = max(1, len(batches) - warmup)
+    print(json.dumps({"benchmark": "sst2-tokens", "peer": f"torch {torch.__version__}",
+                      "threads": torch.get_num_threads(), "steps": timed, "ms_per_step": total / timed * 1000,
+                      "tokens_per_second": tokens / total, "forward_percent": 100 * forward / total,
+                      "backward_percent": 100 * backward / total, "optimizer_percent": 100 * step / total}))
+
+
 if __name__ == "__main__":
     what = sys.argv[1] if len(sys.argv) > 1 else "train-step"
     with torch.no_grad() if False else torch.enable_grad():
-        {"train-step": train_step, "ig": integrated_gradients}[what]()
+        {"train-step": train_step, "ig": integrated_gradients, "sst2-tokens": sst2_tokens}[what]()

@@ -10,14 +10,21 @@
  *
  * Code paths, chosen once at run time from CPUID (override: LOUPE_SGEMM_KERNEL, or
  * per call with loupe_sgemm_using):
- *   "avx512"   12×32 micro-kernel, zmm registers        (compiled, untested on AVX2-only hosts)
- *   "avx2-fma" 6×16 micro-kernel, ymm registers
- *   "generic"  portable C with compiler vector extensions
+ *   "avx512"   12×32 micro-kernel, zmm intrinsics  (compiles; not run on an AVX-512 CPU yet;
+ *              its logic is tested by building it from ymm pairs, LOUPE_TEST_EMULATE_AVX512)
+ *   "avx2-fma" 6×16 micro-kernel, inner loop in inline assembly (fast in -O0 builds too;
+ *              bit-identical to the intrinsics version kept under LOUPE_NO_ASM)
+ *   "generic"  portable C with compiler vector extensions (SSE2 on x86-64, NEON on arm64)
+ * Debug builds (no NDEBUG) prefer "avx2-fma" over "avx512" for speed.
  *
- * Threads: large problems are split along N (or M when M > N) between a persistent
- * pool of worker threads; every element of C is computed by the same sequence of
- * operations whatever the split, so results do not depend on the thread count.
- * Problems with M == 1 or N == 1 take a GEMV path (no packing).
+ * Threads: problems of at least ~64³ multiply-adds are split along N (or M when M > N)
+ * into work items that the calling thread and a persistent pool of workers take from a
+ * shared counter; a worker that has not started when the caller runs out of items is
+ * withdrawn.  Every element of C is computed by the same sequence of operations whatever
+ * the split, so results do not depend on the thread count.  Concurrent callers are
+ * safe: while one caller uses the pool, others run single-threaded.
+ * Problems with one row or column (or up to 4 while the other operand is ≤ 8 MB) take a
+ * GEMV path without packing.
  */
 #include "CLoupeKernels.h"
 
@@ -30,7 +37,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#if defined(__x86_64__) || defined(__i386__)
+#if defined(__x86_64__)
 #define LOUPE_X86 1
 #include <cpuid.h>
 #include <immintrin.h>
@@ -161,6 +168,87 @@ pack_tr8_avx2(const float *src, long ld, int rows, float *dst, int dstride)
     }
 }
 
+/* The 6×16 AVX2 micro-kernel loop, in assembly so that it runs at full speed in debug
+ * (-O0) builds as well, where intrinsics code is ~250× slower.  It performs exactly the
+ * operations of the intrinsics template (same FMA order), so results are the same.
+ * acc[i*16 + j] = sum_k Ap[k*6 + i] * Bp[k*16 + j]; acc is 32-byte aligned. */
+#define LOUPE_AVX2_STEP                                                                     \
+    "vmovaps (%[b]), %%ymm0\n\t"                                                           \
+    "vmovaps 32(%[b]), %%ymm1\n\t"                                                         \
+    "vbroadcastss (%[a]), %%ymm2\n\t"                                                      \
+    "vfmadd231ps %%ymm0, %%ymm2, %%ymm4\n\t"                                               \
+    "vfmadd231ps %%ymm1, %%ymm2, %%ymm5\n\t"                                               \
+    "vbroadcastss 4(%[a]), %%ymm3\n\t"                                                     \
+    "vfmadd231ps %%ymm0, %%ymm3, %%ymm6\n\t"                                               \
+    "vfmadd231ps %%ymm1, %%ymm3, %%ymm7\n\t"                                               \
+    "vbroadcastss 8(%[a]), %%ymm2\n\t"                                                     \
+    "vfmadd231ps %%ymm0, %%ymm2, %%ymm8\n\t"                                               \
+    "vfmadd231ps %%ymm1, %%ymm2, %%ymm9\n\t"                                               \
+    "vbroadcastss 12(%[a]), %%ymm3\n\t"                                                    \
+    "vfmadd231ps %%ymm0, %%ymm3, %%ymm10\n\t"                                              \
+    "vfmadd231ps %%ymm1, %%ymm3, %%ymm11\n\t"                                              \
+    "vbroadcastss 16(%[a]), %%ymm2\n\t"                                                    \
+    "vfmadd231ps %%ymm0, %%ymm2, %%ymm12\n\t"                                              \
+    "vfmadd231ps %%ymm1, %%ymm2, %%ymm13\n\t"                                              \
+    "vbroadcastss 20(%[a]), %%ymm3\n\t"                                                    \
+    "vfmadd231ps %%ymm0, %%ymm3, %%ymm14\n\t"                                              \
+    "vfmadd231ps %%ymm1, %%ymm3, %%ymm15\n\t"                                              \
+    "add $24, %[a]\n\t"                                                                    \
+    "add $64, %[b]\n\t"
+
+#if !defined(LOUPE_NO_ASM)
+__attribute__((target("avx2,fma"))) static void
+kernel_acc_avx2_asm(long kc, const float *Ap, const float *Bp, float *acc)
+{
+    long n4 = kc > 0 ? kc >> 2 : 0, rem = kc > 0 ? kc & 3 : 0;
+    __asm__ volatile(
+        "vxorps %%ymm4, %%ymm4, %%ymm4\n\t"
+        "vxorps %%ymm5, %%ymm5, %%ymm5\n\t"
+        "vxorps %%ymm6, %%ymm6, %%ymm6\n\t"
+        "vxorps %%ymm7, %%ymm7, %%ymm7\n\t"
+        "vxorps %%ymm8, %%ymm8, %%ymm8\n\t"
+        "vxorps %%ymm9, %%ymm9, %%ymm9\n\t"
+        "vxorps %%ymm10, %%ymm10, %%ymm10\n\t"
+        "vxorps %%ymm11, %%ymm11, %%ymm11\n\t"
+        "vxorps %%ymm12, %%ymm12, %%ymm12\n\t"
+        "vxorps %%ymm13, %%ymm13, %%ymm13\n\t"
+        "vxorps %%ymm14, %%ymm14, %%ymm14\n\t"
+        "vxorps %%ymm15, %%ymm15, %%ymm15\n\t"
+        "test %[n4], %[n4]\n\t"
+        "jz 3f\n\t"
+        ".p2align 4\n\t"
+        "1:\n\t"
+        LOUPE_AVX2_STEP LOUPE_AVX2_STEP LOUPE_AVX2_STEP LOUPE_AVX2_STEP
+        "dec %[n4]\n\t"
+        "jnz 1b\n\t"
+        "3:\n\t"
+        "test %[rem], %[rem]\n\t"
+        "jz 4f\n\t"
+        "2:\n\t"
+        LOUPE_AVX2_STEP
+        "dec %[rem]\n\t"
+        "jnz 2b\n\t"
+        "4:\n\t"
+        "vmovaps %%ymm4, (%[c])\n\t"
+        "vmovaps %%ymm5, 32(%[c])\n\t"
+        "vmovaps %%ymm6, 64(%[c])\n\t"
+        "vmovaps %%ymm7, 96(%[c])\n\t"
+        "vmovaps %%ymm8, 128(%[c])\n\t"
+        "vmovaps %%ymm9, 160(%[c])\n\t"
+        "vmovaps %%ymm10, 192(%[c])\n\t"
+        "vmovaps %%ymm11, 224(%[c])\n\t"
+        "vmovaps %%ymm12, 256(%[c])\n\t"
+        "vmovaps %%ymm13, 288(%[c])\n\t"
+        "vmovaps %%ymm14, 320(%[c])\n\t"
+        "vmovaps %%ymm15, 352(%[c])\n\t"
+        "vzeroupper\n\t"
+        : [a] "+r"(Ap), [b] "+r"(Bp), [n4] "+r"(n4), [rem] "+r"(rem)
+        : [c] "r"(acc)
+        : "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9",
+          "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15", "memory", "cc");
+}
+#endif
+
 #define SUF(x) x##_avx2
 #define SUF_NAME "avx2-fma"
 #define TGT __attribute__((target("avx2,fma")))
@@ -189,6 +277,9 @@ pack_tr8_avx2(const float *src, long ld, int rows, float *dst, int dstride)
 #define VMUL(a, b) _mm256_mul_ps((a), (b))
 #define VADD(a, b) _mm256_add_ps((a), (b))
 #define PACK_TR8 pack_tr8_avx2
+#if !defined(LOUPE_NO_ASM)
+#define KERNEL_ACC kernel_acc_avx2_asm
+#endif
 #include "sgemm_impl.h"
 #undef SUF
 #undef SUF_NAME
@@ -209,6 +300,7 @@ pack_tr8_avx2(const float *src, long ld, int rows, float *dst, int dstride)
 #undef VMUL
 #undef VADD
 #undef PACK_TR8
+#undef KERNEL_ACC
 
 /* ------------------------------------------------------------------ AVX-512F */
 
@@ -325,6 +417,11 @@ static int loupe_cpu_level(void) {
 static const struct gemm_kernel *loupe_best_kernel(void) {
 #if LOUPE_X86
     int level = loupe_cpu_level();
+#if !defined(NDEBUG) && !defined(LOUPE_TEST_EMULATE_AVX512)
+    /* Debug builds (-O0, no NDEBUG): the avx512 path is intrinsics code, which is ~100×
+     * slower unoptimised, while the avx2-fma inner loop is assembly; prefer the latter. */
+    if (level >= 1) return &desc_avx2;
+#endif
     if (level >= 2) return &desc_avx512;
     if (level >= 1) return &desc_avx2;
 #endif
@@ -619,6 +716,15 @@ static void scale_c(int M, int N, float beta, float *C, long ldc) {
 
 /* ------------------------------------------------------------------ driver */
 
+/* Problems with one row (column), or at most LOUPE_GEMV_MAX rows (columns) and an other
+ * operand of at most LOUPE_GEMV_MAX_REREAD floats, take the GEMV path. */
+#ifndef LOUPE_GEMV_MAX
+#define LOUPE_GEMV_MAX 4
+#endif
+#ifndef LOUPE_GEMV_MAX_REREAD
+#define LOUPE_GEMV_MAX_REREAD (2.0 * 1024 * 1024)
+#endif
+
 /* Below this many multiply-adds a problem stays on the calling thread. */
 #ifndef LOUPE_MT_MIN_FMAS
 #define LOUPE_MT_MIN_FMAS (64L * 64L * 32L) /* 2 threads from about 64^3 */
@@ -682,31 +788,38 @@ static void sgemm_impl(const struct gemm_kernel *k, int nthreads,
         return;
     }
 
-    if (M == 1 || N == 1) {
-        /* GEMV: c = alpha * x^T op(Bm) + beta * c with x a vector of length K. */
-        const float *x, *Bm;
-        long incx, ldbm, incc;
-        int transBm, len;
-        if (M == 1) {
-            x = A; incx = transA ? lda : 1;
-            Bm = B; ldbm = ldb; transBm = transB;
-            incc = 1; len = N;
-        } else {
-            x = B; incx = transB ? 1 : ldb;
-            Bm = A; ldbm = lda; transBm = !transA; /* op(A)[i][k] viewed as [k][i] */
-            incc = ldc; len = M;
+    const int few = M < N ? M : N;
+    const double other = (double)K * (M < N ? N : M); /* size of the operand re-read per GEMV */
+    if (few == 1 || (few <= LOUPE_GEMV_MAX && other <= LOUPE_GEMV_MAX_REREAD)) {
+        /* A few rows (columns) of C: one GEMV per row (column), no packing.  Row i of C
+         * is x^T op(B) with x = row i of op(A); column j of C is op(A) y with y = column j
+         * of op(B), i.e. y^T op(A)^T.  With 2..4 rows op(B) is read once per row, so only
+         * while it is small enough to stay in cache. */
+        const int by_rows = M <= N;
+        const int count = by_rows ? M : N;
+        const int len = by_rows ? N : M;
+        const long incx = by_rows ? (transA ? lda : 1) : (transB ? 1 : ldb);
+        float *xs = NULL;
+        if (incx != 1 && !(xs = loupe_workspace((size_t)K))) {
+            struct gemm_args g = {transA, transB, M, N, K, K, alpha, beta, A, B, C, lda, ldb, ldc};
+            gemm_part_naive(&g, 0, M, 0, N);
+            return;
         }
-        if (incx != 1) {
-            float *xs = loupe_workspace((size_t)K);
-            if (!xs) {
-                struct gemm_args g = {transA, transB, M, N, K, K, alpha, beta, A, B, C, lda, ldb, ldc};
-                gemm_part_naive(&g, 0, M, 0, N);
-                return;
+        for (int v = 0; v < count; v++) {
+            const float *x;
+            if (by_rows)
+                x = transA ? A + v : A + (long)v * lda;
+            else
+                x = transB ? B + (long)v * ldb : B + v;
+            if (incx != 1) {
+                for (int i = 0; i < K; i++) xs[i] = x[(long)i * incx];
+                x = xs;
             }
-            for (int i = 0; i < K; i++) xs[i] = x[(long)i * incx];
-            x = xs;
+            if (by_rows)
+                k->gemv(K, len, alpha, x, B, ldb, transB, beta, C + (long)v * ldc, 1);
+            else
+                k->gemv(K, len, alpha, x, A, lda, !transA, beta, C + v, ldc);
         }
-        k->gemv(K, len, alpha, x, Bm, ldbm, transBm, beta, C, incc);
         return;
     }
 
@@ -727,7 +840,7 @@ static void sgemm_impl(const struct gemm_kernel *k, int nthreads,
     t.g.ldb = ldb;
     t.g.ldc = ldc;
     t.k = k;
-    t.split_n = N >= M;
+    t.split_n = N >= M; /* the operand re-packed by every item is the smaller one */
 
     double fmas = (double)M * N * K;
     double by_work = fmas / LOUPE_MT_MIN_FMAS;

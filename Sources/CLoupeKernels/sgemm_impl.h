@@ -17,6 +17,8 @@
  *   VFMA(a, b, c)  a * b + c
  *   VMUL(a, b)     a * b
  *   VADD(a, b)     a + b
+ *   KERNEL_ACC     optional: KERNEL_ACC(kc, Ap, Bp, acc) computes the MR×NR product of
+ *                  two packed micro-panels into the aligned array acc (assembly kernels)
  *   PACK_TR8       optional: PACK_TR8(src, ld, rows, dst, dstride) copies an up-to-8-row ×
  *                  8-column block transposed (dst[k*dstride + r] = src[r*ld + k])
  *
@@ -28,46 +30,90 @@
 
 #define NR (NV * VW)
 
+#ifndef LOUPE_UNROLL_FULL
+#if defined(__clang__)
+#define LOUPE_UNROLL_FULL _Pragma("clang loop unroll(full)")
+#define LOUPE_UNROLL(n) _Pragma(LOUPE_STR(clang loop unroll_count(n)))
+#elif defined(__GNUC__)
+#define LOUPE_UNROLL_FULL _Pragma("GCC unroll 32")
+#define LOUPE_UNROLL(n) _Pragma(LOUPE_STR(GCC unroll n))
+#else
+#define LOUPE_UNROLL_FULL
+#define LOUPE_UNROLL(n)
+#endif
+#define LOUPE_STR(x) #x
+#endif
+
 /* ---------------------------------------------------------------- micro-kernel */
 
 /* C[0:MR, 0:NR] = alpha * (Ap · Bp) + beta * C   (beta == 0: C is not read). */
 TGT static void SUF(kernel)(long kc, const float *restrict Ap, const float *restrict Bp,
                             float *restrict C, long ldc, float alpha, float beta)
 {
+    /* All loops over i (rows) and v (vectors) must unroll completely so that acc lives
+     * in registers (MR*NV of them). */
     VEC acc[MR][NV];
-    for (int i = 0; i < MR; i++)
+    LOUPE_UNROLL_FULL
+    for (int i = 0; i < MR; i++) {
+        __builtin_prefetch(C + i * ldc, 1, 3);
+        __builtin_prefetch(C + i * ldc + NR - 1, 1, 3);
+    }
+
+#ifdef KERNEL_ACC
+    {
+        float t[MR * NR] __attribute__((aligned(64)));
+        KERNEL_ACC(kc, Ap, Bp, t);
+        LOUPE_UNROLL_FULL
+        for (int i = 0; i < MR; i++) {
+            LOUPE_UNROLL_FULL
+            for (int v = 0; v < NV; v++) acc[i][v] = VLOAD(t + i * NR + v * VW);
+        }
+    }
+#else
+    LOUPE_UNROLL_FULL
+    for (int i = 0; i < MR; i++) {
+        LOUPE_UNROLL_FULL
         for (int v = 0; v < NV; v++) acc[i][v] = VZERO();
+    }
 
-    for (int i = 0; i < MR; i++) __builtin_prefetch(C + i * ldc, 1, 3);
-    for (int i = 0; i < MR; i++) __builtin_prefetch(C + i * ldc + NR - 1, 1, 3);
-
-#if defined(__clang__)
-#pragma clang loop unroll_count(4)
-#endif
+    LOUPE_UNROLL(4)
     for (long k = 0; k < kc; k++) {
         VEC b[NV];
+        LOUPE_UNROLL_FULL
         for (int v = 0; v < NV; v++) b[v] = VLOAD(Bp + v * VW);
+        LOUPE_UNROLL_FULL
         for (int i = 0; i < MR; i++) {
             VEC a = VSET1(Ap[i]);
+            LOUPE_UNROLL_FULL
             for (int v = 0; v < NV; v++) acc[i][v] = VFMA(a, b[v], acc[i][v]);
         }
         Ap += MR;
         Bp += NR;
     }
+#endif
 
     VEC va = VSET1(alpha);
     if (beta == 0.0f) {
-        for (int i = 0; i < MR; i++)
+        LOUPE_UNROLL_FULL
+        for (int i = 0; i < MR; i++) {
+            LOUPE_UNROLL_FULL
             for (int v = 0; v < NV; v++) VSTOREU(C + i * ldc + v * VW, VMUL(va, acc[i][v]));
+        }
     } else if (beta == 1.0f) {
-        for (int i = 0; i < MR; i++)
+        LOUPE_UNROLL_FULL
+        for (int i = 0; i < MR; i++) {
+            LOUPE_UNROLL_FULL
             for (int v = 0; v < NV; v++)
                 VSTOREU(C + i * ldc + v * VW, VADD(VLOADU(C + i * ldc + v * VW), VMUL(va, acc[i][v])));
+        }
     } else {
         VEC vb = VSET1(beta);
-        for (int i = 0; i < MR; i++)
+        LOUPE_UNROLL_FULL
+        for (int i = 0; i < MR; i++) {
+            LOUPE_UNROLL_FULL
             for (int v = 0; v < NV; v++)
                 VSTOREU(C + i * ldc + v * VW, VADD(VMUL(vb, VLOADU(C + i * ldc + v * VW)), VMUL(va, acc[i][v])));
+        }
     }
 }
 
@@ -227,6 +273,15 @@ TGT static void SUF(gemm_part)(const struct gemm_args *g, int m0, int m1, int n0
 
 /* ---------------------------------------------------------------- GEMV path */
 
+TGT static inline float SUF(hsum)(VEC v)
+{
+    float lanes[VW] __attribute__((aligned(64)));
+    VSTOREU(lanes, v);
+    float s = 0.0f;
+    for (int l = 0; l < VW; l++) s += lanes[l];
+    return s;
+}
+
 /* c[j*incc] = alpha * sum_k x[k] * op(B)[k][j] + beta * c[j*incc],  j < N.
  * x is contiguous (the caller gathers strided vectors).  op(B)[k][j] is
  * B[k*ldb + j] (transB == 0) or B[j*ldb + k]. */
@@ -234,43 +289,86 @@ TGT static void SUF(gemv)(int K, int N, float alpha, const float *restrict x,
                           const float *restrict B, long ldb, int transB,
                           float beta, float *restrict c, long incc)
 {
+#define GEMV_STORE(j, sum)                                                              \
+    do {                                                                                \
+        float r_ = alpha * (sum);                                                       \
+        float *cp_ = c + (long)(j) * incc;                                              \
+        *cp_ = beta == 0.0f ? r_ : r_ + beta * *cp_;                                    \
+    } while (0)
     if (!transB) {
-        enum { CH = 256 };
-        float acc[CH] __attribute__((aligned(64)));
-        for (int j0 = 0; j0 < N; j0 += CH) {
-            int n = N - j0 < CH ? N - j0 : CH;
-            for (int j = 0; j < n; j++) acc[j] = 0.0f;
-            for (int k = 0; k < K; k++) {
-                const float xk = x[k];
-                const float *restrict row = B + (long)k * ldb + j0;
-                for (int j = 0; j < n; j++) acc[j] += xk * row[j];
+        /* Strips of 4 vectors of columns stay in registers while k runs down the rows. */
+        int j = 0;
+        for (; j + 4 * VW <= N; j += 4 * VW) {
+            VEC s0 = VZERO(), s1 = VZERO(), s2 = VZERO(), s3 = VZERO();
+            const float *p = B + j;
+            for (int k = 0; k < K; k++, p += ldb) {
+                VEC xk = VSET1(x[k]);
+                s0 = VFMA(xk, VLOADU(p), s0);
+                s1 = VFMA(xk, VLOADU(p + VW), s1);
+                s2 = VFMA(xk, VLOADU(p + 2 * VW), s2);
+                s3 = VFMA(xk, VLOADU(p + 3 * VW), s3);
             }
-            for (int j = 0; j < n; j++) {
-                float r = alpha * acc[j];
-                c[(long)(j0 + j) * incc] = beta == 0.0f ? r : r + beta * c[(long)(j0 + j) * incc];
-            }
+            float t[4 * VW] __attribute__((aligned(64)));
+            VSTOREU(t, s0);
+            VSTOREU(t + VW, s1);
+            VSTOREU(t + 2 * VW, s2);
+            VSTOREU(t + 3 * VW, s3);
+            for (int l = 0; l < 4 * VW; l++) GEMV_STORE(j + l, t[l]);
+        }
+        for (; j + VW <= N; j += VW) {
+            VEC s0 = VZERO();
+            const float *p = B + j;
+            for (int k = 0; k < K; k++, p += ldb) s0 = VFMA(VSET1(x[k]), VLOADU(p), s0);
+            float t[VW] __attribute__((aligned(64)));
+            VSTOREU(t, s0);
+            for (int l = 0; l < VW; l++) GEMV_STORE(j + l, t[l]);
+        }
+        for (; j < N; j++) {
+            float sum = 0.0f;
+            for (int k = 0; k < K; k++) sum += x[k] * B[(long)k * ldb + j];
+            GEMV_STORE(j, sum);
         }
     } else {
-        for (int j = 0; j < N; j++) {
-            const float *restrict row = B + (long)j * ldb;
+        /* Dot products with rows of B, four rows at a time sharing the loads of x. */
+        int j = 0;
+        for (; j + 4 <= N; j += 4) {
+            const float *r0 = B + (long)j * ldb, *r1 = r0 + ldb, *r2 = r1 + ldb, *r3 = r2 + ldb;
             VEC s0 = VZERO(), s1 = VZERO(), s2 = VZERO(), s3 = VZERO();
             int k = 0;
-            for (; k + 4 * VW <= K; k += 4 * VW) {
-                s0 = VFMA(VLOADU(x + k), VLOADU(row + k), s0);
-                s1 = VFMA(VLOADU(x + k + VW), VLOADU(row + k + VW), s1);
-                s2 = VFMA(VLOADU(x + k + 2 * VW), VLOADU(row + k + 2 * VW), s2);
-                s3 = VFMA(VLOADU(x + k + 3 * VW), VLOADU(row + k + 3 * VW), s3);
+            for (; k + VW <= K; k += VW) {
+                VEC xv = VLOADU(x + k);
+                s0 = VFMA(xv, VLOADU(r0 + k), s0);
+                s1 = VFMA(xv, VLOADU(r1 + k), s1);
+                s2 = VFMA(xv, VLOADU(r2 + k), s2);
+                s3 = VFMA(xv, VLOADU(r3 + k), s3);
             }
-            for (; k + VW <= K; k += VW) s0 = VFMA(VLOADU(x + k), VLOADU(row + k), s0);
-            float lanes[VW] __attribute__((aligned(64)));
-            VSTOREU(lanes, VADD(VADD(s0, s1), VADD(s2, s3)));
-            float sum = 0.0f;
-            for (int l = 0; l < VW; l++) sum += lanes[l];
-            for (; k < K; k++) sum += x[k] * row[k];
-            float r = alpha * sum;
-            c[(long)j * incc] = beta == 0.0f ? r : r + beta * c[(long)j * incc];
+            float d0 = SUF(hsum)(s0), d1 = SUF(hsum)(s1), d2 = SUF(hsum)(s2), d3 = SUF(hsum)(s3);
+            for (; k < K; k++) {
+                d0 += x[k] * r0[k];
+                d1 += x[k] * r1[k];
+                d2 += x[k] * r2[k];
+                d3 += x[k] * r3[k];
+            }
+            GEMV_STORE(j, d0);
+            GEMV_STORE(j + 1, d1);
+            GEMV_STORE(j + 2, d2);
+            GEMV_STORE(j + 3, d3);
+        }
+        for (; j < N; j++) {
+            const float *r0 = B + (long)j * ldb;
+            VEC s0 = VZERO(), s1 = VZERO();
+            int k = 0;
+            for (; k + 2 * VW <= K; k += 2 * VW) {
+                s0 = VFMA(VLOADU(x + k), VLOADU(r0 + k), s0);
+                s1 = VFMA(VLOADU(x + k + VW), VLOADU(r0 + k + VW), s1);
+            }
+            for (; k + VW <= K; k += VW) s0 = VFMA(VLOADU(x + k), VLOADU(r0 + k), s0);
+            float d0 = SUF(hsum)(VADD(s0, s1));
+            for (; k < K; k++) d0 += x[k] * r0[k];
+            GEMV_STORE(j, d0);
         }
     }
+#undef GEMV_STORE
 }
 
 /* ---------------------------------------------------------------- descriptor */

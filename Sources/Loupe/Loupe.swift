@@ -1,1 +1,5 @@
-// Loupe
+// Loupe: the umbrella module. `import Loupe` brings in every layer of the toolkit.
+@_exported import LoupeTensor
+@_exported import LoupeNN
+@_exported import LoupeAttribution
+@_exported import LoupeRender

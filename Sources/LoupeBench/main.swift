@@ -1,1 +1,41 @@
-print("bench")
+import Foundation
+
+// loupe-bench: speed measurements (never assertions). Each prints its figures and, where a peer
+// exists, the peer's figure measured in the same run.
+//
+//   swift run -c release loupe-bench <name> [options]
+//
+// Peer figures come from `benchmarks/peer.py`, run with the Python named by LOUPE_PEER_PYTHON
+// (default /tmp/peer/bin/python when it exists), e.g. a venv with torch + captum.
+
+let benchmarks: [(name: String, summary: String, run: ([String]) throws -> Void)] = [
+    ("gemm", "SGEMM GFLOP/s at 128³, 512³, 1024³ (numpy in the same run)", { _ in runGEMMBenchmark() }),
+    ("train-step", "transformer-classifier Adam step, vocab 16000, E=128, 2 layers, batch 32×24 (PyTorch peer)",
+     { try runTrainStepBenchmark($0) }),
+    ("ig", "integrated gradients, 50 steps, 20 tokens, transformer-classifier (Captum peer)", { try runIGBenchmark($0) }),
+    ("render", "30-token heatmap render time", { _ in runRenderBenchmark() }),
+    ("train-sst2", "train bag|transformer on SST-2, dev accuracy [--epochs N --lr X --out DIR]", { try runSST2TrainingBenchmark($0) }),
+    ("train-waimai", "train bag|transformer on waimai_10k, 20% held-out accuracy", { try runWaimaiTrainingBenchmark($0) }),
+    ("train-default", "train the default bilingual model [--write: save to Resources/default-model]", { try runDefaultModelTraining($0) }),
+    ("train-speed", "trainer tokens/s, SST-2 batches, benchmark transformer, split (PyTorch peer)", { try runTrainingSpeedBenchmark($0) }),
+    ("train-mnist-vae", "image VAE 784-400-20 on MNIST [--png: docs/images/mnist-reconstructions.png]", { try runMNISTVAETraining($0) }),
+]
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+let chosen = arguments.first ?? "help"
+if chosen == "all" {
+    for b in benchmarks {
+        print("== \(b.name)")
+        try b.run([])
+    }
+} else if let b = benchmarks.first(where: { $0.name == chosen }) {
+    do { try b.run(Array(arguments.dropFirst())) } catch {
+        FileHandle.standardError.write(Data("loupe-bench \(chosen): \(error)\n".utf8))
+        exit(1)
+    }
+} else {
+    print("usage: loupe-bench <benchmark> [options]\n")
+    for b in benchmarks { print("  \(b.name.padding(toLength: 12, withPad: " ", startingAt: 0)) \(b.summary)") }
+    print("  all          every benchmark above")
+    exit(chosen == "help" || chosen == "--help" ? 0 : 2)
+}

@@ -191,6 +191,7 @@ struct SGEMMTests {
             (73, 20, 9), (145, 18, 10), (385, 17, 6), (129, 33, 20),
             (14, 19, 193), (13, 18, 257), (7, 34, 385), (11, 21, 769),
             (7, 4097, 9), (5, 4100, 3),
+            (3, 2100, 1000), // few rows but a large B: packed path, not one GEMV per row
         ]
         for (i, (m, n, k)) in shapes.enumerated() {
             var p = Problem(transA: i % 2 == 1, transB: i % 3 == 1, M: m, N: n, K: k,

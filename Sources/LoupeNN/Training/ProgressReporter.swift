@@ -3,7 +3,7 @@ import Foundation
 /// Training feedback: a live progress bar on a terminal (epoch, step/total, loss, rate, ETA),
 /// plain log lines when the output is not a terminal (CI logs, files), or nothing when quiet.
 public final class ProgressReporter {
-    public enum Style { case automatic, bar, lines, quiet }
+    public enum Style: Sendable { case automatic, bar, lines, quiet }
 
     private let style: Style
     private let handle: FileHandle

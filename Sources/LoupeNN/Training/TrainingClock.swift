@@ -26,7 +26,8 @@ public struct TrainingTiming: Equatable, Sendable, Codable {
         return "forward \(pct(forward)) · backward \(pct(backward)) · optimizer \(pct(optimizer)) · other \(pct(other))"
     }
 
-    static func + (a: TrainingTiming, b: TrainingTiming) -> TrainingTiming {
+    /// The part-wise sum.
+    public static func + (a: TrainingTiming, b: TrainingTiming) -> TrainingTiming {
         TrainingTiming(forward: a.forward + b.forward, backward: a.backward + b.backward,
                        optimizer: a.optimizer + b.optimizer, other: a.other + b.other)
     }

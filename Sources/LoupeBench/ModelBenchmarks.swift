@@ -1,0 +1,55 @@
+import Foundation
+import LoupeAttribution
+import LoupeNN
+import LoupeTensor
+
+/// The benchmark transformer of issues 2 and 5: vocab 16,000, E = 128, 2 layers, 4 heads, ffn 256.
+func benchmarkTransformer(seed: UInt64 = 0) -> TransformerClassifier {
+    TransformerClassifier(config: TransformerClassifierConfig(
+        vocabularySize: 16_000, embedDimension: 128, heads: 4, layerCount: 2, feedForwardDimension: 256,
+        maxLength: 64, labels: ["negative", "positive"]), seed: seed)
+}
+
+/// Milliseconds per Adam training step, batch 32 × 24 tokens.
+func runTrainStepBenchmark(_ args: [String]) throws {
+    let model = benchmarkTransformer()
+    var rng = RandomGenerator(seed: 1)
+    let batch = (0..<32).map { _ in (0..<24).map { _ in 4 + rng.nextInt(below: 15_996) } }
+    let labels = (0..<32).map { _ in rng.nextInt(below: 2) }
+    let optimizer = Adam(parameters: model.parameters, learningRate: 1e-3)
+    func step() throws {
+        optimizer.zeroGradients()
+        let loss = crossEntropy(logits: model.logits(tokenIDs: batch), targets: labels)
+        try loss.backward()
+        optimizer.step()
+    }
+    let seconds = try medianSeconds(repeats: 40, warmup: 5, step)
+    let ms = seconds * 1000
+    print(String(format: "loupe     %.2f ms/step  %.0f tokens/s  (GEMM kernel %@, %d threads)",
+                 ms, 768 / seconds, GEMM.kernelName, GEMM.threadCount))
+    if let peer = runPeer("train-step"), let pms = peer["ms_per_step"] as? Double {
+        print(String(format: "peer      %.2f ms/step  %.0f tokens/s  (%@, %d threads)  → loupe is %.2f× faster",
+                     pms, 768 / pms * 1000, peer["peer"] as? String ?? "torch", peer["threads"] as? Int ?? 0, pms / ms))
+    }
+}
+
+/// Milliseconds per sentence for 50-step Gauss–Legendre IG on a 20-token sentence.
+func runIGBenchmark(_ args: [String]) throws {
+    let model = benchmarkTransformer()
+    var rng = RandomGenerator(seed: 2)
+    let ids = (0..<20).map { _ in 4 + rng.nextInt(below: 15_996) }
+    let ig = IntegratedGradients(rule: .gaussLegendre, stepCount: 50)
+    var delta = 0.0
+    let seconds = try medianSeconds(repeats: 30) {
+        delta = try ig.attribute(ids, targets: [0], model: model)[0].convergenceDelta ?? .nan
+    }
+    print(String(format: "loupe     %.2f ms/sentence  (|delta| %.2e)", seconds * 1000, abs(delta)))
+    // Batch throughput: many sentences of SST-2-like lengths (10–30 tokens).
+    let sentences = (0..<32).map { _ in (0..<(10 + rng.nextInt(below: 21))).map { _ in 4 + rng.nextInt(below: 15_996) } }
+    let total = try medianSeconds(repeats: 3, warmup: 1) { _ = try ig.attribute(sentences, targets: [0], model: model, output: .logit) }
+    print(String(format: "loupe     %.1f sentences/s over 32 sentences of 10–30 tokens", Double(sentences.count) / total))
+    if let peer = runPeer("ig"), let pms = peer["ms_per_sentence"] as? Double {
+        print(String(format: "peer      %.2f ms/sentence  (%@)  → loupe is %.2f× faster", pms,
+                     peer["peer"] as? String ?? "captum", pms / (seconds * 1000)))
+    }
+}

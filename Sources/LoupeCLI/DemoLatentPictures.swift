@@ -1,0 +1,74 @@
+import Foundation
+import Loupe
+
+/// The latent half of `loupe demo`: an image VAE's traversal grid, and a text VAE's traversal
+/// grid and per-token KL chart.
+struct DemoLatentPictures {
+    let console: Console
+    let style: RenderStyle
+
+    /// The image VAE at `path` (or the default one), traversed from the posterior mean of a shape,
+    /// dimensions ordered by their mean KL over 300 shapes.
+    func imageTraversal(_ path: String?, folder: URL, plan: inout OutputPlan, report: inout HTMLReport) throws {
+        let checkpoint = try path.map { try ModelLoader.load($0, option: "--image-vae") }
+            ?? DefaultModels.imageVAE(log: console.note, progress: console.sideProgress)
+        guard case .imageVAE(let vae) = checkpoint.model else {
+            throw CLIError.usage("--image-vae \(path ?? ""): not an image-vae checkpoint")
+        }
+        let shapes = ShapesGenerator(imageSize: vae.config.width, scaleCount: 4, rotationCount: 8, positionCount: 6,
+                                     baseRadius: 0.22, supersampling: 2).randomSamples(count: 300, seed: 11)
+        let examples = shapes.images.map { image -> [Float] in
+            image.width == vae.config.width && image.height == vae.config.height
+                ? image.pixels : image.downsampled(width: vae.config.width, height: vae.config.height).pixels
+        }
+        let codes = LatentCodes(encoding: examples, with: vae)
+        let result = try LatentTraversal(dimensions: .all, values: .standard)
+            .run(on: vae, from: .posteriorMean(examples[0]), codes: codes)
+        let grid = try result.traversalGrid(title: "Image VAE: one latent dimension per row").render(style: style)
+        plan.add(try grid.pngData(colorType: .rgb), to: folder.appendingPathComponent("traversal-image.png"))
+        plan.add(try TraversalDocument(result).prettyJSON().withNewline, to: folder.appendingPathComponent("traversal-image.json"))
+        report.addHeading("Latent traversal: image VAE")
+        try report.addImage(grid, alt: "image VAE traversal", caption: "Rows: latent dimensions by mean KL; "
+                            + "columns: the value in prior standard deviations", scale: style.scale)
+    }
+
+    /// The text VAE at `path` (or the default one): a traversal from the posterior mean of
+    /// `sentence` over its 4 dimensions with the largest mean KL, and the per-token KL chart.
+    func textPictures(_ path: String?, sentence: String, folder: URL, plan: inout OutputPlan,
+                      report: inout HTMLReport) throws {
+        let checkpoint = try path.map { try ModelLoader.load($0, option: "--text-vae") }
+            ?? DefaultModels.textVAE(log: console.note, progress: console.sideProgress)
+        guard case .textVAE(let vae) = checkpoint.model, let tokens = checkpoint.vocabulary else {
+            throw CLIError.usage("--text-vae \(path ?? ""): not a text-vae checkpoint with a vocab.txt")
+        }
+        let encoder = TextEncoder(vocabulary: try Vocabulary(tokens: tokens), maximumLength: vae.config.maxLength)
+        let encoded = encoder.encode(sentence)
+        if !encoded.unknownTokenIndices.isEmpty {
+            console.warning("text VAE: \(encoded.unknownTokenIndices.count) tokens of '\(sentence)' are not in its vocabulary")
+        }
+        let corpus = (try? DefaultCorpus.load().texts.prefix(300)).map(Array.init) ?? [sentence]
+        let codes = LatentCodes(encoding: corpus.map { encoder.encode($0).ids }.filter { !$0.isEmpty }, with: vae)
+        let decoding = LatentDecoding(vocabulary: tokens)
+        let traversal = try LatentTraversal(dimensions: .top(4), values: .priorStandardDeviations(lower: -2, upper: 2, count: 5),
+                                            decoding: decoding)
+            .run(on: vae, from: .posteriorMean(encoded.ids), codes: codes)
+        let grid = try traversal.traversalGrid(title: "Text VAE around “\(sentence)”").render(style: style)
+        plan.add(try grid.pngData(colorType: .rgb), to: folder.appendingPathComponent("traversal-text.png"))
+        plan.add(try TraversalDocument(traversal).prettyJSON().withNewline, to: folder.appendingPathComponent("traversal-text.json"))
+
+        let kl = try KLContribution().attribute(encoded, model: vae)
+        let chart = try kl.tokenKLChart(vocabulary: tokens, title: "KL per token: \(sentence)").render(style: style)
+        plan.add(try chart.pngData(colorType: .rgb), to: folder.appendingPathComponent("kl.png"))
+        let info = LatentModelInfo(vae, path: checkpoint.directory.path)
+        plan.add(try KLDocument(kl, model: info, vocabulary: tokens).prettyJSON().withNewline,
+                 to: folder.appendingPathComponent("kl.json"))
+        console.result(String(format: "text VAE: KL(“%@”) = %.3f nats over %d tokens", sentence, kl.kl, encoded.ids.count))
+
+        report.addHeading("Latent traversal: text VAE")
+        try report.addImage(grid, alt: "text VAE traversal", caption: "Rows: the 4 dimensions with the largest mean KL",
+                            scale: style.scale)
+        report.addHeading("Per-token KL contribution")
+        try report.addImage(chart, alt: "per-token KL chart", caption: "Integrated gradients of KL(q(z|x) ‖ N(0, I))",
+                            scale: style.scale)
+    }
+}

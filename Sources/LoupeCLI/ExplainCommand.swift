@@ -1,0 +1,118 @@
+import ArgumentParser
+import Foundation
+import Loupe
+
+struct ExplainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "explain",
+        abstract: "Explain a text classifier's prediction: which tokens pushed it, and how much.",
+        discussion: """
+        Prints the predicted label with its probability and the text with each token coloured by its \
+        attribution (24-bit colour on a terminal; 'token(+score)' text when piped or with NO_COLOR). \
+        The original text is shown, not the normalized tokens. Tokens the vocabulary does not know \
+        are read as [UNK] and reported as a warning (and in the JSON 'warnings').
+
+        Without TEXT, reads one text per line from standard input and writes JSON Lines \
+        (loupe.attribution.v1, one document per non-blank line) to standard output or --json.
+
+        Examples:
+          loupe explain "I had a great day today."
+          loupe explain --methods ig,gradient,leave-one-out --png why.png \\
+              --json why.json --html why.html "not good at all"
+          loupe explain --target all --output probability "我今天过得很好。"
+          loupe explain --model runs/bag < sentences.txt > explained.jsonl
+        """)
+
+    @Option(name: .long, help: "Checkpoint folder (default: the built-in English + Chinese sentiment model).")
+    var model: String?
+
+    @OptionGroup var attribution: AttributionOptions
+
+    @Flag(name: .long, help: "Add faithfulness metrics (ERASER, deletion/insertion, infidelity) to the JSON.")
+    var faithfulness = false
+
+    @Option(name: .long, help: "Write the loupe.attribution.v1 document (JSON Lines when reading stdin).")
+    var json: String?
+
+    @Option(name: .long, help: "Write a PNG: the heatmap (one method) or the method comparison (several).")
+    var png: String?
+
+    @Option(name: .long, help: "Write a self-contained HTML report.")
+    var html: String?
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "The text to explain (words are joined by spaces). Omit to read lines from stdin.")
+    var text: [String] = []
+
+    func run() throws {
+        let console = global.console
+        let jsonURL = try OutputPlan.check(json, option: "--json")
+        let pngURL = try OutputPlan.check(png, option: "--png")
+        let htmlURL = try OutputPlan.check(html, option: "--html")
+        _ = try attribution.methodNames()
+        if text.isEmpty {
+            guard pngURL == nil, htmlURL == nil else {
+                throw CLIError.usage("--png and --html need a TEXT argument (reading stdin writes JSON Lines only)")
+            }
+            try LineExplainer(command: self, console: console, jsonURL: jsonURL).run()
+            return
+        }
+        let sentence = text.joined(separator: " ")
+        guard !sentence.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw CLIError.usage("empty text: give a sentence to explain")
+        }
+        let explainer = try ModelLoader.explainer(model, console: console)
+        let methods = try attribution.makeMethods(for: explainer.model)
+        let document = try explainDocument(sentence, explainer: explainer, methods: methods, console: console)
+
+        if !global.quiet || (jsonURL == nil && pngURL == nil && htmlURL == nil) {
+            console.result(try document.terminalReport(mode: console.colorMode))
+        }
+        var plan = OutputPlan()
+        if let jsonURL { plan.add(try document.prettyJSON().withNewline, to: jsonURL) }
+        let style = RenderStyle(scale: 2)
+        if let pngURL {
+            if document.scoredEntries.count == 1 {
+                let heatmap = try document.sentenceHeatmap()
+                plan.add(try heatmap.render(style: style).pngData(colorType: .rgb, text: heatmap.summary.pngText), to: pngURL)
+            } else {
+                plan.add(try document.methodComparison().render(style: style).pngData(colorType: .rgb), to: pngURL)
+            }
+        }
+        if let htmlURL { plan.add(try document.htmlReport(style: style).html(), to: htmlURL) }
+        try plan.commit { console.note("wrote \($0)") }
+    }
+
+    /// Explains one text and returns its document; warnings and failures go to `console`.
+    /// - Throws: a runtime error when every method failed, a usage error for a text without tokens.
+    func explainDocument(_ sentence: String, explainer: TextExplainer, methods: [any AttributionMethod],
+                         console: Console, linePrefix: String = "") throws -> AttributionDocument {
+        guard !explainer.encode(sentence).encoded.ids.isEmpty else {
+            throw CLIError.usage("\(linePrefix)the text has no tokens to explain")
+        }
+        let explanation = try explainer.explain(sentence, methods: methods, target: attribution.targetSelection,
+                                                output: attribution.outputMode)
+        for warning in explanation.warnings { console.warning(linePrefix + warning) }
+        for failure in explanation.failures {
+            console.warning("\(linePrefix)\(failure.method) failed: \(failure.error ?? "unknown error")")
+        }
+        if explanation.attributions.isEmpty {
+            throw CLIError.runtime("\(linePrefix)every attribution method failed: "
+                                   + (explanation.failures.first?.error ?? "no results"))
+        }
+        for a in explanation.attributions {
+            let delta = a.convergenceDelta.map { String(format: ", convergence delta %.3g", $0) } ?? ""
+            console.detail(String(format: "%@%@ → %@: %.3f s%@", linePrefix, a.method, a.target.label ?? "#\(a.target.index)",
+                                  a.seconds, delta))
+        }
+        var block: FaithfulnessBlock?
+        if faithfulness {
+            let target = explanation.attributions[0].target.index
+            block = FaithfulnessEvaluator().evaluate(explanation.encoded.ids, target: target,
+                                                     attributions: explanation.attributions, model: explainer.model,
+                                                     methods: methods)
+        }
+        return explanation.document(model: explainer.modelInfo, faithfulness: block)
+    }
+}

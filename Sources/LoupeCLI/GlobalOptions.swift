@@ -1,0 +1,68 @@
+import ArgumentParser
+import Foundation
+import Loupe
+
+/// `--quiet` and `--verbose`, shared by every command.
+struct GlobalOptions: ParsableArguments {
+    @Flag(name: .shortAndLong, help: "Print only results and errors (no progress, notes or warnings).")
+    var quiet = false
+
+    @Flag(name: .shortAndLong, help: "Print more detail (timings, settings, convergence).")
+    var verbose = false
+
+    @Flag(name: .customLong("no-color"), help: "Never colour terminal output (also: NO_COLOR=1).")
+    var noColor = false
+
+    func validate() throws {
+        if quiet && verbose { throw ValidationError("--quiet and --verbose cannot be used together") }
+    }
+
+    var console: Console { Console(quiet: quiet, verbose: verbose, noColor: noColor) }
+}
+
+/// Where a command's output goes: results on standard output, notes, warnings and progress on
+/// standard error (so stdout can be piped).
+struct Console {
+    var quiet: Bool
+    var verbose: Bool
+    var noColor: Bool
+
+    /// Colour mode for terminal heatmaps: automatic (a terminal, no `NO_COLOR`, not `TERM=dumb`) unless switched off.
+    var colorMode: TerminalColorMode { noColor ? .never : .automatic }
+
+    /// A result line on standard output (suppressed by `--quiet` only when `essential` is false).
+    func result(_ text: String, essential: Bool = true) {
+        guard essential || !quiet else { return }
+        print(text)
+        fflush(stdout)
+    }
+
+    /// A note on standard error (progress, files written), unless `--quiet`.
+    func note(_ text: String) {
+        guard !quiet else { return }
+        Console.writeError(text)
+    }
+
+    /// A detail on standard error, only with `--verbose`.
+    func detail(_ text: String) {
+        guard verbose else { return }
+        Console.writeError(text)
+    }
+
+    /// `loupe: warning: …` on standard error, unless `--quiet`.
+    func warning(_ text: String) {
+        guard !quiet else { return }
+        Console.writeError("loupe: warning: " + oneLine(text))
+    }
+
+    /// Progress of `loupe train`: a live bar on a terminal, epoch lines otherwise, nothing with `--quiet`.
+    var progress: ProgressReporter.Style { quiet ? .quiet : .automatic }
+
+    /// Progress of training a default model on the side: only with `--verbose` (the summary is logged).
+    var sideProgress: ProgressReporter.Style { verbose ? .automatic : .quiet }
+
+    static func writeError(_ text: String) {
+        fflush(stdout)
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+}

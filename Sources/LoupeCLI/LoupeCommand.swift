@@ -1,0 +1,32 @@
+import ArgumentParser
+
+/// `loupe`: explain text classifiers, train and evaluate models, and look inside VAEs.
+struct LoupeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "loupe",
+        abstract: "Loupe: see why a text model decided — attributions, pictures, JSON.",
+        discussion: """
+        Models are checkpoint folders in the interchange layout (config.json, model.safetensors, \
+        vocab.txt), whether trained by 'loupe train' or exported from PyTorch. Without --model, \
+        'explain' uses the built-in English + Chinese sentiment model (trained once on the embedded \
+        corpus and cached in ~/.cache/loupe, or $XDG_CACHE_HOME/loupe).
+
+        Exit status: 0 success, 1 failure while running, 2 bad usage or input. Colours are off \
+        when output is not a terminal, with NO_COLOR set, or with --no-color.
+
+        Examples:
+          loupe demo              # everything, into ./loupe-demo/
+          loupe explain "I had a great day today."
+          loupe explain --methods ig,leave-one-out --png why.png "not bad"
+          loupe train --arch bag --data train.tsv --dev dev.tsv --out runs/bag
+          loupe evaluate --model runs/bag --data dev.tsv --faithfulness
+          loupe traverse --model runs/shapes --values -3,3,7 --png grid.png
+          loupe kl --model runs/text-vae --png kl.png "the film was not good"
+          loupe inspect --model runs/bag
+
+        See docs/user-guide.md for a tour.
+        """,
+        version: "0.1.0",
+        subcommands: [DemoCommand.self, ExplainCommand.self, TrainCommand.self, EvaluateCommand.self,
+                      TraverseCommand.self, KLCommand.self, InspectCommand.self])
+}

@@ -1,0 +1,77 @@
+import Foundation
+import Loupe
+
+/// Loads the models the commands work on: any checkpoint folder in the interchange layout (also a
+/// training run's folder, whose `best/` model is used), or the default models.
+enum ModelLoader {
+    /// The checkpoint folder `path` names: the folder itself, or its `best/` (then `last/`)
+    /// subfolder when it is a training run's output.
+    static func resolve(_ path: String) -> URL {
+        let url = URL(fileURLWithPath: path)
+        let manager = FileManager.default
+        if manager.fileExists(atPath: url.appendingPathComponent(Checkpoint.configFileName).path) { return url }
+        for sub in [TrainingCheckpoint.bestFolderName, TrainingCheckpoint.lastFolderName] {
+            let candidate = url.appendingPathComponent(sub)
+            if manager.fileExists(atPath: candidate.appendingPathComponent(Checkpoint.configFileName).path) {
+                return candidate
+            }
+        }
+        return url
+    }
+
+    /// Loads `path`; errors name the option and folder.
+    static func load(_ path: String, option: String = "--model") throws -> ModelCheckpoint {
+        do {
+            return try ModelFactory.load(from: resolve(path))
+        } catch let error as CheckpointError {
+            let where_ = error.file.hasPrefix("/") ? "\(option) " : "\(option) \(path): "
+            throw CLIError.usage(oneLine(where_ + error.description))
+        }
+    }
+
+    /// The classifier at `path`, or the default classifier.
+    static func explainer(_ path: String?, console: Console) throws -> TextExplainer {
+        let checkpoint: ModelCheckpoint
+        if let path {
+            checkpoint = try load(path)
+        } else {
+            do {
+                checkpoint = try DefaultModels.classifier(log: console.note, progress: console.sideProgress)
+            } catch {
+                throw CLIError.runtime("cannot load or train the default model: \(error)")
+            }
+        }
+        do { return try TextExplainer(checkpoint: checkpoint) } catch let error as ExplainerError {
+            throw CLIError.usage("--model \(error.message)")
+        }
+    }
+
+    /// A loaded VAE of either kind.
+    enum LatentModel {
+        case text(TextVAE, ModelCheckpoint)
+        case image(ImageVAE, ModelCheckpoint)
+    }
+
+    /// The VAE at `path`.
+    static func latent(_ path: String, command: String) throws -> LatentModel {
+        let checkpoint = try load(path)
+        switch checkpoint.model {
+        case .textVAE(let m): return .text(m, checkpoint)
+        case .imageVAE(let m): return .image(m, checkpoint)
+        default:
+            throw CLIError.usage("--model \(path): '\(checkpoint.model.architecture)' is not a VAE; "
+                                 + "\(command) needs a text-vae or image-vae checkpoint")
+        }
+    }
+
+    /// The text VAE at `path`.
+    static func textVAE(_ path: String, command: String) throws -> (TextVAE, ModelCheckpoint) {
+        guard case .text(let model, let checkpoint) = try latent(path, command: command) else {
+            throw CLIError.usage("--model \(path): \(command) needs a text-vae checkpoint, found an image-vae")
+        }
+        guard checkpoint.vocabulary != nil else {
+            throw CLIError.usage("--model \(path): vocab.txt is missing; a text VAE needs its vocabulary")
+        }
+        return (model, checkpoint)
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+
+/// Settings of a ``TextVAETrainer`` run.
+public struct TextVAETrainingOptions: Sendable {
+    public var epochs = 10
+    public var batchSize = 32
+    public var learningRate: Float = 1e-3
+    public var optimizer: OptimizerChoice = .adam
+    public var weightDecay: Float = 0
+    /// Clip the total gradient norm (recurrent models need it; `nil`: no clipping).
+    public var gradientClipNorm: Float? = 5
+    /// Sentences are truncated to this many tokens (the model's `max_len` when the trainer builds it).
+    public var maxLength = 32
+    /// Seed of the weights, batch order, latent noise and word dropout.
+    public var seed: UInt64 = 0
+    /// The KL weight schedule (default: a linear warm-up over 2,000 steps).
+    public var klAnnealing: KLAnnealing = .linear(warmupSteps: 2_000)
+    /// Probability of replacing each decoder input token by [UNK] (Bowman et al.'s word dropout),
+    /// which forces the decoder to rely on `z`. The reconstruction targets are unchanged.
+    public var wordDropout: Float = 0.3
+    /// `Var_x(μ_d)` above this makes dimension `d` active.
+    public var activeUnitThreshold = 0.01
+    /// At most this many examples (the first ones) for active units and held-out figures.
+    public var evaluationLimit = 2_000
+    /// Vocabulary built from the training texts (when the trainer builds the model).
+    public var minimumTokenCount = 1
+    public var maximumVocabularySize = 16_000
+    /// Group sentences of similar length into a batch (the batch order is still shuffled).
+    public var bucketsByLength = true
+    /// When set, the model, vocabulary and `training.json` are saved there after every epoch.
+    public var checkpointDirectory: URL? = nil
+    public var progress: ProgressReporter.Style = .automatic
+
+    public init(epochs: Int = 10, batchSize: Int = 32, learningRate: Float = 1e-3, seed: UInt64 = 0) {
+        self.epochs = epochs
+        self.batchSize = batchSize
+        self.learningRate = learningRate
+        self.seed = seed
+    }
+}
+
+/// Settings of an ``ImageVAETrainer`` run.
+public struct ImageVAETrainingOptions: Sendable {
+    public var epochs = 10
+    public var batchSize = 128
+    public var learningRate: Float = 1e-3
+    public var optimizer: OptimizerChoice = .adam
+    public var weightDecay: Float = 0
+    public var gradientClipNorm: Float? = nil
+    /// The KL weight (β-VAE; 1 is the plain ELBO). Use `klAnnealing` for a schedule instead.
+    public var beta: Float {
+        get { if case .constant(let b) = klAnnealing { return b } else { return .nan } }
+        set { klAnnealing = .constant(newValue) }
+    }
+    /// The KL weight schedule (default: constant β = 1).
+    public var klAnnealing: KLAnnealing = .constant(1)
+    public var seed: UInt64 = 0
+    public var activeUnitThreshold = 0.01
+    /// At most this many examples for active units and held-out figures.
+    public var evaluationLimit = 2_000
+    /// When set, the model and `training.json` are saved there after every epoch.
+    public var checkpointDirectory: URL? = nil
+    public var progress: ProgressReporter.Style = .automatic
+
+    public init(epochs: Int = 10, batchSize: Int = 128, learningRate: Float = 1e-3, beta: Float = 1, seed: UInt64 = 0) {
+        self.epochs = epochs
+        self.batchSize = batchSize
+        self.learningRate = learningRate
+        self.klAnnealing = .constant(beta)
+        self.seed = seed
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import LoupeAttribution
+import LoupeTensor
+import Testing
+
+@Suite("Latent MIG")
+struct LatentMIGTests {
+    /// `n` examples of three factors with 4, 6 and 10 values, drawn uniformly.
+    static func factors(_ n: Int, seed: UInt64 = 1) -> [[Int]] {
+        var rng = RandomGenerator(seed: seed)
+        return (0..<n).map { _ in [rng.nextInt(below: 4), rng.nextInt(below: 6), rng.nextInt(below: 10)] }
+    }
+
+    @Test("a perfectly disentangled code scores ≈ 1")
+    func disentangled() throws {
+        let f = Self.factors(5000)
+        var rng = RandomGenerator(seed: 2)
+        // Each factor in a dimension of its own (scaled, slightly noisy), plus two pure-noise dimensions.
+        let codes: [[Float]] = f.map { row in
+            [Float(row[1]) * 0.7 + 0.01 * rng.nextNormal(), rng.nextNormal(), -Float(row[0]) + 0.01 * rng.nextNormal(),
+             Float(row[2]) * 0.3 + 0.005 * rng.nextNormal(), rng.nextNormal()]
+        }
+        let result = try MutualInformationGap().score(codes: codes, factors: f, factorNames: ["a", "b", "c"])
+        #expect(result.mig > 0.95, "MIG \(result.mig)")
+        #expect(result.factors.map(\.topDimension) == [2, 0, 3])
+        #expect(result.factors.map(\.name) == ["a", "b", "c"])
+        for factor in result.factors {
+            #expect(Swift.abs(factor.mutualInformation[factor.topDimension] - factor.entropy) < 1e-9)
+        }
+        #expect(result.binCount == 20 && result.exampleCount == 5000)
+    }
+
+    @Test("a random code scores ≈ 0")
+    func random() throws {
+        let f = Self.factors(5000)
+        var rng = RandomGenerator(seed: 3)
+        let codes: [[Float]] = f.map { _ in (0..<6).map { _ in rng.nextNormal() } }
+        let result = try MutualInformationGap().score(codes: codes, factors: f)
+        #expect(result.mig < 0.03, "MIG \(result.mig)")
+    }
+
+    @Test("a factor copied into two dimensions has no gap; a constant factor is left out")
+    func duplicatedAndConstant() throws {
+        let f = Self.factors(2000).map { [$0[0], 7] }
+        let codes: [[Float]] = f.map { [Float($0[0]), Float($0[0]) * 2, 0] }
+        let result = try MutualInformationGap().score(codes: codes, factors: f)
+        #expect(Swift.abs(result.factors[0].gap ?? 1) < 1e-9)
+        #expect(result.factors[1].gap == nil && result.factors[1].entropy == 0)
+        #expect(Swift.abs(result.mig) < 1e-9)
+    }
+
+    @Test("histogram estimate: hand-computed mutual information and entropy")
+    func handComputed() throws {
+        // Factor (0, 0, 1, 1) against a code that separates it: I = H = log 2.
+        let result = try MutualInformationGap(binCount: 2).score(codes: [[0, 5], [0.1, 5], [1, 5], [0.9, 5]],
+                                                                 factors: [[0], [0], [1], [1]])
+        #expect(Swift.abs(result.factors[0].entropy - log(2)) < 1e-12)
+        #expect(result.factors[0].mutualInformation.map { ($0 * 1e9).rounded() / 1e9 } == [(log(2) * 1e9).rounded() / 1e9, 0])
+        #expect(Swift.abs(result.mig - 1) < 1e-12)
+    }
+
+    @Test("bad inputs throw")
+    func errors() {
+        let mig = MutualInformationGap()
+        #expect(throws: AttributionError.self) { try mig.score(codes: [], factors: []) }
+        #expect(throws: AttributionError.self) { try mig.score(codes: [[1]], factors: [[1], [2]]) }
+        #expect(throws: AttributionError.self) { try mig.score(codes: [[.nan], [1]], factors: [[1], [2]]) }
+        #expect(throws: AttributionError.self) { try mig.score(codes: [[0], [1]], factors: [[1], [1]]) }
+        #expect(throws: AttributionError.self) { try MutualInformationGap(binCount: 0).score(codes: [[0], [1]], factors: [[0], [1]]) }
+    }
+}
