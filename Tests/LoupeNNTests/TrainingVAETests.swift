@@ -25,6 +25,22 @@ struct TrainingVAETests {
         #expect(records.map(\.kl).allSatisfy { $0 >= 0 && $0.isFinite })
     }
 
+    @Test func freeBitsFloorTheKLTermPerDimension() {
+        var options = TextVAETrainingOptions(epochs: 0, seed: 1)
+        options.freeBits = 0.5
+        let trainer = TextVAETrainer.make(texts: TinySentiment.train.texts, embedDimension: 4, hiddenDimension: 8,
+                                          latentDimension: 3, options: options)
+        let rows = TinySentiment.train.texts.prefix(6).map(trainer.encode)
+        var generator = RandomGenerator(seed: 2)
+        let terms = trainer.lossTerms(Array(rows), decoderInputs: Array(rows), generator: &generator)
+        let (mu, logVariance) = trainer.model.encode(tokenIDs: Array(rows))
+        let perDimension = trainer.model.klDivergencePerDimension(mu: mu, logVariance: logVariance).mean(alongAxis: 0)
+        #expect(abs(terms.kl.scalar - perDimension.sum().scalar) < 1e-5)
+        let floored = perDimension.scalars.map { max($0, 0.5) }.reduce(0, +)
+        #expect(abs(terms.klObjective.scalar - floored) < 1e-5)
+        #expect(terms.klObjective.scalar >= 1.5 - 1e-6)
+    }
+
     @Test func wordDropoutAndNoiseAreSeeded() throws {
         func run() throws -> [String: [Float]] {
             var options = TextVAETrainingOptions(epochs: 1, batchSize: 8, learningRate: 0.01, seed: 9)

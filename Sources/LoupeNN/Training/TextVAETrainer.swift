@@ -10,7 +10,8 @@ import LoupeTensor
 ///     loss  = recon + β_step · mean_B KL(q(z|x) ‖ N(0, I))
 ///
 /// where `x̃` is `x` with each token replaced by [UNK] with probability `wordDropout` (decoder
-/// input only) and `β_step` follows `klAnnealing`. Both measures keep the latent in use: the
+/// input only) and `β_step` follows `klAnnealing` (with `freeBits` λ > 0 the KL term becomes
+/// `Σ_d max(λ, mean_B KL_d)`). Both measures keep the latent in use: the
 /// per-epoch report shows the reconstruction, the KL and the active units
 /// (`Var_x(μ_d) > 0.01`, see ``LatentActivity``) — a collapsed model has KL ≈ 0 and no active units.
 ///
@@ -79,7 +80,7 @@ public final class TextVAETrainer {
                 optimizer.zeroGradients()
                 timing.other += clock.lap()
                 let terms = lossTerms(rows, decoderInputs: inputs, generator: &noise)
-                let loss = terms.reconstruction + terms.kl * beta
+                let loss = terms.reconstruction + terms.klObjective * beta
                 timing.forward += clock.lap()
                 try loss.backward()
                 timing.backward += clock.lap()
@@ -130,9 +131,10 @@ public final class TextVAETrainer {
 
     // MARK: Internals
 
-    /// Reconstruction (summed over tokens, mean over the batch) and mean KL, both scalars on the tape.
+    /// Reconstruction (summed over tokens, mean over the batch), mean KL, and the KL term of the
+    /// loss (with free bits, if any), all scalars on the tape.
     func lossTerms(_ rows: [[Int]], decoderInputs: [[Int]], generator: inout RandomGenerator)
-        -> (reconstruction: Tensor, kl: Tensor) {
+        -> (reconstruction: Tensor, kl: Tensor, klObjective: Tensor) {
         let (mu, logVariance) = model.encode(tokenIDs: rows)
         let z = model.sampleLatent(mu: mu, logVariance: logVariance, generator: &generator)
         let logits = model.teacherForcedLogits(z: z, tokenIDs: decoderInputs)
@@ -141,8 +143,10 @@ public final class TextVAETrainer {
         let perToken = crossEntropy(logits: flat, targets: targets.ids, reduction: .none)
         let mask = Tensor(shape: [targets.ids.count], scalars: targets.ids.map { $0 == model.padID ? 0 : 1 })
         let reconstruction = (perToken * mask).sum() * (1 / Float(rows.count))
-        let kl = model.klDivergence(mu: mu, logVariance: logVariance).mean()
-        return (reconstruction, kl)
+        let perDimension = model.klDivergencePerDimension(mu: mu, logVariance: logVariance).mean(alongAxis: 0)
+        let kl = perDimension.sum()
+        guard options.freeBits > 0 else { return (reconstruction, kl, kl) }
+        return (reconstruction, kl, perDimension.maximum(Tensor(options.freeBits)).sum())
     }
 
     /// `rows` with each token replaced by [UNK] with probability `wordDropout`.

@@ -18,6 +18,10 @@ public struct TextVAETrainingOptions: Sendable {
     /// Probability of replacing each decoder input token by [UNK] (Bowman et al.'s word dropout),
     /// which forces the decoder to rely on `z`. The reconstruction targets are unchanged.
     public var wordDropout: Float = 0.3
+    /// Free bits λ (Kingma et al., 2016), in nats per latent dimension: the KL term of the loss is
+    /// `Σ_d max(λ, mean_B KL_d)`, so no dimension is pushed below λ and the encoder keeps using it.
+    /// 0 (the default) is the plain KL. The reported KL is always the true one.
+    public var freeBits: Float = 0
     /// `Var_x(μ_d)` above this makes dimension `d` active.
     public var activeUnitThreshold = 0.01
     /// At most this many examples (the first ones) for active units and held-out figures.
@@ -35,38 +39,6 @@ public struct TextVAETrainingOptions: Sendable {
         self.epochs = epochs
         self.batchSize = batchSize
         self.learningRate = learningRate
-        self.seed = seed
-    }
-}
-
-/// Settings of an ``ImageVAETrainer`` run.
-public struct ImageVAETrainingOptions: Sendable {
-    public var epochs = 10
-    public var batchSize = 128
-    public var learningRate: Float = 1e-3
-    public var optimizer: OptimizerChoice = .adam
-    public var weightDecay: Float = 0
-    public var gradientClipNorm: Float? = nil
-    /// The KL weight (β-VAE; 1 is the plain ELBO). Use `klAnnealing` for a schedule instead.
-    public var beta: Float {
-        get { if case .constant(let b) = klAnnealing { return b } else { return .nan } }
-        set { klAnnealing = .constant(newValue) }
-    }
-    /// The KL weight schedule (default: constant β = 1).
-    public var klAnnealing: KLAnnealing = .constant(1)
-    public var seed: UInt64 = 0
-    public var activeUnitThreshold = 0.01
-    /// At most this many examples for active units and held-out figures.
-    public var evaluationLimit = 2_000
-    /// When set, the model and `training.json` are saved there after every epoch.
-    public var checkpointDirectory: URL? = nil
-    public var progress: ProgressReporter.Style = .automatic
-
-    public init(epochs: Int = 10, batchSize: Int = 128, learningRate: Float = 1e-3, beta: Float = 1, seed: UInt64 = 0) {
-        self.epochs = epochs
-        self.batchSize = batchSize
-        self.learningRate = learningRate
-        self.klAnnealing = .constant(beta)
         self.seed = seed
     }
 }

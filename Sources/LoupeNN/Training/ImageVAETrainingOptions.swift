@@ -1,0 +1,33 @@
+import Foundation
+
+/// Settings of an ``ImageVAETrainer`` run.
+public struct ImageVAETrainingOptions: Sendable {
+    public var epochs = 10
+    public var batchSize = 128
+    public var learningRate: Float = 1e-3
+    public var optimizer: OptimizerChoice = .adam
+    public var weightDecay: Float = 0
+    public var gradientClipNorm: Float? = nil
+    /// The KL weight (β-VAE; 1 is the plain ELBO). Use `klAnnealing` for a schedule instead.
+    public var beta: Float {
+        get { if case .constant(let b) = klAnnealing { return b } else { return .nan } }
+        set { klAnnealing = .constant(newValue) }
+    }
+    /// The KL weight schedule (default: constant β = 1).
+    public var klAnnealing: KLAnnealing = .constant(1)
+    public var seed: UInt64 = 0
+    public var activeUnitThreshold = 0.01
+    /// At most this many examples for active units and held-out figures.
+    public var evaluationLimit = 2_000
+    /// When set, the model and `training.json` are saved there after every epoch.
+    public var checkpointDirectory: URL? = nil
+    public var progress: ProgressReporter.Style = .automatic
+
+    public init(epochs: Int = 10, batchSize: Int = 128, learningRate: Float = 1e-3, beta: Float = 1, seed: UInt64 = 0) {
+        self.epochs = epochs
+        self.batchSize = batchSize
+        self.learningRate = learningRate
+        self.klAnnealing = .constant(beta)
+        self.seed = seed
+    }
+}
