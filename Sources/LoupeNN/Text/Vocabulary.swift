@@ -48,15 +48,9 @@ public struct Vocabulary: Equatable, Sendable {
     /// The token of `id` (or `[UNK]` when out of range).
     public func token(of id: Int) -> String { id >= 0 && id < tokens.count ? tokens[id] : Self.unknown }
 
-    /// Reads `vocab.txt`.
+    /// Reads `vocab.txt` with the checkpoint reader's validation (errors name the file and line).
     public static func read(from url: URL) throws -> Vocabulary {
-        let data = try Data(contentsOf: url)
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw VocabularyError.notUTF8(url.lastPathComponent)
-        }
-        var lines = text.components(separatedBy: "\n")
-        if lines.last == "" { lines.removeLast() }
-        return try Vocabulary(tokens: lines.map { $0.hasSuffix("\r") ? String($0.dropLast()) : $0 })
+        try Vocabulary(tokens: CheckpointVocabulary.parse(Data(contentsOf: url), fileName: url.lastPathComponent))
     }
 
     /// The contents of `vocab.txt`.
