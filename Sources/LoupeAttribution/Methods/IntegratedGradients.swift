@@ -47,28 +47,15 @@ public struct IntegratedGradients: AttributionMethod {
     func attributeOne(_ ids: [Int], targets: [Int], model: AttributableModel,
                       output: AttributionOutput) throws -> [Attribution] {
         let probe = EmbeddingProbe(model: model, output: output)
-        var steps = stepCount
-        while true {
-            let (result, seconds) = try timed { try integrate(ids, targets: targets, probe: probe, steps: steps) }
-            let worst = result.map { Swift.abs($0.delta) }.max() ?? 0
-            if let tolerance, worst > tolerance, steps * 2 <= maximumStepCount {
-                steps *= 2
-                continue
-            }
-            var params = parameters
-            params["steps"] = .int(steps)
-            if tolerance != nil { params["requested_steps"] = .int(stepCount) }
-            return zip(targets, result).map { target, r in
-                Attribution(method: name, target: AttributionTarget(index: target, label: model.labels[safe: target]),
-                            output: output, layer: "embedding", parameters: params, scores: r.scores,
-                            scoresL2: r.l2, convergenceDelta: r.delta, seconds: seconds / Double(targets.count))
-            }
+        return try adaptivePathAttributions(method: name, layer: "embedding", parameters: parameters,
+                                            stepCount: stepCount, tolerance: tolerance,
+                                            maximumStepCount: maximumStepCount, targets: targets,
+                                            labels: model.labels, output: output) { steps in
+            try integrate(ids, targets: targets, probe: probe, steps: steps)
         }
     }
 
-    struct Integral { var scores: [Double]; var l2: [Double]; var delta: Double }
-
-    func integrate(_ ids: [Int], targets: [Int], probe: EmbeddingProbe, steps: Int) throws -> [Integral] {
+    func integrate(_ ids: [Int], targets: [Int], probe: EmbeddingProbe, steps: Int) throws -> [PathIntegral] {
         let rule = try IntegrationRule.make(self.rule, stepCount: steps)
         let x = probe.embeddings([ids])                 // [1, T, E]
         let x0 = baseline.embeddings(like: x, probe: probe)
@@ -107,7 +94,7 @@ public struct IntegratedGradients: AttributionMethod {
             for j in 0..<(t * e) { attribution[j] = Float(accumulated[k][j] * Double(diff.scalars[j])) }
             let (sum, l2) = EmbeddingProbe.perToken(Tensor(shape: [1, t, e], scalars: attribution), row: 0, length: t)
             let gap = Double(ends.scalars[target]) - Double(ends.scalars[classes + target])
-            return Integral(scores: sum, l2: l2, delta: sum.reduce(0, +) - gap)
+            return PathIntegral(scores: sum, l2: l2, delta: sum.reduce(0, +) - gap)
         }
     }
 }
