@@ -27,6 +27,7 @@
  * GEMV path without packing.
  */
 #include "CLoupeKernels.h"
+#include "cpu_level.h"
 
 #include <pthread.h>
 #include <signal.h>
@@ -402,7 +403,7 @@ static int loupe_cpu_level_detect(void) {
 
 static atomic_int g_cpu_level = -1; /* CPUID is slow under virtualisation: ask once */
 
-static int loupe_cpu_level(void) {
+int loupe_cpu_level(void) {
     int level = atomic_load_explicit(&g_cpu_level, memory_order_relaxed);
     if (level < 0) {
         level = loupe_cpu_level_detect();
@@ -865,11 +866,26 @@ static void sgemm_impl(const struct gemm_kernel *k, int nthreads,
     loupe_parallel(gemm_task_run, &t, nthreads);
 }
 
+/* A cap on the threads a call from this thread may use (0: none).  Set by callers that
+ * already run one shard of their work per core, so GEMMs inside do not oversubscribe. */
+static _Thread_local int tl_thread_cap = 0;
+
+int loupe_set_thread_cap(int n) {
+    int old = tl_thread_cap;
+    tl_thread_cap = n < 0 ? 0 : n;
+    return old;
+}
+
+int loupe_get_effective_threads(void) {
+    int n = loupe_get_num_threads();
+    return tl_thread_cap > 0 && tl_thread_cap < n ? tl_thread_cap : n;
+}
+
 void loupe_sgemm(int transA, int transB, int M, int N, int K,
                  float alpha, const float *A, int lda,
                  const float *B, int ldb,
                  float beta, float *C, int ldc) {
-    sgemm_impl(loupe_active_kernel(), loupe_get_num_threads(), transA, transB, M, N, K,
+    sgemm_impl(loupe_active_kernel(), loupe_get_effective_threads(), transA, transB, M, N, K,
                alpha, A, lda, B, ldb, beta, C, ldc);
 }
 
@@ -882,7 +898,7 @@ int loupe_sgemm_using(const char *kernel, int nthreads,
         (kernel == NULL || kernel[0] == 0 || strcmp(kernel, "auto") == 0) ? loupe_active_kernel()
                                                                             : loupe_kernel_by_name(kernel);
     if (!k) return 0;
-    if (nthreads <= 0) nthreads = loupe_get_num_threads();
+    if (nthreads <= 0) nthreads = loupe_get_effective_threads();
     if (nthreads > LOUPE_MAX_THREADS) nthreads = LOUPE_MAX_THREADS;
     sgemm_impl(k, nthreads, transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
     return 1;

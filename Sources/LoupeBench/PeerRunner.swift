@@ -40,8 +40,15 @@ func seconds(_ body: () throws -> Void) rethrows -> Double {
 
 /// Median of repeated timings (in seconds) of `body`, after `warmup` untimed runs.
 func medianSeconds(repeats: Int, warmup: Int = 3, _ body: () throws -> Void) rethrows -> Double {
+    try timings(repeats: repeats, warmup: warmup, body).median
+}
+
+/// Median and minimum of repeated timings (in seconds) of `body`, after `warmup` untimed runs.
+/// On a shared virtual machine the minimum is the steadier figure; both are printed.
+func timings(repeats: Int, warmup: Int = 3, _ body: () throws -> Void) rethrows -> (median: Double, minimum: Double) {
     for _ in 0..<warmup { try body() }
     var times: [Double] = []
     for _ in 0..<repeats { times.append(try seconds(body)) }
-    return times.sorted()[times.count / 2]
+    times.sort()
+    return (times[times.count / 2], times[0])
 }

@@ -94,6 +94,26 @@ struct IntegratedGradientsTests {
         }
     }
 
+    @Test("steps spread over the cores give exactly the one-thread result, with or without hooks in scope")
+    func shardingDoesNotChangeResults() throws {
+        let model = TransformerClassifier(config: TransformerClassifierConfig(
+            vocabularySize: 30, embedDimension: 16, heads: 2, layerCount: 1, feedForwardDimension: 24,
+            maxLength: 16, labels: ["a", "b"]), seed: 5)
+        let ids = [3, 9, 14, 2, 20, 7, 11]
+        // 128 steps × 7 tokens: enough rows for one shard per core.
+        let ig = IntegratedGradients(stepCount: 128)
+        let sharded = try ig.attribute(ids, targets: [0, 1], model: model)
+        let oneThread = try GEMM.withThreadCap(1) { try ig.attribute(ids, targets: [0, 1], model: model) }
+        let capture = ActivationCapture()
+        let hooked = try withHooks([.capture(model.output, into: capture)]) { try ig.attribute(ids, targets: [0, 1], model: model) }
+        #expect(!capture.activations.isEmpty, "an enclosing hook sees the steps (they ran on its thread)")
+        for k in 0..<2 {
+            #expect(sharded[k].scores == oneThread[k].scores)
+            #expect(sharded[k].convergenceDelta == oneThread[k].convergenceDelta)
+            #expect(hooked[k].scores == oneThread[k].scores)
+        }
+    }
+
     @Test("all classes in one call equal per-class calls")
     func allClassesAtOnce() throws {
         let model = BagOfEmbeddingsClassifier()

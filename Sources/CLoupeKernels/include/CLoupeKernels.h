@@ -20,6 +20,46 @@ void loupe_sgemm(int transA, int transB, int M, int N, int K,
 void loupe_set_num_threads(int n);
 int loupe_get_num_threads(void);
 
+/// Caps the threads that GEMM calls made from the calling thread may use (0 removes the cap);
+/// returns the previous cap.  For code that already runs one shard of its work per core.
+int loupe_set_thread_cap(int n);
+
+/// loupe_get_num_threads() limited by the calling thread's cap.
+int loupe_get_effective_threads(void);
+
+/// Raises glibc malloc's mmap and trim thresholds once per process (see allocator.c); returns
+/// 1 when they were set, 0 when left alone (LOUPE_MALLOC_DEFAULTS set, or not glibc).
+int loupe_tune_allocator(void);
+
+/// Scaled dot-product attention of one (batch, head) block: P = softmax(scale·Q·Kᵀ) over the
+/// keys not flagged in `padded` (t flags, or NULL), out = P·V.  Q, K, V are t×d with row
+/// stride `ld` (a packed [T, 3E] projection gives q, q + E, q + 2E and ld = 3E); P is t×t
+/// (contiguous), out is t×d with row stride `ldo`.  A query whose keys are all padded gets a
+/// zero row of P and a zero output.  `scratch` holds loupe_attention_scratch_count(t, d) floats.
+void loupe_attention_forward(int t, int d, float scale, const float *q, const float *k,
+                             const float *v, long ld, const unsigned char *padded, float *P,
+                             float *out, long ldo, float *scratch);
+
+/// Floats of scratch either attention kernel needs for a t-token block of head size d.
+long loupe_attention_scratch_count(int t, int d);
+
+/// The attention kernels with an explicit code path ("generic", "avx2-fma", or NULL/"auto"),
+/// for tests.  Return 0 without touching the outputs when the CPU cannot run that path.
+int loupe_attention_forward_using(const char *kernel, int t, int d, float scale, const float *q,
+                                  const float *k, const float *v, long ld,
+                                  const unsigned char *padded, float *P, float *out, long ldo,
+                                  float *scratch);
+int loupe_attention_backward_using(const char *kernel, int t, int d, float scale, const float *q,
+                                   const float *k, const float *v, long ld, const float *P,
+                                   const float *dout, long ldo, float *dq, float *dk, float *dv,
+                                   long ldd, float *scratch);
+
+/// The derivative of loupe_attention_forward: given P and dOut (t×d, stride `ldo`), writes
+/// dQ, dK, dV (t×d each, row stride `ldd`; overwritten).  `scratch` as for the forward.
+void loupe_attention_backward(int t, int d, float scale, const float *q, const float *k,
+                              const float *v, long ld, const float *P, const float *dout,
+                              long ldo, float *dq, float *dk, float *dv, long ldd, float *scratch);
+
 /// Name of the GEMM code path chosen at run time ("avx512", "avx2-fma", "generic").
 const char *loupe_sgemm_kernel_name(void);
 

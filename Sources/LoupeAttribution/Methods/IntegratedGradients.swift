@@ -67,21 +67,35 @@ public struct IntegratedGradients: AttributionMethod {
         var start = 0
         while start < rule.stepCount {
             let end = Swift.min(rule.stepCount, start + rowsPerChunk)
-            let count = end - start
-            var points = [Float](repeating: 0, count: count * t * e)
-            for (r, i) in (start..<end).enumerated() {
-                let alpha = Float(rule.alphas[i])
-                for j in 0..<(t * e) { points[r * t * e + j] = x0.scalars[j] + alpha * diff.scalars[j] }
+            // Each shard evaluates a contiguous run of steps on its own core; the weighted sum
+            // below runs in step order, so the result does not depend on the sharding.
+            let shards = try probe.shardedGradients(rowCount: end - start, tokens: t) { range in
+                let points = [Float](unsafeUninitializedCapacity: range.count * t * e) { buffer, initialized in
+                    x0.scalars.withUnsafeBufferPointer { p0 in
+                        diff.scalars.withUnsafeBufferPointer { pd in
+                            for (r, i) in range.enumerated() {
+                                let alpha = Float(rule.alphas[start + i])
+                                let row = buffer.baseAddress! + r * t * e
+                                for j in 0..<(t * e) { row[j] = p0[j] + alpha * pd[j] }
+                            }
+                        }
+                    }
+                    initialized = range.count * t * e
+                }
+                return try probe.gradients(Array(repeating: ids, count: range.count),
+                                           embeddings: Tensor(shape: [range.count, t, e], scalars: points),
+                                           targets: targets).gradients
             }
-            let batchIDs = Array(repeating: ids, count: count)
-            let grads = try probe.gradients(batchIDs, embeddings: Tensor(shape: [count, t, e], scalars: points),
-                                            targets: targets).gradients
-            for k in targets.indices {
-                grads[k].scalars.withUnsafeBufferPointer { g in
-                    for (r, i) in (start..<end).enumerated() {
-                        let w = rule.weights[i]
-                        let base = r * t * e
-                        for j in 0..<(t * e) { accumulated[k][j] += w * Double(g[base + j]) }
+            for (range, grads) in shards {
+                for k in targets.indices {
+                    grads[k].scalars.withUnsafeBufferPointer { g in
+                        accumulated[k].withUnsafeMutableBufferPointer { acc in
+                            for (r, i) in range.enumerated() {
+                                let w = rule.weights[start + i]
+                                let row = g.baseAddress! + r * t * e
+                                for j in 0..<(t * e) { acc[j] += w * Double(row[j]) }
+                            }
+                        }
                     }
                 }
             }

@@ -21,6 +21,19 @@ public enum GEMM {
         set { loupe_set_num_threads(Int32(newValue)) }
     }
 
+    /// Threads a product started from the calling thread may use: ``threadCount`` limited by
+    /// the cap of an enclosing ``withThreadCap(_:_:)``.
+    public static var effectiveThreadCount: Int { Int(loupe_get_effective_threads()) }
+
+    /// Runs `body` with GEMMs (and other threaded kernels) started from this thread limited to
+    /// `cap` threads; the previous cap is restored afterwards. Used by code that already runs
+    /// one shard of its work per core (see ``Parallel``).
+    public static func withThreadCap<R>(_ cap: Int, _ body: () throws -> R) rethrows -> R {
+        let previous = loupe_set_thread_cap(Int32(Swift.max(0, cap)))
+        defer { loupe_set_thread_cap(previous) }
+        return try body()
+    }
+
     /// The code path chosen for this CPU.
     public static var kernelName: String { String(cString: loupe_sgemm_kernel_name()) }
 }

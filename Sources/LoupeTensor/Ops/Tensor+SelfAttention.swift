@@ -1,3 +1,4 @@
+import CLoupeKernels
 import Dispatch
 import Foundation
 
@@ -19,24 +20,25 @@ extension Tensor {
         if let keyPadding { precondition(keyPadding.count == b * t, "key padding holds \(keyPadding.count) flags for \(b)×\(t)") }
         let tt = t * t
         let packed = scalars
-        // Every element of both buffers is written below (GEMMs with beta = 0, then the softmax).
+        // Every element of both buffers is written by the kernel below.
         var probs = [Float](unsafeUninitializedCapacity: b * heads * tt) { _, n in n = b * heads * tt }
         var context = [Float](unsafeUninitializedCapacity: b * t * e) { _, n in n = b * t * e }
         probs.withUnsafeMutableBufferPointer { pp in
             context.withUnsafeMutableBufferPointer { po in
                 packed.withUnsafeBufferPointer { px in
-                    guard let x = px.baseAddress, let p = pp.baseAddress, let o = po.baseAddress else { return }
-                    Tensor.forEachBatchChunk(b, work: heads * tt * d) { range in
-                        for bi in range {
-                            let base = x + bi * t * 3 * e
-                            for h in 0..<heads {
-                                let ph = p + (bi * heads + h) * tt
-                                GEMM.multiply(transposeA: false, transposeB: true, m: t, n: t, k: d, alpha: alpha,
-                                              a: base + h * d, lda: 3 * e, b: base + e + h * d, ldb: 3 * e, c: ph, ldc: t)
-                                Tensor.maskedSoftmaxRows(ph, rows: t, width: t, padded: keyPadding, offset: bi * t)
-                                GEMM.multiply(transposeA: false, transposeB: false, m: t, n: d, k: t,
-                                              a: ph, lda: t, b: base + 2 * e + h * d, ldb: 3 * e,
-                                              c: o + bi * t * e + h * d, ldc: e)
+                    Tensor.withPaddingFlags(keyPadding) { flags in
+                        guard let x = px.baseAddress, let p = pp.baseAddress, let o = po.baseAddress else { return }
+                        Tensor.forEachBatchChunk(b, work: heads * tt * d) { range in
+                            Tensor.withAttentionScratch(t: t, d: d) { scratch in
+                                for bi in range {
+                                    let base = x + bi * t * 3 * e
+                                    for h in 0..<heads {
+                                        loupe_attention_forward(Int32(t), Int32(d), alpha, base + h * d, base + e + h * d,
+                                                                base + 2 * e + h * d, 3 * e, flags.map { $0 + bi * t },
+                                                                p + (bi * heads + h) * tt, o + bi * t * e + h * d, e,
+                                                                scratch)
+                                    }
+                                }
                             }
                         }
                     }
@@ -53,32 +55,15 @@ extension Tensor {
                             guard let x = px.baseAddress, let w = pw.baseAddress, let gOut = pg.baseAddress,
                                   let dx = pd.baseAddress else { return }
                             Tensor.forEachBatchChunk(b, work: 2 * heads * tt * d) { range in
-                                var scratch = [Float](repeating: 0, count: tt)
-                                scratch.withUnsafeMutableBufferPointer { ps in
-                                    let ds = ps.baseAddress!
+                                Tensor.withAttentionScratch(t: t, d: d) { scratch in
                                     for bi in range {
                                         let base = x + bi * t * 3 * e, dbase = dx + bi * t * 3 * e
                                         for h in 0..<heads {
-                                            let p = w + (bi * heads + h) * tt
-                                            let go = gOut + bi * t * e + h * d
-                                            // dP = dO · Vᵀ ; dV = Pᵀ · dO
-                                            GEMM.multiply(transposeA: false, transposeB: true, m: t, n: t, k: d,
-                                                          a: go, lda: e, b: base + 2 * e + h * d, ldb: 3 * e, c: ds, ldc: t)
-                                            GEMM.multiply(transposeA: true, transposeB: false, m: t, n: d, k: t,
-                                                          a: p, lda: t, b: go, ldb: e, c: dbase + 2 * e + h * d, ldc: 3 * e)
-                                            // dS = P ⊙ (dP − Σ_j dP ⊙ P)
-                                            for r in 0..<t {
-                                                let pr = p + r * t, sr = ds + r * t
-                                                let dot = RowKernels.dot(pr, sr, t)
-                                                for c in 0..<t { sr[c] = pr[c] * (sr[c] - dot) }
-                                            }
-                                            // dQ = scale · dS K ; dK = scale · dSᵀ Q
-                                            GEMM.multiply(transposeA: false, transposeB: false, m: t, n: d, k: t, alpha: alpha,
-                                                          a: ds, lda: t, b: base + e + h * d, ldb: 3 * e,
-                                                          c: dbase + h * d, ldc: 3 * e)
-                                            GEMM.multiply(transposeA: true, transposeB: false, m: t, n: d, k: t, alpha: alpha,
-                                                          a: ds, lda: t, b: base + h * d, ldb: 3 * e,
-                                                          c: dbase + e + h * d, ldc: 3 * e)
+                                            loupe_attention_backward(
+                                                Int32(t), Int32(d), alpha, base + h * d, base + e + h * d,
+                                                base + 2 * e + h * d, 3 * e, w + (bi * heads + h) * tt,
+                                                gOut + bi * t * e + h * d, e, dbase + h * d, dbase + e + h * d,
+                                                dbase + 2 * e + h * d, 3 * e, scratch)
                                         }
                                     }
                                 }
@@ -93,10 +78,26 @@ extension Tensor {
         return (result, Tensor(shape: [b, heads, t, t], scalars: weights))
     }
 
+    /// Calls `body` with scratch memory for the attention kernels of a `t`-token block.
+    static func withAttentionScratch(t: Int, d: Int, _ body: (UnsafeMutablePointer<Float>) -> Void) {
+        let count = Swift.max(1, loupe_attention_scratch_count(Int32(t), Int32(d)))
+        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: count)
+        defer { scratch.deallocate() }
+        body(scratch)
+    }
+
+    /// Calls `body` with the padding flags as bytes (Swift's `Bool` is one byte, 0 or 1), or nil.
+    static func withPaddingFlags<R>(_ flags: [Bool]?, _ body: (UnsafePointer<UInt8>?) -> R) -> R {
+        guard let flags else { return body(nil) }
+        return flags.withUnsafeBufferPointer { p in
+            body(p.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: UInt8.self) })
+        }
+    }
+
     /// Runs `body` over `0..<count` split into contiguous chunks, one per worker thread when the
     /// work (multiply–adds per item) is large enough to pay for the threads.
     static func forEachBatchChunk(_ count: Int, work: Int, _ body: (Range<Int>) -> Void) {
-        let workers = Swift.min(count, Swift.max(1, GEMM.threadCount))
+        let workers = Swift.min(count, Swift.max(1, GEMM.effectiveThreadCount))
         guard workers > 1, count * work >= 1 << 18 else {
             body(0..<count)
             return

@@ -1,0 +1,102 @@
+/*
+ * attention.c - fused scaled dot-product attention for one (batch, head) block, forward
+ * and backward, straight from the packed [T, 3E] projection (no packing, no GEMM set-up:
+ * at T ≈ 20 and head size ≈ 32 the products are too small for the blocked SGEMM).
+ *
+ * Code paths, chosen once from CPUID: "avx2-fma" and the portable baseline.  Within one path
+ * the results do not depend on threads or on the batch a block sits in.
+ */
+#include "CLoupeKernels.h"
+#include "cpu_level.h"
+
+#include <math.h>
+#include <string.h>
+
+typedef float v8f __attribute__((vector_size(32)));
+typedef float v8f_u __attribute__((vector_size(32), aligned(4)));
+typedef int v8i __attribute__((vector_size(32)));
+#define V8(x) ((v8f){(x), (x), (x), (x), (x), (x), (x), (x)})
+
+/* Macros, not functions: a function passing v8f by value would have a different ABI in the
+ * baseline and AVX instantiations. */
+#define v8_load(p) (*(const v8f_u *)(p))
+#define v8_store(p, x) (*(v8f_u *)(p) = (x))
+
+#define SUF(name) name##_generic
+#define TGT
+#include "attention_impl.h"
+#undef SUF
+#undef TGT
+
+#if defined(__x86_64__)
+#define SUF(name) name##_avx2
+#define TGT __attribute__((target("avx2,fma")))
+#include "attention_impl.h"
+#undef SUF
+#undef TGT
+#endif
+
+static int use_avx2(void) {
+#if defined(__x86_64__)
+    return loupe_cpu_level() >= 1;
+#else
+    return 0;
+#endif
+}
+
+/* 1: avx2-fma, 0: generic, -1: the CPU cannot run that path. */
+static int path_by_name(const char *kernel) {
+    if (kernel == NULL || kernel[0] == 0 || strcmp(kernel, "auto") == 0) return use_avx2();
+    if (strcmp(kernel, "generic") == 0) return 0;
+    if (strcmp(kernel, "avx2-fma") == 0) return use_avx2() ? 1 : -1;
+    return -1;
+}
+
+long loupe_attention_scratch_count(int t, int d) {
+    long tp = (t + 7) & ~7;
+    return (long)d * tp + (long)t * tp + (long)t * t; /* transposed block, scores or dS, a transpose */
+}
+
+int loupe_attention_forward_using(const char *kernel, int t, int d, float scale, const float *q,
+                                  const float *k, const float *v, long ld,
+                                  const unsigned char *padded, float *P, float *out, long ldo,
+                                  float *scratch) {
+    int path = path_by_name(kernel);
+    if (path < 0) return 0;
+#if defined(__x86_64__)
+    if (path == 1) {
+        attention_forward_avx2(t, d, scale, q, k, v, ld, padded, P, out, ldo, scratch);
+        return 1;
+    }
+#endif
+    attention_forward_generic(t, d, scale, q, k, v, ld, padded, P, out, ldo, scratch);
+    return 1;
+}
+
+int loupe_attention_backward_using(const char *kernel, int t, int d, float scale, const float *q,
+                                   const float *k, const float *v, long ld, const float *P,
+                                   const float *dout, long ldo, float *dq, float *dk, float *dv,
+                                   long ldd, float *scratch) {
+    int path = path_by_name(kernel);
+    if (path < 0) return 0;
+#if defined(__x86_64__)
+    if (path == 1) {
+        attention_backward_avx2(t, d, scale, q, k, v, ld, P, dout, ldo, dq, dk, dv, ldd, scratch);
+        return 1;
+    }
+#endif
+    attention_backward_generic(t, d, scale, q, k, v, ld, P, dout, ldo, dq, dk, dv, ldd, scratch);
+    return 1;
+}
+
+void loupe_attention_forward(int t, int d, float scale, const float *q, const float *k,
+                             const float *v, long ld, const unsigned char *padded, float *P,
+                             float *out, long ldo, float *scratch) {
+    loupe_attention_forward_using(NULL, t, d, scale, q, k, v, ld, padded, P, out, ldo, scratch);
+}
+
+void loupe_attention_backward(int t, int d, float scale, const float *q, const float *k,
+                              const float *v, long ld, const float *P, const float *dout,
+                              long ldo, float *dq, float *dk, float *dv, long ldd, float *scratch) {
+    loupe_attention_backward_using(NULL, t, d, scale, q, k, v, ld, P, dout, ldo, dq, dk, dv, ldd, scratch);
+}

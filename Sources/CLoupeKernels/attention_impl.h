@@ -1,0 +1,161 @@
+/*
+ * attention_impl.h - one instantiation of the per-(batch, head) attention kernels, included
+ * from attention.c once per vector ISA with:
+ *   SUF(name)  name mangling for this instantiation
+ *   TGT        function attribute enabling the ISA (may be empty)
+ * Vectors are GCC/Clang vector extensions of 8 floats: one ymm register with AVX2, two xmm
+ * registers on the SSE2 baseline.  Every inner loop keeps its 8-wide accumulator in a register
+ * and only loads: score rows run across keys against a transposed copy of K (or V), weighted
+ * sums run across the head dimension in chunks of 8.
+ */
+
+/* dst[c * tp + j] = src[j * ld + c] for j < t, c < d; columns t..tp-1 zero. */
+TGT static void SUF(transpose)(int t, int d, const float *src, long ld, float *dst, int tp) {
+    for (int c = 0; c < d; c++) {
+        float *row = dst + (long)c * tp;
+        for (int j = 0; j < t; j++) row[j] = src[(long)j * ld + c];
+        for (int j = t; j < tp; j++) row[j] = 0;
+    }
+}
+
+/* R rows × G chunks of 8 columns of  out[r][c0 + c] = Σ_k W[r][k] · Y[k][c0 + c]  for k < n
+ * (W rows of stride ldw, Y rows of stride ldy, out rows of stride ldo), scaled by `scale`.
+ * R·G independent accumulators in registers, one load of Y per chunk shared by the R rows.
+ * Called with constant R and G, inlined and unrolled. */
+TGT static inline __attribute__((always_inline)) void
+SUF(block)(int R, int G, int n, float scale, const float *W, long ldw, const float *Y, long ldy,
+           int c0, float *out, long ldo) {
+    v8f acc[2][4] = {{{0}, {0}, {0}, {0}}, {{0}, {0}, {0}, {0}}};
+    for (int k = 0; k < n; k++) {
+        const float *y = Y + (long)k * ldy + c0;
+        v8f yv[4];
+        for (int g = 0; g < G; g++) yv[g] = v8_load(y + 8 * g);
+        for (int r = 0; r < R; r++) {
+            float a = W[(long)r * ldw + k];
+            v8f av = {a, a, a, a, a, a, a, a};
+            for (int g = 0; g < G; g++) acc[r][g] += av * yv[g];
+        }
+    }
+    v8f sv = {scale, scale, scale, scale, scale, scale, scale, scale};
+    for (int r = 0; r < R; r++)
+        for (int g = 0; g < G; g++) v8_store(out + (long)r * ldo + c0 + 8 * g, acc[r][g] * sv);
+}
+
+/* out = scale · W · Y : W is m × n (row stride ldw), Y is n × w (row stride ldy), out is m × w
+ * (row stride ldo).  w is a multiple of 8, or its last partial chunk is done in scalars. */
+TGT static void SUF(small_product)(int m, int n, int w, float scale, const float *W, long ldw,
+                                   const float *Y, long ldy, float *out, long ldo) {
+    int full = w / 8;
+    for (int i = 0; i < m; i += 2) {
+        int R = m - i >= 2 ? 2 : 1;
+        const float *Wi = W + (long)i * ldw;
+        float *oi = out + (long)i * ldo;
+        int c = 0, chunks = full;
+        for (; chunks >= 4; chunks -= 4, c += 32) {
+            if (R == 2) SUF(block)(2, 4, n, scale, Wi, ldw, Y, ldy, c, oi, ldo);
+            else SUF(block)(1, 4, n, scale, Wi, ldw, Y, ldy, c, oi, ldo);
+        }
+        switch (chunks * 2 + (R - 1)) {
+        case 7: SUF(block)(2, 3, n, scale, Wi, ldw, Y, ldy, c, oi, ldo); break;
+        case 6: SUF(block)(1, 3, n, scale, Wi, ldw, Y, ldy, c, oi, ldo); break;
+        case 5: SUF(block)(2, 2, n, scale, Wi, ldw, Y, ldy, c, oi, ldo); break;
+        case 4: SUF(block)(1, 2, n, scale, Wi, ldw, Y, ldy, c, oi, ldo); break;
+        case 3: SUF(block)(2, 1, n, scale, Wi, ldw, Y, ldy, c, oi, ldo); break;
+        case 2: SUF(block)(1, 1, n, scale, Wi, ldw, Y, ldy, c, oi, ldo); break;
+        default: break;
+        }
+        for (c = full * 8; c < w; c++)
+            for (int r = 0; r < R; r++) {
+                float acc = 0;
+                for (int k = 0; k < n; k++) acc += Wi[(long)r * ldw + k] * Y[(long)k * ldy + c];
+                oi[(long)r * ldo + c] = scale * acc;
+            }
+    }
+}
+
+/* x[i] = exp(x[i]) in place for i < n (n a multiple of 8); arguments below −87.3 (−∞ included,
+ * the flag of a padded key) give exactly 0.  Cephes-style: x = k·ln 2 + r with |r| ≤ ln2/2,
+ * exp(r) from a degree-7 polynomial (relative error ≈ 1e-7), 2^k from the exponent bits. */
+TGT static void SUF(exp_in_place)(float *x, int n) {
+    const v8f log2e = V8(1.44269504088896341f), half = V8(0.5f), one = V8(1.0f);
+    const v8f c1 = V8(0.693359375f), c2 = V8(-2.12194440e-4f);
+    const v8f lo = V8(-87.3365447505531f), hi = V8(88.3762626647949f);
+    const v8f p0 = V8(1.9875691500E-4f), p1 = V8(1.3981999507E-3f), p2 = V8(8.3334519073E-3f),
+              p3 = V8(4.1665795894E-2f), p4 = V8(1.6666665459E-1f), p5 = V8(5.0000001201E-1f);
+    for (int i = 0; i < n; i += 8) {
+        v8f v = v8_load(x + i);
+        v8i under = v < lo;
+        v = __builtin_elementwise_max(__builtin_elementwise_min(v, hi), lo);
+        v8f fx = v * log2e + half;                     /* k = floor(x·log2e + 1/2) */
+        v8f k = __builtin_convertvector(__builtin_convertvector(fx, v8i), v8f);
+        k -= __builtin_convertvector(-(k > fx), v8f);  /* truncation → floor */
+        v8f r = v - k * c1 - k * c2;
+        v8f r2 = r * r;
+        v8f y = ((((p0 * r + p1) * r + p2) * r + p3) * r + p4) * r + p5;
+        y = y * r2 + r + one;
+        v8i bits = (__builtin_convertvector(k, v8i) + 127) << 23;
+        v8f e = y * (v8f)bits;
+        v8_store(x + i, (v8f)((v8i)e & ~under));
+    }
+}
+
+TGT static void SUF(attention_forward)(int t, int d, float scale, const float *q, const float *k,
+                                       const float *v, long ld, const unsigned char *pad, float *P,
+                                       float *o, long ldo, float *scratch) {
+    int tp = (t + 7) & ~7;
+    float *Kt = scratch, *S = scratch + (long)d * tp;  /* S: t × tp scores */
+    SUF(transpose)(t, d, k, ld, Kt, tp);
+    SUF(small_product)(t, d, tp, scale, q, ld, Kt, tp, S, tp);
+    for (int i = 0; i < t; i++) {
+        float *row = S + (long)i * tp, *s = P + (long)i * t;
+        float m = -INFINITY;
+        for (int j = 0; j < t; j++) {
+            if (pad && pad[j]) row[j] = -INFINITY;
+            else if (row[j] > m) m = row[j];
+        }
+        if (m == -INFINITY) { /* every key padded: zero weights (and so a zero context) */
+            memset(s, 0, (size_t)t * sizeof(float));
+            continue;
+        }
+        for (int j = 0; j < t; j++) row[j] -= m;
+        for (int j = t; j < tp; j++) row[j] = -INFINITY;
+        SUF(exp_in_place)(row, tp);
+        v8f acc = {0};
+        for (int j = 0; j < tp; j += 8) acc += v8_load(row + j);
+        float sum = ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]));
+        float inv = 1.0f / sum;
+        for (int j = 0; j < t; j++) s[j] = row[j] * inv;
+    }
+    SUF(small_product)(t, t, d, 1.0f, P, t, v, ld, o, ldo);
+}
+
+/* dst (n × m, row stride ldd) = srcᵀ for src m × n (row stride lds). */
+TGT static void SUF(transpose_square)(int m, int n, const float *src, long lds, float *dst, long ldd) {
+    for (int i = 0; i < m; i++)
+        for (int j = 0; j < n; j++) dst[(long)j * ldd + i] = src[(long)i * lds + j];
+}
+
+TGT static void SUF(attention_backward)(int t, int d, float scale, const float *q, const float *k,
+                                        const float *v, long ld, const float *P, const float *go,
+                                        long ldo, float *dq, float *dk, float *dv, long ldd,
+                                        float *scratch) {
+    int tp = (t + 7) & ~7;
+    float *Vt = scratch, *dS = scratch + (long)d * tp; /* dS: t × tp, then reused */
+    float *T = dS + (long)t * tp;                        /* t × t transposes */
+    SUF(transpose)(t, d, v, ld, Vt, tp);
+    /* dP = dO · Vᵀ; dS_ij = scale · P_ij (dP_ij − Σ_j' P_ij' dP_ij') */
+    SUF(small_product)(t, d, tp, 1.0f, go, ldo, Vt, tp, dS, tp);
+    for (int i = 0; i < t; i++) {
+        const float *pi = P + (long)i * t;
+        float *dsi = dS + (long)i * tp;
+        float weighted = 0;
+        for (int j = 0; j < t; j++) weighted += pi[j] * dsi[j];
+        for (int j = 0; j < t; j++) dsi[j] = scale * pi[j] * (dsi[j] - weighted);
+    }
+    /* dQ = dS · K;  dK = dSᵀ · Q;  dV = Pᵀ · dO */
+    SUF(small_product)(t, t, d, 1.0f, dS, tp, k, ld, dq, ldd);
+    SUF(transpose_square)(t, t, dS, tp, T, t);
+    SUF(small_product)(t, t, d, 1.0f, T, t, q, ld, dk, ldd);
+    SUF(transpose_square)(t, t, P, t, T, t);
+    SUF(small_product)(t, t, d, 1.0f, T, t, go, ldo, dv, ldd);
+}

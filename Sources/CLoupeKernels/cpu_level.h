@@ -1,0 +1,10 @@
+/* cpu_level.h - private to CLoupeKernels: the x86 vector level found by CPUID. */
+#ifndef CLOUPE_CPU_LEVEL_H
+#define CLOUPE_CPU_LEVEL_H
+
+#if defined(__x86_64__)
+/* 2 = avx512f, 1 = avx2+fma, 0 = neither (the OS must save the registers too). Cached. */
+int loupe_cpu_level(void);
+#endif
+
+#endif

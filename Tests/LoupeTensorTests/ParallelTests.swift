@@ -1,0 +1,48 @@
+import LoupeTensor
+import Testing
+
+@Suite("Parallel shards")
+struct ParallelTests {
+    @Test("shards cover the range in order, without overlap, and respect the minimum size",
+          arguments: [0, 1, 2, 7, 100])
+    func shardsCoverTheRange(count: Int) {
+        for minimum in [1, 3, 1000] {
+            let shards = Parallel.shards(count, minimumShardSize: minimum)
+            #expect(shards.flatMap { Array($0) } == Array(0..<count))
+            #expect(shards.count <= Swift.max(1, GEMM.effectiveThreadCount))
+            if shards.count > 1 { #expect(shards.allSatisfy { $0.count >= minimum }) }
+        }
+        #expect(GEMM.withThreadCap(1) { Parallel.shards(count) }.count == (count == 0 ? 0 : 1))
+    }
+
+    @Test("map returns results in shard order, with GEMM capped to one thread inside each shard")
+    func mapKeepsOrder() throws {
+        let results = try Parallel.map(1000) { range in (range, GEMM.effectiveThreadCount) }
+        #expect(results.map(\.0).flatMap { Array($0) } == Array(0..<1000))
+        if results.count > 1 { #expect(results.allSatisfy { $0.1 == 1 }) }
+        #expect(GEMM.effectiveThreadCount == GEMM.threadCount, "the cap is lifted afterwards")
+    }
+
+    struct Failure: Error, Equatable { let shard: Int }
+
+    @Test("an error in a shard is rethrown after all shards finish")
+    func errorsPropagate() {
+        #expect(throws: Failure.self) {
+            _ = try Parallel.map(100) { range in
+                if range.upperBound == 100 { throw Failure(shard: range.lowerBound) }
+                return range.count
+            }
+        }
+    }
+
+    @Test("thread caps nest and restore")
+    func capsNest() {
+        let outer = GEMM.effectiveThreadCount
+        GEMM.withThreadCap(1) {
+            #expect(GEMM.effectiveThreadCount == 1)
+            GEMM.withThreadCap(0) { #expect(GEMM.effectiveThreadCount == GEMM.threadCount) }
+            #expect(GEMM.effectiveThreadCount == 1)
+        }
+        #expect(GEMM.effectiveThreadCount == outer)
+    }
+}
