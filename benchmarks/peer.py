@@ -1,6 +1,6 @@
 """PyTorch / Captum peer measurements for `loupe-bench` (never part of tests or CI).
 
-Usage: python peer.py train-step | ig [--weights DIR] | gemm | sst2-tokens --batches FILE [--vocab N]
+Usage: python peer.py train-step | ig [--weights DIR --ids FILE] | gemm | sst2-tokens --batches FILE [--vocab N]
 Prints one JSON object per line with the measured figure, so loupe-bench can show it next to
 its own figure from the same run. Install the peer in a venv outside the repo:
     python3 -m venv /tmp/peer && /tmp/peer/bin/pip install torch captum safetensors
@@ -58,22 +58,55 @@ def train_step(batch=32, length=24, steps=60, warmup=10):
                       "tokens_per_second": batch * length / ms * 1000}))
 
 
-def integrated_gradients(length=20, steps=50, repeats=30):
+def load_weights(model, folder):
+    """Loads a Loupe checkpoint folder (config.json + model.safetensors, PyTorch state_dict names)."""
+    from safetensors.torch import load_file
+    state = load_file(f"{folder}/model.safetensors")
+    model.load_state_dict(state, strict=True)
+    return model
+
+
+def integrated_gradients(length=20, steps=50, repeats=30, dev_batch=16):
+    """Captum LayerIntegratedGradients on the embedding layer, 50 Gauss-Legendre steps, baseline [PAD].
+    With --weights DIR --ids FILE: Loupe's exported weights and token ids (the 20-token sentence, and
+    SST-2 dev sentences for a batched sentences/s figure); returns the per-token scores for a parity check."""
     from captum.attr import LayerIntegratedGradients
     model = TransformerClassifier().eval()
-    ids = torch.randint(4, 16000, (1, length))
+    if "--weights" in sys.argv:
+        load_weights(model, sys.argv[sys.argv.index("--weights") + 1])
+    single, dev = torch.randint(4, 16000, (length,)).tolist(), []
+    if "--ids" in sys.argv:
+        with open(sys.argv[sys.argv.index("--ids") + 1]) as f:
+            data = json.load(f)
+        single, dev = data["single"], data.get("dev", [])
     lig = LayerIntegratedGradients(lambda x: model(x), model.embedding)
-    baseline = torch.zeros_like(ids)
-    def run():
-        return lig.attribute(ids, baselines=baseline, target=0, n_steps=steps, method="gausslegendre",
-                             return_convergence_delta=True)
+    ids = torch.tensor([single])
+
+    def run(batch, internal=None):
+        return lig.attribute(batch, baselines=torch.zeros_like(batch), target=0, n_steps=steps,
+                             method="gausslegendre", internal_batch_size=internal, return_convergence_delta=True)
+
     for _ in range(3):
-        run()
-    start = time.perf_counter()
+        run(ids)
+    times = []
     for _ in range(repeats):
-        run()
-    ms = (time.perf_counter() - start) / repeats * 1000
-    print(json.dumps({"benchmark": "ig", "peer": f"captum (torch {torch.__version__})", "ms_per_sentence": ms}))
+        start = time.perf_counter()
+        attributions, _ = run(ids)
+        times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    result = {"benchmark": "ig", "peer": f"captum {__import__('captum').__version__} (torch {torch.__version__})",
+              "threads": torch.get_num_threads(), "ms_per_sentence": times[len(times) // 2],
+              "fastest_ms": times[0], "scores": attributions.sum(-1)[0].tolist()}
+    if dev:
+        start = time.perf_counter()
+        for b in range(0, len(dev), dev_batch):
+            rows = dev[b:b + dev_batch]
+            width = max(len(r) for r in rows)
+            batch = torch.tensor([r + [0] * (width - len(r)) for r in rows])
+            run(batch, internal=256)
+        result["dev_sentences_per_second"] = len(dev) / (time.perf_counter() - start)
+        result["dev_batch"] = dev_batch
+    print(json.dumps(result))
 
 
 def sst2_tokens(warmup=10):

@@ -36,9 +36,13 @@ SUF(block)(int R, int G, int n, float scale, const float *W, long ldw, const flo
             for (int g = 0; g < G; g++) acc[r][g] += av * yv[g];
         }
     }
-    v8f sv = {scale, scale, scale, scale, scale, scale, scale, scale};
+    if (scale != 1.0f) {
+        v8f sv = {scale, scale, scale, scale, scale, scale, scale, scale};
+        for (int r = 0; r < R; r++)
+            for (int g = 0; g < G; g++) acc[r][g] *= sv;
+    }
     for (int r = 0; r < R; r++)
-        for (int g = 0; g < G; g++) v8_store(out + (long)r * ldo + c0 + 8 * g, acc[r][g] * sv);
+        for (int g = 0; g < G; g++) v8_store(out + (long)r * ldo + c0 + 8 * g, acc[r][g]);
 }
 
 /* out = scale · W · Y : W is m × n (row stride ldw), Y is n × w (row stride ldy), out is m × w
@@ -73,17 +77,20 @@ TGT static void SUF(small_product)(int m, int n, int w, float scale, const float
     }
 }
 
-/* x[i] = exp(x[i]) in place for i < n (n a multiple of 8); arguments below −87.3 (−∞ included,
- * the flag of a padded key) give exactly 0.  Cephes-style: x = k·ln 2 + r with |r| ≤ ln2/2,
+/* x[i] = exp(x[i] − shift) in place for i < n (n a multiple of 8); arguments below −86.5 (−∞
+ * included, the flag of a padded key) give exactly 0.  Cephes-style: x = k·ln 2 + r with |r| ≤ ln2/2,
  * exp(r) from a degree-7 polynomial (relative error ≈ 1e-7), 2^k from the exponent bits. */
-TGT static void SUF(exp_in_place)(float *x, int n) {
+TGT static void SUF(exp_in_place)(float *x, int n, float shift) {
+    const v8f vshift = V8(shift);
     const v8f log2e = V8(1.44269504088896341f), half = V8(0.5f), one = V8(1.0f);
     const v8f c1 = V8(0.693359375f), c2 = V8(-2.12194440e-4f);
-    const v8f lo = V8(-87.3365447505531f), hi = V8(88.3762626647949f);
+    /* Below −86.5 the result is < 2.6e-38, close to FLT_MIN: flush it to 0 rather than make a
+     * subnormal (arithmetic on subnormals takes a microcode assist, ~100× slower). */
+    const v8f lo = V8(-86.5f), hi = V8(88.3762626647949f);
     const v8f p0 = V8(1.9875691500E-4f), p1 = V8(1.3981999507E-3f), p2 = V8(8.3334519073E-3f),
               p3 = V8(4.1665795894E-2f), p4 = V8(1.6666665459E-1f), p5 = V8(5.0000001201E-1f);
     for (int i = 0; i < n; i += 8) {
-        v8f v = v8_load(x + i);
+        v8f v = v8_load(x + i) - vshift;
         v8i under = v < lo;
         v = __builtin_elementwise_max(__builtin_elementwise_min(v, hi), lo);
         v8f fx = v * log2e + half;                     /* k = floor(x·log2e + 1/2) */
@@ -108,23 +115,26 @@ TGT static void SUF(attention_forward)(int t, int d, float scale, const float *q
     SUF(small_product)(t, d, tp, scale, q, ld, Kt, tp, S, tp);
     for (int i = 0; i < t; i++) {
         float *row = S + (long)i * tp, *s = P + (long)i * t;
-        float m = -INFINITY;
-        for (int j = 0; j < t; j++) {
-            if (pad && pad[j]) row[j] = -INFINITY;
-            else if (row[j] > m) m = row[j];
-        }
+        if (pad)
+            for (int j = 0; j < t; j++)
+                if (pad[j]) row[j] = -INFINITY;
+        for (int j = t; j < tp; j++) row[j] = -INFINITY;
+        v8f mv = V8(-INFINITY);
+        for (int j = 0; j < tp; j += 8) mv = __builtin_elementwise_max(mv, v8_load(row + j));
+        float m = mv[0];
+        for (int l = 1; l < 8; l++) m = mv[l] > m ? mv[l] : m;
         if (m == -INFINITY) { /* every key padded: zero weights (and so a zero context) */
             memset(s, 0, (size_t)t * sizeof(float));
             continue;
         }
-        for (int j = 0; j < t; j++) row[j] -= m;
-        for (int j = t; j < tp; j++) row[j] = -INFINITY;
-        SUF(exp_in_place)(row, tp);
+        SUF(exp_in_place)(row, tp, m);
         v8f acc = {0};
         for (int j = 0; j < tp; j += 8) acc += v8_load(row + j);
         float sum = ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]));
-        float inv = 1.0f / sum;
-        for (int j = 0; j < t; j++) s[j] = row[j] * inv;
+        v8f inv = V8(1.0f / sum);
+        int j = 0;
+        for (; j + 8 <= t; j += 8) v8_store(s + j, v8_load(row + j) * inv);
+        for (; j < t; j++) s[j] = row[j] * inv[0];
     }
     SUF(small_product)(t, t, d, 1.0f, P, t, v, ld, o, ldo);
 }
@@ -148,9 +158,14 @@ TGT static void SUF(attention_backward)(int t, int d, float scale, const float *
     for (int i = 0; i < t; i++) {
         const float *pi = P + (long)i * t;
         float *dsi = dS + (long)i * tp;
-        float weighted = 0;
-        for (int j = 0; j < t; j++) weighted += pi[j] * dsi[j];
-        for (int j = 0; j < t; j++) dsi[j] = scale * pi[j] * (dsi[j] - weighted);
+        v8f wv = {0};
+        int j = 0;
+        for (; j + 8 <= t; j += 8) wv += v8_load(pi + j) * v8_load(dsi + j);
+        float weighted = ((wv[0] + wv[4]) + (wv[1] + wv[5])) + ((wv[2] + wv[6]) + (wv[3] + wv[7]));
+        for (; j < t; j++) weighted += pi[j] * dsi[j];
+        const v8f vw = V8(weighted), vs = V8(scale);
+        for (j = 0; j + 8 <= t; j += 8) v8_store(dsi + j, vs * v8_load(pi + j) * (v8_load(dsi + j) - vw));
+        for (; j < t; j++) dsi[j] = scale * pi[j] * (dsi[j] - weighted);
     }
     /* dQ = dS · K;  dK = dSᵀ · Q;  dV = Pᵀ · dO */
     SUF(small_product)(t, t, d, 1.0f, dS, tp, k, ld, dq, ldd);

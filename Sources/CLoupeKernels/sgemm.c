@@ -53,6 +53,7 @@ struct gemm_args {
     const float *A, *B;
     float *C;
     long lda, ldb, ldc;
+    const float *bias; /* NULL, or N floats added to every row of C (only with beta == 0) */
 };
 
 typedef void (*gemm_part_fn)(const struct gemm_args *g, int m0, int m1, int n0, int n1,
@@ -700,7 +701,10 @@ static void gemm_part_naive(const struct gemm_args *g, int m0, int m1, int n0, i
                 acc += a * b;
             }
             float *c = g->C + (long)i * g->ldc + j;
-            *c = g->beta == 0.0f ? g->alpha * acc : g->alpha * acc + g->beta * *c;
+            if (g->bias)
+                *c = g->bias[j] + g->alpha * acc;
+            else
+                *c = g->beta == 0.0f ? g->alpha * acc : g->alpha * acc + g->beta * *c;
         }
 }
 
@@ -778,20 +782,28 @@ static void gemm_task_run(void *p) {
     }
 }
 
+/* With bias != NULL (beta is then 0): C = alpha·op(A)·op(B) + bias on every row; the blocked
+ * path adds it in the micro-kernel's store, the other paths start from C = bias, beta = 1. */
 static void sgemm_impl(const struct gemm_kernel *k, int nthreads,
                        int transA, int transB, int M, int N, int K,
                        float alpha, const float *A, int lda,
                        const float *B, int ldb,
-                       float beta, float *C, int ldc) {
+                       float beta, float *C, int ldc, const float *bias) {
     if (M <= 0 || N <= 0) return;
+    const int few = M < N ? M : N;
+    const double other = (double)K * (M < N ? N : M); /* size of the operand re-read per GEMV */
+    const int gemv = few == 1 || (few <= LOUPE_GEMV_MAX && other <= LOUPE_GEMV_MAX_REREAD);
+    if (bias && (gemv || K <= 0 || alpha == 0.0f)) {
+        for (int i = 0; i < M; i++) memcpy(C + (long)i * ldc, bias, (size_t)N * sizeof(float));
+        beta = 1.0f;
+        bias = NULL;
+    }
     if (K <= 0 || alpha == 0.0f) {
         scale_c(M, N, beta, C, ldc);
         return;
     }
 
-    const int few = M < N ? M : N;
-    const double other = (double)K * (M < N ? N : M); /* size of the operand re-read per GEMV */
-    if (few == 1 || (few <= LOUPE_GEMV_MAX && other <= LOUPE_GEMV_MAX_REREAD)) {
+    if (gemv) {
         /* A few rows (columns) of C: one GEMV per row (column), no packing.  Row i of C
          * is x^T op(B) with x = row i of op(A); column j of C is op(A) y with y = column j
          * of op(B), i.e. y^T op(A)^T.  With 2..4 rows op(B) is read once per row, so only
@@ -802,7 +814,7 @@ static void sgemm_impl(const struct gemm_kernel *k, int nthreads,
         const long incx = by_rows ? (transA ? lda : 1) : (transB ? 1 : ldb);
         float *xs = NULL;
         if (incx != 1 && !(xs = loupe_workspace((size_t)K))) {
-            struct gemm_args g = {transA, transB, M, N, K, K, alpha, beta, A, B, C, lda, ldb, ldc};
+            struct gemm_args g = {transA, transB, M, N, K, K, alpha, beta, A, B, C, lda, ldb, ldc, NULL};
             gemm_part_naive(&g, 0, M, 0, N);
             return;
         }
@@ -840,6 +852,7 @@ static void sgemm_impl(const struct gemm_kernel *k, int nthreads,
     t.g.lda = lda;
     t.g.ldb = ldb;
     t.g.ldc = ldc;
+    t.g.bias = bias;
     t.k = k;
     t.split_n = N >= M; /* the operand re-packed by every item is the smaller one */
 
@@ -886,7 +899,30 @@ void loupe_sgemm(int transA, int transB, int M, int N, int K,
                  const float *B, int ldb,
                  float beta, float *C, int ldc) {
     sgemm_impl(loupe_active_kernel(), loupe_get_effective_threads(), transA, transB, M, N, K,
-               alpha, A, lda, B, ldb, beta, C, ldc);
+               alpha, A, lda, B, ldb, beta, C, ldc, NULL);
+}
+
+void loupe_sgemm_bias(int transA, int transB, int M, int N, int K,
+                      float alpha, const float *A, int lda,
+                      const float *B, int ldb,
+                      const float *bias, float *C, int ldc) {
+    sgemm_impl(loupe_active_kernel(), loupe_get_effective_threads(), transA, transB, M, N, K,
+               alpha, A, lda, B, ldb, 0.0f, C, ldc, bias);
+}
+
+int loupe_sgemm_bias_using(const char *kernel, int nthreads,
+                           int transA, int transB, int M, int N, int K,
+                           float alpha, const float *A, int lda,
+                           const float *B, int ldb,
+                           float beta, const float *bias, float *C, int ldc) {
+    const struct gemm_kernel *k =
+        (kernel == NULL || kernel[0] == 0 || strcmp(kernel, "auto") == 0) ? loupe_active_kernel()
+                                                                            : loupe_kernel_by_name(kernel);
+    if (!k) return 0;
+    if (nthreads <= 0) nthreads = loupe_get_effective_threads();
+    if (nthreads > LOUPE_MAX_THREADS) nthreads = LOUPE_MAX_THREADS;
+    sgemm_impl(k, nthreads, transA, transB, M, N, K, alpha, A, lda, B, ldb, bias ? 0.0f : beta, C, ldc, bias);
+    return 1;
 }
 
 int loupe_sgemm_using(const char *kernel, int nthreads,
@@ -894,12 +930,6 @@ int loupe_sgemm_using(const char *kernel, int nthreads,
                       float alpha, const float *A, int lda,
                       const float *B, int ldb,
                       float beta, float *C, int ldc) {
-    const struct gemm_kernel *k =
-        (kernel == NULL || kernel[0] == 0 || strcmp(kernel, "auto") == 0) ? loupe_active_kernel()
-                                                                            : loupe_kernel_by_name(kernel);
-    if (!k) return 0;
-    if (nthreads <= 0) nthreads = loupe_get_effective_threads();
-    if (nthreads > LOUPE_MAX_THREADS) nthreads = LOUPE_MAX_THREADS;
-    sgemm_impl(k, nthreads, transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
-    return 1;
+    return loupe_sgemm_bias_using(kernel, nthreads, transA, transB, M, N, K, alpha, A, lda, B, ldb,
+                                  beta, NULL, C, ldc);
 }

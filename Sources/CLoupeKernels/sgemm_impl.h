@@ -46,9 +46,11 @@
 
 /* ---------------------------------------------------------------- micro-kernel */
 
-/* C[0:MR, 0:NR] = alpha * (Ap · Bp) + beta * C   (beta == 0: C is not read). */
+/* C[0:MR, 0:NR] = alpha * (Ap · Bp) + beta * C   (beta == 0: C is not read), plus
+ * bias[0:NR] on every row when bias is not NULL (only ever with beta == 0). */
 TGT static void SUF(kernel)(long kc, const float *restrict Ap, const float *restrict Bp,
-                            float *restrict C, long ldc, float alpha, float beta)
+                            float *restrict C, long ldc, float alpha, float beta,
+                            const float *restrict bias)
 {
     /* All loops over i (rows) and v (vectors) must unroll completely so that acc lives
      * in registers (MR*NV of them). */
@@ -93,7 +95,16 @@ TGT static void SUF(kernel)(long kc, const float *restrict Ap, const float *rest
 #endif
 
     VEC va = VSET1(alpha);
-    if (beta == 0.0f) {
+    if (bias) {
+        VEC vbias[NV];
+        LOUPE_UNROLL_FULL
+        for (int v = 0; v < NV; v++) vbias[v] = VLOADU(bias + v * VW);
+        LOUPE_UNROLL_FULL
+        for (int i = 0; i < MR; i++) {
+            LOUPE_UNROLL_FULL
+            for (int v = 0; v < NV; v++) VSTOREU(C + i * ldc + v * VW, VADD(vbias[v], VMUL(va, acc[i][v])));
+        }
+    } else if (beta == 0.0f) {
         LOUPE_UNROLL_FULL
         for (int i = 0; i < MR; i++) {
             LOUPE_UNROLL_FULL
@@ -119,14 +130,18 @@ TGT static void SUF(kernel)(long kc, const float *restrict Ap, const float *rest
 
 /* Partial tile (m < MR or n < NR): run the same kernel on a scratch tile. */
 TGT static void SUF(kernel_edge)(long kc, const float *restrict Ap, const float *restrict Bp,
-                                 float *restrict C, long ldc, float alpha, float beta, int m, int n)
+                                 float *restrict C, long ldc, float alpha, float beta,
+                                 const float *restrict bias, int m, int n)
 {
     float tile[MR * NR] __attribute__((aligned(64)));
+    float tbias[NR] __attribute__((aligned(64)));
     if (beta != 0.0f) {
         for (int i = 0; i < MR; i++)
             for (int j = 0; j < NR; j++) tile[i * NR + j] = (i < m && j < n) ? C[i * ldc + j] : 0.0f;
     }
-    SUF(kernel)(kc, Ap, Bp, tile, NR, alpha, beta);
+    if (bias)
+        for (int j = 0; j < NR; j++) tbias[j] = j < n ? bias[j] : 0.0f;
+    SUF(kernel)(kc, Ap, Bp, tile, NR, alpha, beta, bias ? tbias : NULL);
     for (int i = 0; i < m; i++)
         for (int j = 0; j < n; j++) C[i * ldc + j] = tile[i * NR + j];
 }
@@ -260,10 +275,11 @@ TGT static void SUF(gemm_part)(const struct gemm_args *g, int m0, int m1, int n0
                         int m = mc - ir < MR ? mc - ir : MR;
                         const float *ap = abuf + (long)ir * kc;
                         float *c = g->C + (long)(ic + ir) * g->ldc + jc + jr;
+                        const float *bias = pc == 0 && g->bias ? g->bias + jc + jr : NULL;
                         if (m == MR && n == NR)
-                            SUF(kernel)(kc, ap, bp, c, g->ldc, g->alpha, beta);
+                            SUF(kernel)(kc, ap, bp, c, g->ldc, g->alpha, beta, bias);
                         else
-                            SUF(kernel_edge)(kc, ap, bp, c, g->ldc, g->alpha, beta, m, n);
+                            SUF(kernel_edge)(kc, ap, bp, c, g->ldc, g->alpha, beta, bias, m, n);
                     }
                 }
             }

@@ -17,7 +17,7 @@ private var dataRoot: URL {
 }
 
 /// `--name value` options after the positional ones.
-private struct BenchArguments {
+struct BenchArguments {
     var positional: [String] = []
     var named: [String: String] = [:]
 
@@ -45,7 +45,7 @@ private struct BenchArguments {
     func flag(_ key: String) -> Bool { named[key] == "true" }
 }
 
-private func requireData(_ relative: String) throws -> URL {
+func requireData(_ relative: String) throws -> URL {
     let url = dataRoot.appendingPathComponent(relative)
     guard FileManager.default.fileExists(atPath: url.path) else {
         throw DataSetError(.io, file: url.path, "missing (set LOUPE_DATA to the shared data folder)")

@@ -11,16 +11,19 @@ struct EvaluateCommand: ParsableCommand {
         --faithfulness, explains each of the first --limit examples (default 50) with --methods and \
         reports the mean ERASER comprehensiveness / sufficiency (AOPC), deletion and insertion AUC \
         and infidelity of each method beside a random ranking (the chance baseline), plus the \
-        rationale top-1 hit rate when the data has rationales (.jsonl 'rationale' keys).
+        rationale top-1 hit rate when the data has rationales (.jsonl 'rationale' keys, or the \
+        embedded corpus: --data default-corpus, default-corpus:train or default-corpus:held-out).
+        Without --model, the bundled default model is evaluated.
 
         Examples:
           loupe evaluate --model runs/bag --data dev.tsv
+          loupe evaluate --data default-corpus:held-out --faithfulness --limit 200
           loupe evaluate --model runs/bag --data dev.jsonl --faithfulness \\
               --limit 100 --methods integrated-gradients,gradient
         """)
 
-    @Option(name: .long, help: "Classifier checkpoint folder.") var model: String
-    @Option(name: .long, help: "Labelled data (.tsv, .csv, .jsonl).") var data: String
+    @Option(name: .long, help: "Classifier checkpoint folder (default: the bundled default model).") var model: String?
+    @Option(name: .long, help: "Labelled data (.tsv, .csv, .jsonl, or default-corpus[:train|:held-out]).") var data: String
     @Flag(name: .long, help: "Also compute faithfulness metrics of the explanations.") var faithfulness = false
     @Option(name: .long, help: "Use only the first N examples (faithfulness: default 50).") var limit: Int?
     @Option(name: .long, help: "Text column / key.") var textColumn: String?
@@ -36,9 +39,10 @@ struct EvaluateCommand: ParsableCommand {
     func run() throws {
         let console = global.console
         let jsonURL = try OutputPlan.check(json, option: "--json")
+        _ = try TrainingData.corpusPart(data, option: "--data")
         let explainer = try ModelLoader.explainer(model, console: console)
         guard let classifier = explainer.model as? TextClassifier else {
-            throw CLIError.usage("--model \(model): not a text classifier")
+            throw CLIError.usage("--model \(model ?? "default"): not a text classifier")
         }
         var dataSet = try TrainingData.labelled(data, option: "--data", textColumn: textColumn, labelColumn: labelColumn,
                                                 labelNames: classifier.labels)
@@ -51,7 +55,7 @@ struct EvaluateCommand: ParsableCommand {
         }
         console.result(evaluation.confusionTable)
         var summary: [String: JSONValue] = [
-            "model": .string(explainer.modelPath ?? model), "data": .string(data), "examples": .number(Double(evaluation.count)),
+            "model": .string(explainer.modelPath ?? model ?? "default"), "data": .string(data), "examples": .number(Double(evaluation.count)),
             "accuracy": .number(evaluation.accuracy), "loss": .number(evaluation.loss),
         ]
         if faithfulness {

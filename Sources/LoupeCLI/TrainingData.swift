@@ -8,8 +8,15 @@ enum TrainingData {
 
     /// A labelled text file: `.tsv` (header row; default columns `sentence`, `label`), `.csv`
     /// (header row; `text`, `label`) or `.jsonl` (keys `text`, `label`). Errors name the file and line.
+    ///
+    /// `default-corpus`, `default-corpus:train` and `default-corpus:held-out` name the embedded
+    /// bilingual corpus (with rationales) and the two parts of the split the default model was
+    /// trained on (20 % held out, seed 0).
     static func labelled(_ path: String, option: String, textColumn: String?, labelColumn: String?,
                          labelNames: [String]? = nil) throws -> TextDataSet {
+        if try corpusPart(path, option: option) != nil {
+            return try embeddedCorpus(path, option: option, labelNames: labelNames)
+        }
         let url = try existingFile(path, option: option)
         let result: TextReadResult
         switch url.pathExtension.lowercased() {
@@ -27,6 +34,40 @@ enum TrainingData {
         }
         guard !result.dataSet.isEmpty else { throw CLIError.usage("\(option) \(path): holds no examples") }
         return result.dataSet
+    }
+
+    /// The name of the embedded corpus as a `--data` value.
+    static let builtInCorpus = "default-corpus"
+
+    /// The parts of the embedded corpus a `--data` value can name.
+    enum CorpusPart: String, CaseIterable { case all = "", train = ":train", heldOut = ":held-out" }
+
+    /// The part `name` names, nil when it does not name the embedded corpus at all; throws for
+    /// an unknown part (checked before any model is loaded, so the error is the only output).
+    static func corpusPart(_ name: String, option: String) throws -> CorpusPart? {
+        guard name == builtInCorpus || name.hasPrefix(builtInCorpus + ":") else { return nil }
+        guard let part = CorpusPart(rawValue: String(name.dropFirst(builtInCorpus.count))) else {
+            throw CLIError.usage("\(option) \(name): unknown part (use \(builtInCorpus), \(builtInCorpus):train "
+                                 + "or \(builtInCorpus):held-out)")
+        }
+        return part
+    }
+
+    static func embeddedCorpus(_ name: String, option: String, labelNames: [String]?) throws -> TextDataSet {
+        guard let part = try corpusPart(name, option: option) else { preconditionFailure("not the embedded corpus") }
+        if let labelNames, labelNames != DefaultCorpus.labelNames {
+            throw CLIError.usage("\(option) \(name): the corpus's labels \(DefaultCorpus.labelNames) "
+                                 + "differ from the model's \(labelNames)")
+        }
+        do {
+            switch part {
+            case .all: return try DefaultCorpus.load()
+            case .train: return try DefaultCorpus.loadSplit(heldOutFraction: 0.2, seed: 0).train
+            case .heldOut: return try DefaultCorpus.loadSplit(heldOutFraction: 0.2, seed: 0).heldOut
+            }
+        } catch let error as DataSetError {
+            throw CLIError.runtime("\(option) \(name): \(error)")
+        }
     }
 
     /// Sentences for a text VAE: a `.txt` file (one sentence per non-blank line) or the text of a

@@ -103,6 +103,7 @@ struct BadInputTests {
         try expectUsageError(["train", "--arch", "bag", "--data", "{OUT}/missing.tsv", "--out", "{OUT}/run"],
                              mentions: ["missing.tsv", "no such file"])
         try expectUsageError(["evaluate", "--model", bag, "--data", "/nonexistent.csv"], mentions: ["/nonexistent.csv"])
+        try expectUsageError(["evaluate", "--data", "default-corpus:dev"], mentions: ["default-corpus:dev", "held-out"])
         try expectUsageError(["inspect", "--model", "/nonexistent"], mentions: ["/nonexistent"])
     }
 

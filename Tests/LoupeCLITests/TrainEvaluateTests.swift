@@ -54,6 +54,19 @@ struct TrainEvaluateTests {
                 == ["gradient", "integrated-gradients", "random"])
     }
 
+    @Test("evaluate on the embedded corpus reports the rationale top-1 hit rate beside a random ranking's")
+    func rationaleHitRateOnTheEmbeddedCorpus() throws {
+        let evaluated = try CLI.run(["evaluate", "--data", "default-corpus:held-out", "--faithfulness", "--limit", "6",
+                                     "--methods", "integrated-gradients", "--steps", "8"])
+        #expect(evaluated.status == 0, "\(evaluated.transcript)")
+        #expect(evaluated.stdout.contains("accuracy"), "\(evaluated.stdout)")
+        let rows = evaluated.stdout.split(separator: "\n").map(String.init)
+        #expect(rows.contains { $0.contains("rationale top-1") }, "\(evaluated.stdout)")
+        let ig = try #require(rows.first { $0.hasPrefix("integrated-gradients") })
+        let hit = try #require(ig.split(separator: " ").last.flatMap { Double($0) })
+        #expect(hit >= 0.5, "the default model's IG points at a rationale word in most held-out sentences: \(ig)")
+    }
+
     @Test func resumeContinuesARun() throws {
         let folder = try temporaryFolder()
         defer { cleanUp(folder) }

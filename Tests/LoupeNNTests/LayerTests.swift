@@ -67,6 +67,14 @@ struct LayerTests {
         GradientChecker().check([testTensor([2, 3, 6], seed: 5), testTensor([6], seed: 6), testTensor([6], seed: 7)]) {
             $0[0].layerNormalized(weight: $0[1], bias: $0[2], epsilon: 1e-5)
         }
+        // Fused add & norm (width 11: vector body and scalar tail), gradients to both summands.
+        GradientChecker().check([testTensor([2, 3, 11], seed: 8), testTensor([2, 3, 11], seed: 9),
+                                 testTensor([11], seed: 10), testTensor([11], seed: 11)]) {
+            $0[0].layerNormalized(adding: $0[1], weight: $0[2], bias: $0[3], epsilon: 1e-5)
+        }
+        let (x, r) = (testTensor([4, 11], seed: 12), testTensor([4, 11], seed: 13))
+        let (w, b) = (testTensor([11], seed: 14), testTensor([11], seed: 15))
+        expectClose(x.layerNormalized(adding: r, weight: w, bias: b), (x + r).layerNormalized(weight: w, bias: b))
     }
 
     // MARK: Linear

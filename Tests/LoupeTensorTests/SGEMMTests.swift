@@ -38,6 +38,8 @@ private struct Problem {
     var alpha: Float = 1, beta: Float = 0
     var padA = 0, padB = 0, padC = 0
     var a: [Float] = [], b: [Float] = [], c: [Float] = []
+    /// When set (N values), the bias variant runs: C = alpha·op(A)·op(B) + bias, beta ignored.
+    var bias: [Float]? = nil
 
     var lda: Int { max(1, (transA ? M : K) + padA) }
     var ldb: Int { max(1, (transB ? K : N) + padB) }
@@ -60,10 +62,12 @@ private struct Problem {
         let ok = out.withUnsafeMutableBufferPointer { cp in
             a.withUnsafeBufferPointer { ap in
                 b.withUnsafeBufferPointer { bp in
-                    loupe_sgemm_using(kernel, Int32(threads),
-                                      transA ? 1 : 0, transB ? 1 : 0, Int32(M), Int32(N), Int32(K),
-                                      alpha, ap.baseAddress, Int32(lda), bp.baseAddress, Int32(ldb),
-                                      beta, cp.baseAddress, Int32(ldc))
+                    (bias ?? []).withUnsafeBufferPointer { biasp in
+                        loupe_sgemm_bias_using(kernel, Int32(threads),
+                                               transA ? 1 : 0, transB ? 1 : 0, Int32(M), Int32(N), Int32(K),
+                                               alpha, ap.baseAddress, Int32(lda), bp.baseAddress, Int32(ldb),
+                                               beta, bias == nil ? nil : biasp.baseAddress, cp.baseAddress, Int32(ldc))
+                    }
                 }
             }
         }
@@ -87,7 +91,7 @@ private struct Problem {
                     acc += p
                     mag += abs(p)
                 }
-                let old = beta == 0 ? 0 : Double(beta) * Double(c[idx])
+                let old = bias.map { Double($0[j]) } ?? (beta == 0 ? 0 : Double(beta) * Double(c[idx]))
                 let ref = Double(alpha) * acc + old
                 let tol = 1e-6 * (abs(Double(alpha)) * mag + abs(old)) * (4 + Double(K).squareRoot()) + 1e-30
                 let got = Double(out[idx])
@@ -125,6 +129,24 @@ struct SGEMMTests {
         #expect(loupe_get_num_threads() >= 1)
         var c: Float = 0
         #expect(loupe_sgemm_using("no-such-kernel", 1, 0, 0, 1, 1, 1, 1, [1], 1, [1], 1, 0, &c, 1) == 0)
+    }
+
+    @Test("bias variant: the bias is added to every row and C is not read", arguments: availableKernels)
+    func biasVariant(kernel: String) {
+        var rng = XorShift(seed: 77)
+        // GEMV path (1 and 3 rows), blocked path with edge tiles, several K blocks, K = 0, alpha = 0.
+        let shapes: [(Int, Int, Int)] = [(1, 37, 19), (3, 40, 33), (17, 23, 9), (50, 384, 128), (64, 70, 700),
+                                         (5, 9, 0), (200, 130, 64)]
+        for (n, (m, cols, k)) in shapes.enumerated() {
+            for transB in [false, true] {
+                var p = Problem(transA: n % 2 == 1, transB: transB, M: m, N: cols, K: k)
+                p.alpha = n == 5 ? 0 : (n == 2 ? -1.5 : 1)
+                p.padC = 3
+                p.fill(&rng, nanC: true)
+                p.bias = (0..<cols).map { _ in rng.float() }
+                for threads in [1, 2] { check(p, kernel: kernel, threads: threads) }
+            }
+        }
     }
 
     @Test("small and edge sizes, all transposes", arguments: availableKernels)

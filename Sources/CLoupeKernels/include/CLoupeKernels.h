@@ -16,9 +16,24 @@ void loupe_sgemm(int transA, int transB, int M, int N, int K,
                  const float *B, int ldb,
                  float beta, float *C, int ldc);
 
+/// C = alpha * op(A) * op(B) + bias, with `bias` (N floats) added to every row of C: the
+/// affine map of a fully connected layer.  The bias is added as each tile of C is stored.
+void loupe_sgemm_bias(int transA, int transB, int M, int N, int K,
+                      float alpha, const float *A, int lda,
+                      const float *B, int ldb,
+                      const float *bias, float *C, int ldc);
+
 /// Number of threads large kernels may use (default: number of online CPUs, at most 64).
 void loupe_set_num_threads(int n);
 int loupe_get_num_threads(void);
+
+/// loupe_sgemm_using with an optional bias (NULL: none; when given, beta is ignored and C is
+/// not read).
+int loupe_sgemm_bias_using(const char *kernel, int nthreads,
+                           int transA, int transB, int M, int N, int K,
+                           float alpha, const float *A, int lda,
+                           const float *B, int ldb,
+                           float beta, const float *bias, float *C, int ldc);
 
 /// Caps the threads that GEMM calls made from the calling thread may use (0 removes the cap);
 /// returns the previous cap.  For code that already runs one shard of its work per core.

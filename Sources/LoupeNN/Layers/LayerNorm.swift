@@ -22,4 +22,10 @@ public final class LayerNorm: Module {
     public func callAsFunction(_ x: Tensor) -> Tensor {
         hooked(x.layerNormalized(weight: weight.tensor, bias: bias.tensor, epsilon: epsilon))
     }
+
+    /// Normalises `x + residual` in one fused pass (a post-LN block's "add & norm"); the same
+    /// as `self(x + residual)`.
+    public func callAsFunction(_ x: Tensor, adding residual: Tensor) -> Tensor {
+        hooked(x.layerNormalized(adding: residual, weight: weight.tensor, bias: bias.tensor, epsilon: epsilon))
+    }
 }

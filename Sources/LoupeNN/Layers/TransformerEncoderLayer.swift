@@ -67,8 +67,8 @@ public final class TransformerEncoderLayer: Module {
         switch normPlacement {
         case .post:
             let (attended, weights) = selfAttention.attend(x, keyPaddingMask: keyPaddingMask)
-            let h = norm1(x + dropout1(attended))
-            return (hooked(norm2(h + dropout2(feedForward(h)))), weights)
+            let h = norm1(x, adding: dropout1(attended))
+            return (hooked(norm2(h, adding: dropout2(feedForward(h)))), weights)
         case .pre:
             let (attended, weights) = selfAttention.attend(norm1(x), keyPaddingMask: keyPaddingMask)
             let h = x + dropout1(attended)

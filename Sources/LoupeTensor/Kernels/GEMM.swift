@@ -15,6 +15,20 @@ public enum GEMM {
                     alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
 
+    /// `C[M×N] = alpha·op(A)·op(B) + bias`, `bias` (N values) added to every row of C; C is not
+    /// read. The affine map of a fully connected layer in one pass over C.
+    @inline(__always)
+    public static func multiply(
+        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+        alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
+        b: UnsafePointer<Float>, ldb: Int,
+        addingRowVector bias: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        if m == 0 || n == 0 { return }
+        loupe_sgemm_bias(transposeA ? 1 : 0, transposeB ? 1 : 0, Int32(m), Int32(n), Int32(k),
+                         alpha, a, Int32(lda), b, Int32(ldb), bias, c, Int32(ldc))
+    }
+
     /// Threads the kernel may use for large products.
     public static var threadCount: Int {
         get { Int(loupe_get_num_threads()) }

@@ -55,6 +55,14 @@ enum RowKernels {
         while i < n { y[i] += a * x[i]; i += 1 }
     }
 
+    /// `out[i] = x[i] + y[i]` (`out` may be `x` or `y`).
+    @inline(__always)
+    static func sum(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, _ n: Int) {
+        var i = 0
+        while i + 8 <= n { store(load(x, i) + load(y, i), out, i); i += 8 }
+        while i < n { out[i] = x[i] + y[i]; i += 1 }
+    }
+
     /// `y[i] += x[i]`.
     @inline(__always)
     static func add(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, _ n: Int) {

@@ -8,26 +8,38 @@ extension Tensor {
     /// The derivative is analytic: with `x̂` the normalised input, `r = 1/√(var + ε)` and
     /// `ĝ = g ⊙ weight`, `dx = r · (ĝ − mean(ĝ) − x̂ · mean(ĝ ⊙ x̂))`, `dweight = Σ g ⊙ x̂`,
     /// `dbias = Σ g` (sums over every row).
-    public func layerNormalized(weight: Tensor, bias: Tensor, epsilon: Float = 1e-5) -> Tensor {
+    ///
+    /// With `residual`, normalises `self + residual` (same shape) in the same pass — the
+    /// "add & norm" of a post-LN Transformer block — and both summands get `dx`.
+    public func layerNormalized(adding residual: Tensor? = nil, weight: Tensor, bias: Tensor,
+                                epsilon: Float = 1e-5) -> Tensor {
         precondition(rank >= 1, "layer norm of a scalar")
+        if let residual { precondition(residual.shape == shape, "add & norm: \(shape) + \(residual.shape)") }
         let width = shape[rank - 1]
         precondition(weight.shape == [width] && bias.shape == [width],
                      "layer norm over \(width) features: weight \(weight.shape), bias \(bias.shape)")
         let rows = width == 0 ? 0 : count / width
         let total = count
         var inverseStd = [Float](repeating: 0, count: rows)
+        let hasResidual = residual != nil  // (an empty array's buffer may still have an address)
         var normalized = [Float](unsafeUninitializedCapacity: total) { _, initialized in initialized = total }
         let out = [Float](unsafeUninitializedCapacity: total) { po, initialized in
             scalars.withUnsafeBufferPointer { px in
+              (residual?.scalars ?? []).withUnsafeBufferPointer { pres in
                 weight.scalars.withUnsafeBufferPointer { pw in
                     bias.scalars.withUnsafeBufferPointer { pb in
                         normalized.withUnsafeMutableBufferPointer { pn in
                             inverseStd.withUnsafeMutableBufferPointer { pr in
                                 let invWidth = 1 / Float(width)
                                 for r in 0..<rows {
-                                    let x = px.baseAddress! + r * width
+                                    var x = px.baseAddress! + r * width
                                     let xn = pn.baseAddress! + r * width
                                     let y = po.baseAddress! + r * width
+                                    if hasResidual, let res = pres.baseAddress {
+                                        // The sum goes into the normalised row, normalised in place below.
+                                        RowKernels.sum(x, res + r * width, into: xn, width)
+                                        x = UnsafePointer(xn)
+                                    }
                                     let mean = RowKernels.sum(x, width) * invWidth
                                     let squares = RowKernels.centeredSquares(x, mean, width)
                                     let rstd = 1 / (squares * invWidth + epsilon).squareRoot()
@@ -51,6 +63,7 @@ extension Tensor {
                         }
                     }
                 }
+              }
             }
             initialized = total
         }
@@ -58,11 +71,14 @@ extension Tensor {
         let xhat = normalized
         let rstds = inverseStd
         let weightShape = weight.shape
-        return Tensor.record("layer-norm", shape: shape, scalars: out, inputs: [self, weight, bias]) { g, needs in
+        var inputs = [self, weight, bias]
+        if let residual { inputs.append(residual) }
+        return Tensor.record(residual == nil ? "layer-norm" : "add-layer-norm", shape: shape, scalars: out,
+                             inputs: inputs) { g, needs in
             var dx: Tensor? = nil, dw: Tensor? = nil, db: Tensor? = nil
             g.scalars.withUnsafeBufferPointer { pg in
                 xhat.withUnsafeBufferPointer { pn in
-                    if needs[0] {
+                    if needs[0] || (needs.count > 3 && needs[3]) {
                         let d = [Float](unsafeUninitializedCapacity: total) { pd, initialized in
                             gamma.withUnsafeBufferPointer { pw in
                                 let invWidth = 1 / Float(width)
@@ -118,7 +134,7 @@ extension Tensor {
                     }
                 }
             }
-            return [dx, dw, db]
+            return needs.count > 3 ? [dx, dw, db, dx] : [dx, dw, db]
         }
     }
 }

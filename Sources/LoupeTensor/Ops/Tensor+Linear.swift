@@ -3,8 +3,9 @@ extension Tensor {
     /// `self · weightᵀ + bias` over the last axis: `[..., in]` with `weight` `[out, in]` (PyTorch's
     /// layout) and optional `bias` `[out]` → `[..., out]`.
     ///
-    /// All rows go through one GEMM whose output starts from the bias, and the bias gradient is a
-    /// column sum of the incoming gradient, so no broadcast tensors are materialised.
+    /// All rows go through one GEMM that adds the bias as it stores each tile of the output, and
+    /// the bias gradient is a column sum of the incoming gradient, so no broadcast tensors are
+    /// materialised.
     public func linear(weight: Tensor, bias: Tensor?) -> Tensor {
         precondition(rank >= 1 && weight.rank == 2 && weight.shape[1] == shape[rank - 1],
                      "linear: input \(shape) does not match weight \(weight.shape) ([out, in])")
@@ -12,20 +13,30 @@ extension Tensor {
         if let bias { precondition(bias.shape == [n], "linear: bias \(bias.shape) for \(n) outputs") }
         let rows = k == 0 ? 0 : count / k
         let out = [Float](unsafeUninitializedCapacity: rows * n) { buffer, initialized in
-            if let bias {
-                bias.scalars.withUnsafeBufferPointer { pb in
-                    for r in 0..<rows { (buffer.baseAddress! + r * n).initialize(from: pb.baseAddress!, count: n) }
-                }
-            }
             if rows > 0 && n > 0 {
-                scalars.withUnsafeBufferPointer { px in
-                    weight.scalars.withUnsafeBufferPointer { pw in
-                        if k == 0 {
-                            if bias == nil { buffer.initialize(repeating: 0) }
-                        } else {
-                            GEMM.multiply(transposeA: false, transposeB: true, m: rows, n: n, k: k,
-                                          a: px.baseAddress!, lda: k, b: pw.baseAddress!, ldb: k,
-                                          beta: bias == nil ? 0 : 1, c: buffer.baseAddress!, ldc: n)
+                if k == 0 {
+                    // An empty product: the bias alone (or zeros).
+                    if let bias {
+                        bias.scalars.withUnsafeBufferPointer { pb in
+                            for r in 0..<rows { (buffer.baseAddress! + r * n).initialize(from: pb.baseAddress!, count: n) }
+                        }
+                    } else {
+                        buffer.initialize(repeating: 0)
+                    }
+                } else {
+                    scalars.withUnsafeBufferPointer { px in
+                        weight.scalars.withUnsafeBufferPointer { pw in
+                            if let bias {
+                                bias.scalars.withUnsafeBufferPointer { pb in
+                                    GEMM.multiply(transposeA: false, transposeB: true, m: rows, n: n, k: k,
+                                                  a: px.baseAddress!, lda: k, b: pw.baseAddress!, ldb: k,
+                                                  addingRowVector: pb.baseAddress!, c: buffer.baseAddress!, ldc: n)
+                                }
+                            } else {
+                                GEMM.multiply(transposeA: false, transposeB: true, m: rows, n: n, k: k,
+                                              a: px.baseAddress!, lda: k, b: pw.baseAddress!, ldb: k,
+                                              c: buffer.baseAddress!, ldc: n)
+                            }
                         }
                     }
                 }

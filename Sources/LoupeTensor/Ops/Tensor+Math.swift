@@ -14,8 +14,41 @@ extension Tensor {
         unary("sigmoid", Tensor.sigmoidScalar) { g, _, y in g * y.map { $0 * (1 - $0) } }
     }
     public func relu() -> Tensor {
-        unary("relu", { $0 > 0 ? $0 : 0 }) { g, x, _ in g * x.map { $0 > 0 ? 1 : 0 } }
+        // One pass each way: dx = g where y > 0, else 0 (no mask tensor, no product op).
+        let n = count
+        let out = [Float](unsafeUninitializedCapacity: n) { po, initialized in
+            scalars.withUnsafeBufferPointer { px in
+                Tensor.select(n, where: px.baseAddress!, from: px.baseAddress!, into: po.baseAddress!)
+            }
+            initialized = n
+        }
+        let shape = self.shape
+        return Tensor.record("relu", shape: shape, scalars: out, inputs: [self]) { g, _ in
+            let dx = [Float](unsafeUninitializedCapacity: n) { pd, initialized in
+                out.withUnsafeBufferPointer { py in
+                    g.scalars.withUnsafeBufferPointer { pg in
+                        Tensor.select(n, where: py.baseAddress!, from: pg.baseAddress!, into: pd.baseAddress!)
+                    }
+                }
+                initialized = n
+            }
+            return [Tensor(shape: shape, scalars: dx)]
+        }
     }
+    /// `out[i] = key[i] > 0 ? value[i] : 0`, branch-free (the sign of a ReLU input is a coin
+    /// toss for the branch predictor), eight lanes at a time.
+    @inline(__always)
+    static func select(_ n: Int, where key: UnsafePointer<Float>, from value: UnsafePointer<Float>,
+                       into out: UnsafeMutablePointer<Float>) {
+        var i = 0
+        while i + 8 <= n {
+            let k = RowKernels.load(key, i), v = RowKernels.load(value, i)
+            RowKernels.store(v.replacing(with: 0, where: .!(k .> 0)), out, i)
+            i += 8
+        }
+        while i < n { out[i] = key[i] > 0 ? value[i] : 0; i += 1 }
+    }
+
     /// GELU with the exact erf form, `x·Φ(x)` (PyTorch's default `approximate='none'`).
     public func gelu() -> Tensor {
         unary("gelu", { 0.5 * $0 * (1 + Foundation.erf($0 / 2.0.squareRoot().asFloat)) }) { g, x, _ in
