@@ -57,7 +57,11 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "LoupeRenderTests", dependencies: ["LoupeRender"]),
-        .testTarget(name: "LoupeAttributionTests", dependencies: ["LoupeAttribution", "LoupeTestSupport"]),
+        .testTarget(
+            name: "LoupeAttributionTests",
+            dependencies: ["LoupeAttribution", "LoupeTestSupport"],
+            resources: [.copy("Fixtures")]
+        ),
         .testTarget(name: "LoupeCLITests", dependencies: ["Loupe", "LoupeTestSupport"]),
     ],
     swiftLanguageModes: [.v5]

@@ -58,23 +58,6 @@ struct EmbeddingProbe {
         return (y.detached, grads)
     }
 
-    /// Runs `body` over `0..<rowCount` cut into one shard per core (see ``Parallel``) and
-    /// returns each shard's range with its result, in order. Rows of `tokens` tokens each; small
-    /// batches, and calls made while other hooks are installed (they would not be visible on
-    /// the shard threads), run as one shard on the calling thread.
-    func shardedGradients<R>(rowCount: Int, tokens: Int,
-                             _ body: (Range<Int>) throws -> R) throws -> [(Range<Int>, R)] {
-        guard !HookRegistry.isActive, GradientMode.isEnabled else { return [(0..<rowCount, try body(0..<rowCount))] }
-        let minimum = Swift.max(1, EmbeddingProbe.minimumTokensPerShard / Swift.max(1, tokens))
-        let ranges = Parallel.shards(rowCount, minimumShardSize: minimum)
-        let results = try Parallel.map(rowCount, minimumShardSize: minimum, body)
-        return Array(zip(ranges, results))
-    }
-
-    /// Below this many token positions per shard, splitting a batch across cores costs more
-    /// than it saves.
-    static let minimumTokensPerShard = 256
-
     /// Per-token sums and L2 norms over the last axis of a `[T, E]` slice of row `b`, for the
     /// first `length` positions.
     static func perToken(_ t: Tensor, row b: Int, length: Int) -> (sum: [Double], l2: [Double]) {

@@ -61,45 +61,10 @@ public struct IntegratedGradients: AttributionMethod {
         let x0 = baseline.embeddings(like: x, probe: probe)
         let diff = x - x0
         let (t, e) = (x.shape[1], x.shape[2])
-        let rowsPerChunk = Swift.max(1, internalBatchSize)
-        // Σ_i w_i ∂F/∂x at x0 + α_i diff, accumulated per target in Double.
-        var accumulated = [[Double]](repeating: [Double](repeating: 0, count: t * e), count: targets.count)
-        var start = 0
-        while start < rule.stepCount {
-            let end = Swift.min(rule.stepCount, start + rowsPerChunk)
-            // Each shard evaluates a contiguous run of steps on its own core; the weighted sum
-            // below runs in step order, so the result does not depend on the sharding.
-            let shards = try probe.shardedGradients(rowCount: end - start, tokens: t) { range in
-                let points = [Float](unsafeUninitializedCapacity: range.count * t * e) { buffer, initialized in
-                    x0.scalars.withUnsafeBufferPointer { p0 in
-                        diff.scalars.withUnsafeBufferPointer { pd in
-                            for (r, i) in range.enumerated() {
-                                let alpha = Float(rule.alphas[start + i])
-                                let row = buffer.baseAddress! + r * t * e
-                                for j in 0..<(t * e) { row[j] = p0[j] + alpha * pd[j] }
-                            }
-                        }
-                    }
-                    initialized = range.count * t * e
-                }
-                return try probe.gradients(Array(repeating: ids, count: range.count),
-                                           embeddings: Tensor(shape: [range.count, t, e], scalars: points),
-                                           targets: targets).gradients
-            }
-            for (range, grads) in shards {
-                for k in targets.indices {
-                    grads[k].scalars.withUnsafeBufferPointer { g in
-                        accumulated[k].withUnsafeMutableBufferPointer { acc in
-                            for (r, i) in range.enumerated() {
-                                let w = rule.weights[start + i]
-                                let row = g.baseAddress! + r * t * e
-                                for j in 0..<(t * e) { acc[j] += w * Double(row[j]) }
-                            }
-                        }
-                    }
-                }
-            }
-            start = end
+        let accumulated = try PathGradientSum.accumulate(
+            rule: rule, start: x0.scalars, difference: diff.scalars, tokens: t, targetCount: targets.count,
+            chunkSize: internalBatchSize) { points in
+            try probe.gradients(Array(repeating: ids, count: points.shape[0]), embeddings: points, targets: targets).gradients
         }
         let ends = probe.evaluate([ids, ids], embeddings: Tensor.concatenate([x, x0], alongAxis: 0))
         let classes = ends.shape[1]

@@ -73,28 +73,11 @@ public struct LayerIntegratedGradients: AttributionMethod {
         let a0 = try probe.activation([ids], embeddings: baseline.embeddings(like: x, probe: embeddingProbe))
         let (t, f) = (a.shape[1], a.shape[2])
         let size = t * f
-        var accumulated = [[Double]](repeating: [Double](repeating: 0, count: size), count: targets.count)
-        var start = 0
-        while start < rule.stepCount {
-            let end = Swift.min(rule.stepCount, start + internalBatchSize)
-            let count = end - start
-            var points = [Float](repeating: 0, count: count * size)
-            for (r, i) in (start..<end).enumerated() {
-                let alpha = Float(rule.alphas[i])
-                for j in 0..<size { points[r * size + j] = a0.scalars[j] + alpha * (a.scalars[j] - a0.scalars[j]) }
-            }
-            let grads = try probe.gradients(Array(repeating: ids, count: count),
-                                            layerValue: Tensor(shape: [count, t, f], scalars: points),
-                                            targets: targets).gradients
-            for k in targets.indices {
-                grads[k].scalars.withUnsafeBufferPointer { g in
-                    for (r, i) in (start..<end).enumerated() {
-                        let w = rule.weights[i]
-                        for j in 0..<size { accumulated[k][j] += w * Double(g[r * size + j]) }
-                    }
-                }
-            }
-            start = end
+        let difference = (a - a0).scalars
+        let accumulated = try PathGradientSum.accumulate(
+            rule: rule, start: a0.scalars, difference: difference, tokens: t, targetCount: targets.count,
+            chunkSize: internalBatchSize) { points in
+            try probe.gradients(Array(repeating: ids, count: points.shape[0]), layerValue: points, targets: targets).gradients
         }
         let ends = try withoutGradients {
             try probe.outputs([ids, ids], layerValue: Tensor.concatenate([a, a0], alongAxis: 0))
@@ -102,7 +85,7 @@ public struct LayerIntegratedGradients: AttributionMethod {
         let classes = ends.shape[1]
         return targets.enumerated().map { k, target in
             var attribution = [Float](repeating: 0, count: size)
-            for j in 0..<size { attribution[j] = Float(accumulated[k][j] * Double(a.scalars[j] - a0.scalars[j])) }
+            for j in 0..<size { attribution[j] = Float(accumulated[k][j] * Double(difference[j])) }
             let (sum, l2) = EmbeddingProbe.perToken(Tensor(shape: [1, t, f], scalars: attribution), row: 0, length: t)
             let gap = Double(ends.scalars[target]) - Double(ends.scalars[classes + target])
             return PathIntegral(scores: sum, l2: l2, delta: sum.reduce(0, +) - gap)
