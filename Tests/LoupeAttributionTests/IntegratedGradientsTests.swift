@@ -114,6 +114,22 @@ struct IntegratedGradientsTests {
         }
     }
 
+    @Test("a model with dropout in training mode runs its steps on one thread (its masks come from one generator)")
+    func trainingModeDropoutStaysSerial() throws {
+        let model = TransformerClassifier(config: TransformerClassifierConfig(
+            vocabularySize: 30, embedDimension: 16, heads: 2, layerCount: 1, feedForwardDimension: 24,
+            maxLength: 16, labels: ["a", "b"], dropout: 0.3), seed: 6)
+        model.isTraining = true
+        let dropouts = model.allModules.compactMap { $0 as? Dropout }
+        let generators = dropouts.map(\.generator)
+        let ids = [3, 9, 14, 2, 20, 7, 11]
+        let ig = IntegratedGradients(stepCount: 128)
+        let first = try ig.attribute(ids, targets: [0], model: model)[0]
+        for (d, g) in zip(dropouts, generators) { d.generator = g }
+        let oneThread = try GEMM.withThreadCap(1) { try ig.attribute(ids, targets: [0], model: model)[0] }
+        #expect(first.scores == oneThread.scores, "the same masks in the same order")
+    }
+
     @Test("all classes in one call equal per-class calls")
     func allClassesAtOnce() throws {
         let model = BagOfEmbeddingsClassifier()

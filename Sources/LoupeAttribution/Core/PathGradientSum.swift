@@ -7,8 +7,9 @@ import LoupeTensor
 /// The points are evaluated in chunks of at most `chunkSize` rows (caps memory); each chunk is cut
 /// into one contiguous run of steps per core (``Parallel``), every run a full forward and backward
 /// pass on its own thread. The weighted sum then runs in step order, so the result does not
-/// depend on the number of cores. Small chunks, and calls made while module hooks are installed
-/// (those would not be visible on other threads), run on the calling thread.
+/// depend on the number of cores. Small chunks, models that may not be run from two threads at
+/// once (`parallel` false), and calls made while module hooks are installed (those would not be
+/// visible on other threads) run on the calling thread.
 enum PathGradientSum {
     /// Below this many token positions per shard, splitting a chunk across cores costs more
     /// than it saves.
@@ -19,7 +20,7 @@ enum PathGradientSum {
     ///   - gradients: for points `[rows, tokens, width]`, the gradient of each target's output
     ///     with respect to them (one tensor of that shape per target).
     static func accumulate(rule: IntegrationRule, start: [Float], difference: [Float], tokens: Int,
-                           targetCount: Int, chunkSize: Int,
+                           targetCount: Int, chunkSize: Int, parallel: Bool,
                            gradients: (_ points: Tensor) throws -> [Tensor]) throws -> [[Double]] {
         let size = start.count
         precondition(difference.count == size && tokens > 0 && size % tokens == 0, "path of \(size) values over \(tokens) tokens")
@@ -29,7 +30,7 @@ enum PathGradientSum {
         while first < rule.stepCount {
             let end = Swift.min(rule.stepCount, first + Swift.max(1, chunkSize))
             let chunk = first
-            let shards = try sharded(rowCount: end - first, tokens: tokens) { range in
+            let shards = try sharded(rowCount: end - first, tokens: tokens, parallel: parallel) { range in
                 let points = [Float](unsafeUninitializedCapacity: range.count * size) { buffer, initialized in
                     start.withUnsafeBufferPointer { p0 in
                         difference.withUnsafeBufferPointer { pd in
@@ -64,11 +65,22 @@ enum PathGradientSum {
 
     /// Runs `body` over `0..<rowCount` cut into one shard per core and returns each shard's range
     /// with its result, in order (one shard on this thread when the rows are few or hooks are on).
-    static func sharded<R>(rowCount: Int, tokens: Int, _ body: (Range<Int>) throws -> R) throws -> [(Range<Int>, R)] {
-        guard !HookRegistry.isActive, GradientMode.isEnabled else { return [(0..<rowCount, try body(0..<rowCount))] }
+    static func sharded<R>(rowCount: Int, tokens: Int, parallel: Bool,
+                           _ body: (Range<Int>) throws -> R) throws -> [(Range<Int>, R)] {
+        guard parallel, !HookRegistry.isActive, GradientMode.isEnabled else { return [(0..<rowCount, try body(0..<rowCount))] }
         let minimum = Swift.max(1, minimumTokensPerShard / Swift.max(1, tokens))
         let ranges = Parallel.shards(rowCount, minimumShardSize: minimum)
         let results = try Parallel.map(rowCount, minimumShardSize: minimum, body)
         return Array(zip(ranges, results))
+    }
+}
+
+extension AttributableModel {
+    /// Whether forward and backward passes may run on several threads at once: true for a
+    /// ``LoupeNN/Module`` none of whose dropout layers is in training mode (a dropout mask
+    /// generator is shared state); false for other models, whose thread safety is unknown.
+    var allowsConcurrentPasses: Bool {
+        guard let module = self as? Module else { return false }
+        return !module.allModules.contains { ($0 as? Dropout).map { $0.isTraining && $0.probability > 0 } ?? false }
     }
 }

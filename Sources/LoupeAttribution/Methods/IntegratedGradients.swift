@@ -63,7 +63,7 @@ public struct IntegratedGradients: AttributionMethod {
         let (t, e) = (x.shape[1], x.shape[2])
         let accumulated = try PathGradientSum.accumulate(
             rule: rule, start: x0.scalars, difference: diff.scalars, tokens: t, targetCount: targets.count,
-            chunkSize: internalBatchSize) { points in
+            chunkSize: internalBatchSize, parallel: probe.model.allowsConcurrentPasses) { points in
             try probe.gradients(Array(repeating: ids, count: points.shape[0]), embeddings: points, targets: targets).gradients
         }
         let ends = probe.evaluate([ids, ids], embeddings: Tensor.concatenate([x, x0], alongAxis: 0))

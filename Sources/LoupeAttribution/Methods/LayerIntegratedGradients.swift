@@ -76,7 +76,7 @@ public struct LayerIntegratedGradients: AttributionMethod {
         let difference = (a - a0).scalars
         let accumulated = try PathGradientSum.accumulate(
             rule: rule, start: a0.scalars, difference: difference, tokens: t, targetCount: targets.count,
-            chunkSize: internalBatchSize) { points in
+            chunkSize: internalBatchSize, parallel: probe.model.allowsConcurrentPasses) { points in
             try probe.gradients(Array(repeating: ids, count: points.shape[0]), layerValue: points, targets: targets).gradients
         }
         let ends = try withoutGradients {
