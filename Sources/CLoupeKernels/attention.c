@@ -12,15 +12,7 @@
 #include <math.h>
 #include <string.h>
 
-typedef float v8f __attribute__((vector_size(32)));
-typedef float v8f_u __attribute__((vector_size(32), aligned(4)));
-typedef int v8i __attribute__((vector_size(32)));
-#define V8(x) ((v8f){(x), (x), (x), (x), (x), (x), (x), (x)})
-
-/* Macros, not functions: a function passing v8f by value would have a different ABI in the
- * baseline and AVX instantiations. */
-#define v8_load(p) (*(const v8f_u *)(p))
-#define v8_store(p, x) (*(v8f_u *)(p) = (x))
+#include "vec8.h"
 
 #define SUF(name) name##_generic
 #define TGT

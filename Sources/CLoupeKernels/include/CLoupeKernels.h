@@ -75,6 +75,27 @@ void loupe_attention_backward(int t, int d, float scale, const float *q, const f
                               const float *v, long ld, const float *P, const float *dout,
                               long ldo, float *dq, float *dk, float *dv, long ldd, float *scratch);
 
+/// Layer norm of `rows` contiguous rows of `width` floats (of x + residual when `residual` is
+/// not NULL): writes the normalised rows x̂ (`xhat`), 1/√(var + ε) per row (`rstd`) and
+/// y = x̂ ⊙ weight + bias.  Biased variance, as torch.nn.functional.layer_norm.
+void loupe_layer_norm_forward(long rows, int width, const float *x, const float *residual,
+                              const float *weight, const float *bias, float epsilon,
+                              float *xhat, float *rstd, float *y);
+
+/// The input gradient of loupe_layer_norm_forward: dx = rstd · (ĝ − mean ĝ − x̂ · mean(ĝ ⊙ x̂))
+/// with ĝ = g ⊙ weight, per row.
+void loupe_layer_norm_backward(long rows, int width, const float *g, const float *xhat,
+                               const float *rstd, const float *weight, float *dx);
+
+/// The layer-norm kernels with an explicit code path ("generic", "avx2-fma", NULL/"auto"), for
+/// tests; 0 when the CPU cannot run that path.
+int loupe_layer_norm_forward_using(const char *kernel, long rows, int width, const float *x,
+                                   const float *residual, const float *weight, const float *bias,
+                                   float epsilon, float *xhat, float *rstd, float *y);
+int loupe_layer_norm_backward_using(const char *kernel, long rows, int width, const float *g,
+                                    const float *xhat, const float *rstd, const float *weight,
+                                    float *dx);
+
 /// Name of the GEMM code path chosen at run time ("avx512", "avx2-fma", "generic").
 const char *loupe_sgemm_kernel_name(void);
 

@@ -1,3 +1,4 @@
+import CLoupeKernels
 import Foundation
 
 /// Layer normalisation over the last axis as one fused op (Ba, Kiros & Hinton, 2016).
@@ -21,49 +22,24 @@ extension Tensor {
         let rows = width == 0 ? 0 : count / width
         let total = count
         var inverseStd = [Float](repeating: 0, count: rows)
-        let hasResidual = residual != nil  // (an empty array's buffer may still have an address)
         var normalized = [Float](unsafeUninitializedCapacity: total) { _, initialized in initialized = total }
         let out = [Float](unsafeUninitializedCapacity: total) { po, initialized in
-            scalars.withUnsafeBufferPointer { px in
-              (residual?.scalars ?? []).withUnsafeBufferPointer { pres in
-                weight.scalars.withUnsafeBufferPointer { pw in
-                    bias.scalars.withUnsafeBufferPointer { pb in
-                        normalized.withUnsafeMutableBufferPointer { pn in
-                            inverseStd.withUnsafeMutableBufferPointer { pr in
-                                let invWidth = 1 / Float(width)
-                                for r in 0..<rows {
-                                    var x = px.baseAddress! + r * width
-                                    let xn = pn.baseAddress! + r * width
-                                    let y = po.baseAddress! + r * width
-                                    if hasResidual, let res = pres.baseAddress {
-                                        // The sum goes into the normalised row, normalised in place below.
-                                        RowKernels.sum(x, res + r * width, into: xn, width)
-                                        x = UnsafePointer(xn)
-                                    }
-                                    let mean = RowKernels.sum(x, width) * invWidth
-                                    let squares = RowKernels.centeredSquares(x, mean, width)
-                                    let rstd = 1 / (squares * invWidth + epsilon).squareRoot()
-                                    pr[r] = rstd
-                                    let m8 = SIMD8<Float>(repeating: mean), r8 = SIMD8<Float>(repeating: rstd)
-                                    var j = 0
-                                    while j + 8 <= width {
-                                        let xhat = (RowKernels.load(x, j) - m8) * r8
-                                        RowKernels.store(xhat, xn, j)
-                                        RowKernels.store(xhat * RowKernels.load(pw.baseAddress!, j) + RowKernels.load(pb.baseAddress!, j), y, j)
-                                        j += 8
-                                    }
-                                    while j < width {
-                                        let xhat = (x[j] - mean) * rstd
-                                        xn[j] = xhat
-                                        y[j] = xhat * pw[j] + pb[j]
-                                        j += 1
+            if total > 0 {
+                scalars.withUnsafeBufferPointer { px in
+                    weight.scalars.withUnsafeBufferPointer { pw in
+                        bias.scalars.withUnsafeBufferPointer { pb in
+                            normalized.withUnsafeMutableBufferPointer { pn in
+                                inverseStd.withUnsafeMutableBufferPointer { pr in
+                                    Tensor.withOptionalScalars(residual) { pres in
+                                        loupe_layer_norm_forward(rows, Int32(width), px.baseAddress!, pres,
+                                                                 pw.baseAddress!, pb.baseAddress!, epsilon,
+                                                                 pn.baseAddress!, pr.baseAddress!, po.baseAddress!)
                                     }
                                 }
                             }
                         }
                     }
                 }
-              }
             }
             initialized = total
         }
@@ -80,31 +56,12 @@ extension Tensor {
                 xhat.withUnsafeBufferPointer { pn in
                     if needs[0] || (needs.count > 3 && needs[3]) {
                         let d = [Float](unsafeUninitializedCapacity: total) { pd, initialized in
-                            gamma.withUnsafeBufferPointer { pw in
-                                let invWidth = 1 / Float(width)
-                                for r in 0..<rows {
-                                    let gr = pg.baseAddress! + r * width
-                                    let xr = pn.baseAddress! + r * width
-                                    let dr = pd.baseAddress! + r * width
-                                    // ĝ = g ⊙ weight, built into the output row first.
-                                    var j = 0
-                                    while j + 8 <= width {
-                                        RowKernels.store(RowKernels.load(gr, j) * RowKernels.load(pw.baseAddress!, j), dr, j)
-                                        j += 8
+                            if total > 0 {
+                                gamma.withUnsafeBufferPointer { pw in
+                                    rstds.withUnsafeBufferPointer { pr in
+                                        loupe_layer_norm_backward(rows, Int32(width), pg.baseAddress!, pn.baseAddress!,
+                                                                  pr.baseAddress!, pw.baseAddress!, pd.baseAddress!)
                                     }
-                                    while j < width { dr[j] = gr[j] * pw[j]; j += 1 }
-                                    let meanG = RowKernels.sum(dr, width) * invWidth
-                                    let meanGX = RowKernels.dot(dr, xr, width) * invWidth
-                                    let rstd = rstds[r]
-                                    let mg = SIMD8<Float>(repeating: meanG), mgx = SIMD8<Float>(repeating: meanGX)
-                                    let r8 = SIMD8<Float>(repeating: rstd)
-                                    j = 0
-                                    while j + 8 <= width {
-                                        let v = r8 * (RowKernels.load(dr, j) - mg - RowKernels.load(xr, j) * mgx)
-                                        RowKernels.store(v, dr, j)
-                                        j += 8
-                                    }
-                                    while j < width { dr[j] = rstd * (dr[j] - meanG - xr[j] * meanGX); j += 1 }
                                 }
                             }
                             initialized = total
@@ -136,5 +93,13 @@ extension Tensor {
             }
             return needs.count > 3 ? [dx, dw, db, dx] : [dx, dw, db]
         }
+    }
+}
+
+extension Tensor {
+    /// Calls `body` with the scalars of `tensor`, or with nil when there is none.
+    static func withOptionalScalars<R>(_ tensor: Tensor?, _ body: (UnsafePointer<Float>?) -> R) -> R {
+        guard let tensor else { return body(nil) }
+        return tensor.scalars.withUnsafeBufferPointer { body($0.baseAddress) }
     }
 }
