@@ -46,7 +46,7 @@ static int path_by_name(const char *kernel) {
 
 long loupe_attention_scratch_count(int t, int d) {
     long tp = (t + 7) & ~7;
-    return (long)d * tp + (long)t * tp + (long)t * t; /* transposed block, scores or dS, a transpose */
+    return (long)d * tp + (long)t * tp; /* a transposed K or V block, then the scores or dS */
 }
 
 int loupe_attention_forward_using(const char *kernel, int t, int d, float scale, const float *q,

@@ -23,8 +23,9 @@ func runIGBenchmark(_ argv: [String]) throws {
 
     // SST-2 dev sentences, tokenized with a 16,000-entry vocabulary from SST-2 train (weights are
     // the random benchmark ones: speed does not depend on them).
-    let dev = try sst2DevIDs(limit: args.int("dev", 200), vocabularySize: 16_000, maxLength: 64)
-    if let dev {
+    let devLimit = args.int("dev", 200)
+    let dev = devLimit > 0 ? try sst2DevIDs(limit: devLimit, vocabularySize: 16_000, maxLength: 64) : nil
+    if let dev, !dev.isEmpty {
         let tokens = dev.reduce(0) { $0 + $1.count }
         let total = try medianSeconds(repeats: 1, warmup: 0) {
             _ = try ig.attribute(dev, targets: [0], model: model, output: .logit)
