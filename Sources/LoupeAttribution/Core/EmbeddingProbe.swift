@@ -28,6 +28,12 @@ struct EmbeddingProbe {
 
     /// Logits or probabilities `[B, C]` with the embedding output replaced by `embeddings`.
     func outputs(_ ids: [[Int]], embeddings: Tensor) -> Tensor {
+        if !HookRegistry.isActive, let classifier = model as? TextClassifier {
+            // No hook can observe the embedding module: feed the embeddings in directly. The same
+            // numbers as replacing its output, without the lookup that would be thrown away.
+            let logits = classifier.logits(embeddings: embeddings, tokenIDs: ids)
+            return output == .probability ? logits.softmax(alongAxis: -1) : logits
+        }
         let logits = withHooks([.replace(model.tokenEmbedding) { original in
             precondition(original.shape == embeddings.shape,
                          "replacement embeddings \(embeddings.shape) for embedding output \(original.shape)")
