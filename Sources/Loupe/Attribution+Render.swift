@@ -20,6 +20,16 @@ extension AttributionDocument {
         }
     }
 
+    /// The model as pictures name it: its folder's name, or "bundled default model".
+    var displayModelName: String? {
+        guard let path = model.path else { return nil }
+        if let bundled = DefaultModel.directory?.standardizedFileURL.path,
+           URL(fileURLWithPath: path).standardizedFileURL.path == bundled {
+            return "bundled default model"
+        }
+        return (path as NSString).lastPathComponent
+    }
+
     /// The picture title of an entry: prediction, method and target.
     public func summary(for entry: Entry, modelName: String? = nil) -> AttributionSummary {
         let probability = prediction.probabilities.indices.contains(prediction.index)
@@ -28,7 +38,7 @@ extension AttributionDocument {
         return AttributionSummary(predictedLabel: prediction.label, probability: probability,
                                   method: AttributionMethodCatalog.title(of: entry.method)
                                       + (entry.output == AttributionOutput.probability.rawValue ? " (probability)" : ""),
-                                  target: target, model: modelName ?? model.path.map { ($0 as NSString).lastPathComponent })
+                                  target: target, model: modelName ?? displayModelName)
     }
 
     /// The sentence heatmap of one entry (by default the first with scores).
@@ -56,7 +66,7 @@ extension AttributionDocument {
         let rows = entries.map { (name: rowLabel($0, withTarget: targets.count > 1), scores: $0.scores ?? []) }
         var summary = AttributionSummary(title: title, predictedLabel: prediction.label,
                                          probability: prediction.probabilities[safe: prediction.index])
-        summary.model = model.path.map { ($0 as NSString).lastPathComponent }
+        summary.model = displayModelName
         return try MethodComparison(tokens: tokenTexts, methods: rows, summary: summary)
     }
 
