@@ -28,22 +28,6 @@
 #undef TGT
 #endif
 
-static int use_avx2(void) {
-#if defined(__x86_64__)
-    return loupe_cpu_level() >= 1;
-#else
-    return 0;
-#endif
-}
-
-/* 1: avx2-fma, 0: generic, -1: the CPU cannot run that path. */
-static int path_by_name(const char *kernel) {
-    if (kernel == NULL || kernel[0] == 0 || strcmp(kernel, "auto") == 0) return use_avx2();
-    if (strcmp(kernel, "generic") == 0) return 0;
-    if (strcmp(kernel, "avx2-fma") == 0) return use_avx2() ? 1 : -1;
-    return -1;
-}
-
 long loupe_attention_scratch_count(int t, int d) {
     long tp = (t + 7) & ~7;
     return (long)d * tp + (long)t * tp; /* a transposed K or V block, then the scores or dS */
@@ -53,7 +37,7 @@ int loupe_attention_forward_using(const char *kernel, int t, int d, float scale,
                                   const float *k, const float *v, long ld,
                                   const unsigned char *padded, float *P, float *out, long ldo,
                                   float *scratch) {
-    int path = path_by_name(kernel);
+    int path = loupe_row_kernel_path(kernel);
     if (path < 0) return 0;
 #if defined(__x86_64__)
     if (path == 1) {
@@ -69,7 +53,7 @@ int loupe_attention_backward_using(const char *kernel, int t, int d, float scale
                                    const float *k, const float *v, long ld, const float *P,
                                    const float *dout, long ldo, float *dq, float *dk, float *dv,
                                    long ldd, float *scratch) {
-    int path = path_by_name(kernel);
+    int path = loupe_row_kernel_path(kernel);
     if (path < 0) return 0;
 #if defined(__x86_64__)
     if (path == 1) {

@@ -7,4 +7,8 @@
 int loupe_cpu_level(void);
 #endif
 
+/* The code path of the row kernels (attention, layer norm) a name asks for: 1 = "avx2-fma",
+ * 0 = "generic", the best this CPU runs for NULL/""/"auto", -1 = unknown or not runnable here. */
+int loupe_row_kernel_path(const char *kernel);
+
 #endif

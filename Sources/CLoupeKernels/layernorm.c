@@ -24,25 +24,10 @@
 #undef TGT
 #endif
 
-#include <string.h>
-
-/* 1: avx2-fma, 0: generic, -1: the CPU cannot run that path. */
-static int ln_path(const char *kernel) {
-#if defined(__x86_64__)
-    int avx2 = loupe_cpu_level() >= 1;
-#else
-    int avx2 = 0;
-#endif
-    if (kernel == NULL || kernel[0] == 0 || strcmp(kernel, "auto") == 0) return avx2;
-    if (strcmp(kernel, "generic") == 0) return 0;
-    if (strcmp(kernel, "avx2-fma") == 0) return avx2 ? 1 : -1;
-    return -1;
-}
-
 int loupe_layer_norm_forward_using(const char *kernel, long rows, int width, const float *x,
                                    const float *residual, const float *weight, const float *bias,
                                    float epsilon, float *xhat, float *rstd, float *y) {
-    int path = ln_path(kernel);
+    int path = loupe_row_kernel_path(kernel);
     if (path < 0) return 0;
 #if defined(__x86_64__)
     if (path == 1) {
@@ -57,7 +42,7 @@ int loupe_layer_norm_forward_using(const char *kernel, long rows, int width, con
 int loupe_layer_norm_backward_using(const char *kernel, long rows, int width, const float *g,
                                     const float *xhat, const float *rstd, const float *weight,
                                     float *dx) {
-    int path = ln_path(kernel);
+    int path = loupe_row_kernel_path(kernel);
     if (path < 0) return 0;
 #if defined(__x86_64__)
     if (path == 1) {

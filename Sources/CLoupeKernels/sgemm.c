@@ -414,6 +414,18 @@ int loupe_cpu_level(void) {
 }
 #endif /* LOUPE_X86 */
 
+int loupe_row_kernel_path(const char *kernel) {
+#if LOUPE_X86
+    int avx2 = loupe_cpu_level() >= 1;
+#else
+    int avx2 = 0;
+#endif
+    if (kernel == NULL || kernel[0] == 0 || strcmp(kernel, "auto") == 0) return avx2;
+    if (strcmp(kernel, "generic") == 0) return 0;
+    if (strcmp(kernel, "avx2-fma") == 0) return avx2 ? 1 : -1;
+    return -1;
+}
+
 /* ------------------------------------------------------------------ kernel selection */
 
 static const struct gemm_kernel *loupe_best_kernel(void) {
