@@ -14,19 +14,8 @@
 
 #include "vec8.h"
 
-#define SUF(name) name##_generic
-#define TGT
-#include "attention_impl.h"
-#undef SUF
-#undef TGT
-
-#if defined(__x86_64__)
-#define SUF(name) name##_avx2
-#define TGT __attribute__((target("avx2,fma")))
-#include "attention_impl.h"
-#undef SUF
-#undef TGT
-#endif
+#define LOUPE_IMPL "attention_impl.h"
+#include "instantiate.h"
 
 long loupe_attention_scratch_count(int t, int d) {
     long tp = (t + 7) & ~7;

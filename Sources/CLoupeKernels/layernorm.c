@@ -10,19 +10,8 @@
 #include <math.h>
 #include <stddef.h>
 
-#define SUF(name) name##_generic
-#define TGT
-#include "layernorm_impl.h"
-#undef SUF
-#undef TGT
-
-#if defined(__x86_64__)
-#define SUF(name) name##_avx2
-#define TGT __attribute__((target("avx2,fma")))
-#include "layernorm_impl.h"
-#undef SUF
-#undef TGT
-#endif
+#define LOUPE_IMPL "layernorm_impl.h"
+#include "instantiate.h"
 
 int loupe_layer_norm_forward_using(const char *kernel, long rows, int width, const float *x,
                                    const float *residual, const float *weight, const float *bias,
