@@ -71,6 +71,7 @@ func sst2DevIDs(limit: Int, vocabularySize: Int, maxLength: Int) throws -> [[Int
     let encoder = TextEncoder(tokenizer: tokenizer, vocabulary: vocabulary, maximumLength: maxLength)
     return dev.examples.prefix(limit).map { encoder.encode($0.text).ids }.filter { !$0.isEmpty }
 }
+
 /// Where IG's time goes: one 50-row interpolation batch of a 20-token sentence through the
 /// benchmark transformer, split into forward without a tape, forward with a tape, and the
 /// input-gradient pass; then the single ops of one encoder layer at that size.
@@ -81,11 +82,8 @@ func runIGBreakdownBenchmark(_ args: [String]) throws {
     let batchIDs = Array(repeating: ids, count: 50)
     let x = Tensor.randomNormal([50, 20, 128], using: &rng)
     func report(_ label: String, _ body: () throws -> Void) rethrows {
-        try body(); try body()
-        var times: [Double] = []
-        for _ in 0..<40 { times.append(try seconds(body)) }
-        times.sort()
-        print(String(format: "%-34@ min %7.3f ms  median %7.3f ms", label as NSString, times[0] * 1000, times[20] * 1000))
+        let (median, fastest) = try timings(repeats: 40, warmup: 2, body)
+        print(String(format: "%-34@ min %7.3f ms  median %7.3f ms", label as NSString, fastest * 1000, median * 1000))
     }
     report("forward, no tape") { _ = withoutGradients { model.logits(embeddings: x, tokenIDs: batchIDs) } }
     report("forward, tape") { _ = model.logits(embeddings: x.requiringGradient(), tokenIDs: batchIDs) }

@@ -18,8 +18,9 @@ struct ParallelTests {
     @Test("map returns results in shard order, with GEMM capped to one thread inside each shard")
     func mapKeepsOrder() throws {
         let results = try Parallel.map(1000) { range in (range, GEMM.effectiveThreadCount) }
-        #expect(results.map(\.0).flatMap { Array($0) } == Array(0..<1000))
-        if results.count > 1 { #expect(results.allSatisfy { $0.1 == 1 }) }
+        #expect(results.map(\.range).flatMap { Array($0) } == Array(0..<1000))
+        #expect(results.allSatisfy { $0.range == $0.result.0 }, "each result beside its own range")
+        if results.count > 1 { #expect(results.allSatisfy { $0.result.1 == 1 }) }
         #expect(GEMM.effectiveThreadCount == GEMM.threadCount, "the cap is lifted afterwards")
     }
 

@@ -69,9 +69,7 @@ enum PathGradientSum {
                            _ body: (Range<Int>) throws -> R) throws -> [(Range<Int>, R)] {
         guard parallel, !HookRegistry.isActive, GradientMode.isEnabled else { return [(0..<rowCount, try body(0..<rowCount))] }
         let minimum = Swift.max(1, minimumTokensPerShard / Swift.max(1, tokens))
-        let ranges = Parallel.shards(rowCount, minimumShardSize: minimum)
-        let results = try Parallel.map(rowCount, minimumShardSize: minimum, body)
-        return Array(zip(ranges, results))
+        return try Parallel.map(rowCount, minimumShardSize: minimum, body).map { ($0.range, $0.result) }
     }
 }
 

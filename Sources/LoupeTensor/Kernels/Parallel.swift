@@ -18,15 +18,15 @@ public enum Parallel {
     }
 
     /// Runs `body` once per shard of `0..<count`, concurrently when there is more than one
-    /// shard, and returns the results in shard order. The first error thrown is rethrown after
-    /// every shard has finished.
+    /// shard, and returns each shard's range with its result, in order. The first error thrown
+    /// is rethrown after every shard has finished.
     ///
     /// Task-local values (gradient mode, module hooks) are not visible inside the shards;
     /// callers install what they need inside `body`.
     public static func map<R>(_ count: Int, minimumShardSize: Int = 1,
-                              _ body: (Range<Int>) throws -> R) throws -> [R] {
+                              _ body: (Range<Int>) throws -> R) throws -> [(range: Range<Int>, result: R)] {
         let ranges = shards(count, minimumShardSize: minimumShardSize)
-        if ranges.count <= 1 { return try ranges.map(body) }
+        if ranges.count <= 1 { return try ranges.map { ($0, try body($0)) } }
         var results = [Result<R, Error>?](repeating: nil, count: ranges.count)
         results.withUnsafeMutableBufferPointer { slots in
             let slots = slots
@@ -34,6 +34,6 @@ public enum Parallel {
                 slots[w] = GEMM.withThreadCap(1) { Result { try body(ranges[w]) } }
             }
         }
-        return try results.map { try $0!.get() }
+        return try zip(ranges, results).map { ($0, try $1!.get()) }
     }
 }
