@@ -106,25 +106,7 @@ static inline loupe_v4f gen_set1(float x) { return (loupe_v4f){x, x, x, x}; }
 #define VFMA(a, b, c) ((a) * (b) + (c))
 #define VMUL(a, b) ((a) * (b))
 #define VADD(a, b) ((a) + (b))
-#include "sgemm_impl.h"
-#undef SUF
-#undef SUF_NAME
-#undef TGT
-#undef VEC
-#undef VW
-#undef NV
-#undef MR
-#undef MC
-#undef KC
-#undef NC
-#undef VZERO
-#undef VLOAD
-#undef VLOADU
-#undef VSTOREU
-#undef VSET1
-#undef VFMA
-#undef VMUL
-#undef VADD
+#include "sgemm_impl.h" /* undefines its parameters at the end */
 
 #if LOUPE_X86
 /* ------------------------------------------------------------------ AVX2 + FMA */
@@ -283,27 +265,7 @@ kernel_acc_avx2_asm(long kc, const float *Ap, const float *Bp, float *acc)
 #if !defined(LOUPE_NO_ASM)
 #define KERNEL_ACC kernel_acc_avx2_asm
 #endif
-#include "sgemm_impl.h"
-#undef SUF
-#undef SUF_NAME
-#undef TGT
-#undef VEC
-#undef VW
-#undef NV
-#undef MR
-#undef MC
-#undef KC
-#undef NC
-#undef VZERO
-#undef VLOAD
-#undef VLOADU
-#undef VSTOREU
-#undef VSET1
-#undef VFMA
-#undef VMUL
-#undef VADD
-#undef PACK_TR8
-#undef KERNEL_ACC
+#include "sgemm_impl.h" /* undefines its parameters at the end */
 
 /* ------------------------------------------------------------------ AVX-512F */
 
@@ -352,26 +314,7 @@ TGT static inline emu512 e5_add(emu512 a, emu512 b) { emu512 r = {_mm256_add_ps(
 #define VADD(a, b) _mm512_add_ps((a), (b))
 #endif
 #define PACK_TR8 pack_tr8_avx2 /* AVX2 transposes are enough for packing */
-#include "sgemm_impl.h"
-#undef SUF
-#undef SUF_NAME
-#undef TGT
-#undef VEC
-#undef VW
-#undef NV
-#undef MR
-#undef MC
-#undef KC
-#undef NC
-#undef VZERO
-#undef VLOAD
-#undef VLOADU
-#undef VSTOREU
-#undef VSET1
-#undef VFMA
-#undef VMUL
-#undef VADD
-#undef PACK_TR8
+#include "sgemm_impl.h" /* undefines its parameters at the end */
 
 /* ------------------------------------------------------------------ CPU detection */
 

@@ -397,3 +397,25 @@ static const struct gemm_kernel SUF(desc) = {
 };
 
 #undef NR
+
+/* This instantiation's parameters are used up: undefine them for the next one. */
+#undef SUF
+#undef SUF_NAME
+#undef TGT
+#undef VEC
+#undef VW
+#undef NV
+#undef MR
+#undef MC
+#undef KC
+#undef NC
+#undef VZERO
+#undef VLOAD
+#undef VLOADU
+#undef VSTOREU
+#undef VSET1
+#undef VFMA
+#undef VMUL
+#undef VADD
+#undef PACK_TR8
+#undef KERNEL_ACC
