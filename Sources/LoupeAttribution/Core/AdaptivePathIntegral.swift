@@ -5,6 +5,26 @@ struct PathIntegral {
     var delta: Double
 }
 
+/// The `parameters` entry of a path method: steps, rule, baseline and, in adaptive mode, the
+/// tolerance.
+func pathParameters(stepCount: Int, rule: IntegrationRule.Kind, baseline: Baseline,
+                    tolerance: Double?) -> [String: ParameterValue] {
+    var p: [String: ParameterValue] = ["steps": .int(stepCount), "rule": .string(rule.rawValue),
+                                       "baseline": .string(baseline.rawValue)]
+    if let tolerance { p["tolerance"] = .double(tolerance) }
+    return p
+}
+
+/// Rejects empty inputs and step or batch counts below 1 (the checks every path method makes
+/// before integrating).
+func validatePathInputs(_ inputs: [[Int]], stepCount: Int, internalBatchSize: Int) throws {
+    guard !inputs.isEmpty, inputs.allSatisfy({ !$0.isEmpty }) else { throw AttributionError.emptyInput }
+    guard stepCount >= 1, internalBatchSize >= 1 else {
+        throw AttributionError.invalidParameter(
+            "steps and internal batch size must be ≥ 1 (got \(stepCount), \(internalBatchSize))")
+    }
+}
+
 /// The adaptive step loop shared by the integrated-gradients methods: integrates with `stepCount`
 /// steps and, when `tolerance` is set, doubles the steps while the worst |delta| exceeds it (up to
 /// `maximumStepCount`); then builds one ``Attribution`` per target, recording the steps used (and

@@ -29,18 +29,12 @@ public struct IntegratedGradients: AttributionMethod {
 
     public var name: String { "integrated-gradients" }
     public var parameters: [String: ParameterValue] {
-        var p: [String: ParameterValue] = ["steps": .int(stepCount), "rule": .string(rule.rawValue),
-                                           "baseline": .string(baseline.rawValue)]
-        if let tolerance { p["tolerance"] = .double(tolerance) }
-        return p
+        pathParameters(stepCount: stepCount, rule: rule, baseline: baseline, tolerance: tolerance)
     }
 
     public func attribute(_ inputs: [[Int]], targets: [Int], model: AttributableModel,
                           output: AttributionOutput) throws -> [[Attribution]] {
-        guard !inputs.isEmpty, inputs.allSatisfy({ !$0.isEmpty }) else { throw AttributionError.emptyInput }
-        guard stepCount >= 1, internalBatchSize >= 1 else {
-            throw AttributionError.invalidParameter("steps must be ≥ 1 (got \(stepCount))")
-        }
+        try validatePathInputs(inputs, stepCount: stepCount, internalBatchSize: internalBatchSize)
         return try inputs.map { ids in try attributeOne(ids, targets: targets, model: model, output: output) }
     }
 
