@@ -22,7 +22,7 @@ do {
     let checkpoint = try modelPath.map { try ModelFactory.load(from: URL(fileURLWithPath: $0)) }
         ?? DefaultModels.classifier(log: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) })
     let explainer = try TextExplainer(checkpoint: checkpoint)
-    let methods: [any AttributionMethod] = [IntegratedGradients(), Saliency(), Occlusion()]
+    let methods: [any AttributionMethod] = [IntegratedGradients(), Saliency(), LeaveOneOut()]
 
     var lines: [String] = []
     for sentence in text.split(whereSeparator: \.isNewline).map(String.init)

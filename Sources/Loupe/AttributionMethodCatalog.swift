@@ -75,7 +75,7 @@ public enum AttributionMethodCatalog {
         case "integrated-gradients": return ig
         case "gradient": return Saliency()
         case "input-x-gradient": return InputXGradient()
-        case "leave-one-out": return Occlusion(window: 1)
+        case "leave-one-out": return LeaveOneOut()
         case "occlusion": return Occlusion(window: max(1, s.window))
         case "smoothgrad", "smoothgrad-squared", "vargrad":
             let kind = NoiseTunnel.Kind(rawValue: canonical) ?? .smoothGrad

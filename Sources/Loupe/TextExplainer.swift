@@ -21,7 +21,7 @@ public struct ExplainerError: Error, CustomStringConvertible, Equatable {
 /// ```
 public struct TextExplainer {
     /// The classifier.
-    public let model: AttributableModel
+    public let model: TextClassifier
     /// Tokenizer and vocabulary (truncating to the model's `max_len` where it has one).
     public let encoder: TextEncoder
     /// The checkpoint's architecture name.
@@ -29,8 +29,8 @@ public struct TextExplainer {
     /// The checkpoint folder, for the document's `model.path`.
     public let modelPath: String?
 
-    /// A text front end and an attributable model.
-    public init(model: AttributableModel, encoder: TextEncoder, architecture: String, modelPath: String? = nil) {
+    /// A text front end and a classifier.
+    public init(model: TextClassifier, encoder: TextEncoder, architecture: String, modelPath: String? = nil) {
         self.model = model
         self.encoder = encoder
         self.architecture = architecture
@@ -40,7 +40,7 @@ public struct TextExplainer {
     /// The explainer of a loaded checkpoint.
     /// - Throws: ``ExplainerError`` when the model is not a text classifier or has no usable `vocab.txt`.
     public init(checkpoint: ModelCheckpoint) throws {
-        guard let model = checkpoint.model.attributable else {
+        guard let model = checkpoint.model.classifier else {
             throw ExplainerError("\(checkpoint.directory.path): a '\(checkpoint.model.architecture)' model is not a text classifier")
         }
         guard let tokens = checkpoint.vocabulary else {
@@ -50,8 +50,7 @@ public struct TextExplainer {
         do { vocabulary = try Vocabulary(tokens: tokens) } catch {
             throw ExplainerError("\(checkpoint.directory.path)/vocab.txt: \(error)")
         }
-        let maxLength = checkpoint.config.optionalInt("max_len")
-        self.init(model: model, encoder: TextEncoder(vocabulary: vocabulary, maximumLength: maxLength),
+        self.init(model: model, encoder: TextEncoder(vocabulary: vocabulary, maximumLength: model.maximumSequenceLength),
                   architecture: checkpoint.model.architecture, modelPath: checkpoint.directory.path)
     }
 
@@ -102,6 +101,11 @@ public struct TextExplainer {
                         output: AttributionOutput = .logit) throws -> Explanation {
         let (encoded, warnings) = encode(text)
         guard !encoded.ids.isEmpty else { throw AttributionError.emptyInput }
+        do {
+            try model.validate(tokenIDs: [encoded.ids])
+        } catch let error as ModelInputError {
+            throw AttributionError.invalidInput("\(error)")
+        }
         let (logits, probabilities) = predict(encoded.ids)
         let predicted = probabilities.indices.max { probabilities[$0] < probabilities[$1] } ?? 0
         let targets = try target.resolve(labels: model.labels, predicted: predicted)
@@ -114,7 +118,7 @@ public struct TextExplainer {
                 for t in targets {
                     failures.append(AttributionDocument.Entry(
                         failed: method.name, target: AttributionDocument.Target(index: t, label: model.labels[t]),
-                        output: output, layer: "embedding", error: "\(error)"))
+                        output: output, layer: method.layer.rawValue, error: "\(error)"))
                 }
             }
         }

@@ -71,14 +71,16 @@ struct AttributionOptions: ParsableArguments {
 
     /// The configured methods, checked against `model` (attention rollout needs attention, layer
     /// methods a known layer, the target a known class).
-    func makeMethods(for model: AttributableModel) throws -> [any AttributionMethod] {
+    func makeMethods(for model: TextClassifier) throws -> [any AttributionMethod] {
         let names = try methodNames()
-        for name in names where AttributionMethodCatalog.needsAttention.contains(name) && !(model is any AttentionProviding) {
+        for name in names where AttributionMethodCatalog.needsAttention.contains(name) && !model.hasAttentionPatterns {
             throw CLIError.usage("--methods \(name) needs a transformer classifier (this model has no attention)")
         }
-        if names.contains(where: { $0.hasPrefix("layer-") }), layer != "embedding", model.module(named: layer) == nil {
-            let paths = (model as? Module)?.modulePaths.filter { !$0.isEmpty } ?? []
-            throw CLIError.usage("--layer '\(layer)' is not a module of this model (layers: \(paths.joined(separator: ", ")))")
+        if names.contains(where: { $0.hasPrefix("layer-") }) {
+            do { _ = try model.module(at: AttributionLayer(layer)) } catch let error as LayerAttributionError {
+                guard case .unknownLayer(_, let available) = error else { throw error }
+                throw CLIError.usage("--layer '\(layer)' is not a module of this model (layers: \(available.joined(separator: ", ")))")
+            }
         }
         do { _ = try targetSelection.resolve(labels: model.labels, predicted: 0) } catch {
             throw CLIError.usage("--target \(target): \(error)")

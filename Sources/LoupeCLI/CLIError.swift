@@ -26,11 +26,13 @@ struct CLIError: Error, CustomStringConvertible {
         case let e as UnknownMethodError: return .usage(e.description)
         case let e as ExplainerError: return .usage(e.description)
         case let e as LayerAttributionError: return .usage(e.description)
+        case let e as ModelInputError: return .usage(e.description)
         case let e as OutputError: return .usage(e.description)
         case let e as IntegrationRule.RuleError: return .usage(e.description)
         case let e as AttributionError:
             switch e {
-            case .unknownTarget, .emptyInput, .invalidParameter, .unknownLayer, .notSupported: return .usage(e.description)
+            case .unknownTarget, .emptyInput, .invalidInput, .invalidParameter, .unknownLayer, .notSupported:
+                return .usage(e.description)
             case .didNotConverge: return .runtime(e.description)
             }
         case let e as RenderError:

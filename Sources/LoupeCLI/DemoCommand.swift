@@ -43,7 +43,7 @@ struct DemoCommand: ParsableCommand {
 
         let explainer = try ModelLoader.explainer(model, console: console)
         var names = Self.comparedMethods
-        if explainer.model is any AttentionProviding { names.append("attention-rollout") }
+        if explainer.model.hasAttentionPatterns { names.append("attention-rollout") }
         let methods = try names.map { try AttributionMethodCatalog.make($0) }
         for (tag, sentence) in [("en", Self.english), ("zh", Self.chinese)] {
             let explanation = try explainer.explain(sentence, methods: methods)

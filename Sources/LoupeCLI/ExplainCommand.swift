@@ -103,7 +103,7 @@ struct ExplainCommand: ParsableCommand {
         }
         for a in explanation.attributions {
             let delta = a.convergenceDelta.map { String(format: ", convergence delta %.3g", $0) } ?? ""
-            console.detail(String(format: "%@%@ → %@: %.3f s%@", linePrefix, a.method, a.target.label ?? "#\(a.target.index)",
+            console.detail(String(format: "%@%@ → %@: %.3f s%@", linePrefix, a.method.rawValue, a.target.label ?? "#\(a.target.index)",
                                   a.seconds, delta))
         }
         var block: FaithfulnessBlock?

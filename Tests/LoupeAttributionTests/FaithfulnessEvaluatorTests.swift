@@ -8,7 +8,7 @@ struct FaithfulnessEvaluatorTests {
     @Test("every method gets the metrics, random is added, pairs get Kendall τ-b")
     func block() throws {
         let model = oneTokenModel()
-        let methods: [any AttributionMethod] = [IntegratedGradients(stepCount: 8), Occlusion()]
+        let methods: [any AttributionMethod] = [IntegratedGradients(stepCount: 8), LeaveOneOut()]
         let attributions = try methods.flatMap { try $0.attribute(keyedInput, targets: [0, 1], model: model) }
         let evaluator = FaithfulnessEvaluator(sensitivity: SensitivityMax(sampleCount: 2))
         let block = evaluator.evaluate(keyedInput, target: 1, attributions: attributions, model: model,

@@ -13,7 +13,7 @@ struct LayerIntegratedGradientsTests {
             let x = embeddings(model, ids)
             let full = outputs(model, ids, embeddings: x), base = outputs(model, ids, embeddings: Tensor.zeros(x.shape))
             for a in try lig.attribute(ids, targets: [0, 1, 2], model: model) {
-                #expect(a.layer == layer)
+                #expect(a.layer.rawValue == layer)
                 #expect(a.scores.count == ids.count)
                 let gap = full[a.target.index] - base[a.target.index]
                 #expect(Swift.abs(total(a.scores) - gap) < 1e-4, "Σ \(total(a.scores)) vs gap \(gap)")

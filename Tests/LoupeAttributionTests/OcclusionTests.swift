@@ -9,7 +9,7 @@ struct OcclusionTests {
     func leaveOneOut(kind: TinyModel, output: AttributionOutput) throws {
         let model = kind.make()
         for ids in sentences {
-            let results = try Occlusion().attribute(ids, targets: [0, 1, 2], model: model, output: output)
+            let results = try LeaveOneOut().attribute(ids, targets: [0, 1, 2], model: model, output: output)
             let full = outputs(model, ids, output)
             for a in results {
                 #expect(a.method == "leave-one-out")

@@ -37,6 +37,6 @@ struct SensitivityMaxTests {
         let a = try metric.evaluate(IntegratedGradients(stepCount: 8), ids: sentences[1], target: 2, model: model)
         #expect(try a == metric.evaluate(IntegratedGradients(stepCount: 8), ids: sentences[1], target: 2, model: model))
         #expect(a > 0)
-        #expect(try metric.evaluate(Occlusion(), ids: sentences[1], target: 2, model: model) > 0)
+        #expect(try metric.evaluate(LeaveOneOut(), ids: sentences[1], target: 2, model: model) > 0)
     }
 }

@@ -62,7 +62,7 @@ struct ModelParityTests {
             for (example, ids) in zip(cases, ids) {
                 log.compare("logits", model.logits(tokenIDs: [ids]).scalars, Self.floats(example["logits"]))
                 let target = (example["target"] as? NSNumber)?.intValue ?? -1
-                let baseline = model.logits(embeddings: .zeros([1, ids.count, model.embedding.dimension]), tokenIDs: [ids])
+                let baseline = model.logits(embeddings: .zeros([1, ids.count, model.tokenEmbedding.dimension]), tokenIDs: [ids])
                 log.compare("baseline_logit", [baseline[0, target]], Self.floats(example["baseline_logit"]))
                 log.compare("probabilities", model.probabilities(tokenIDs: [ids]).scalars, Self.floats(example["probabilities"]))
             }

@@ -1,3 +1,6 @@
+import LoupeNN
+import LoupeTensor
+
 /// One target's path integral: per-token scores, their L2 norms, and the completeness gap.
 struct PathIntegral {
     var scores: [Double]
@@ -5,49 +8,93 @@ struct PathIntegral {
     var delta: Double
 }
 
-/// The `parameters` entry of a path method: steps, rule, baseline and, in adaptive mode, the
-/// tolerance.
-func pathParameters(stepCount: Int, rule: IntegrationRule.Kind, baseline: Baseline,
-                    tolerance: Double?) -> [String: ParameterValue] {
-    var p: [String: ParameterValue] = ["steps": .int(stepCount), "rule": .string(rule.rawValue),
-                                       "baseline": .string(baseline.rawValue)]
-    if let tolerance { p["tolerance"] = .double(tolerance) }
-    return p
-}
+/// The settings every path method shares (integrated gradients at the embeddings or at a layer,
+/// the KL contribution): quadrature rule and step count, baseline, memory cap, and the adaptive
+/// mode's tolerance and ceiling.
+public struct PathSettings: Equatable, Sendable {
+    public var rule: IntegrationRule.Kind
+    public var stepCount: Int
+    public var baseline: Baseline
+    /// Most interpolation rows evaluated in one forward/backward pass (caps memory).
+    public var internalBatchSize: Int
+    /// When set, double the step count until |convergence delta| ≤ tolerance.
+    public var tolerance: Double?
+    public var maximumStepCount: Int
 
-/// Rejects empty inputs and step or batch counts below 1 (the checks every path method makes
-/// before integrating).
-func validatePathInputs(_ inputs: [[Int]], stepCount: Int, internalBatchSize: Int) throws {
-    guard !inputs.isEmpty, inputs.allSatisfy({ !$0.isEmpty }) else { throw AttributionError.emptyInput }
-    guard stepCount >= 1, internalBatchSize >= 1 else {
-        throw AttributionError.invalidParameter(
-            "steps and internal batch size must be ≥ 1 (got \(stepCount), \(internalBatchSize))")
+    public init(rule: IntegrationRule.Kind = .gaussLegendre, stepCount: Int = 50, baseline: Baseline = .pad,
+                internalBatchSize: Int = 256, tolerance: Double? = nil, maximumStepCount: Int = 1600) {
+        self.rule = rule
+        self.stepCount = stepCount
+        self.baseline = baseline
+        self.internalBatchSize = internalBatchSize
+        self.tolerance = tolerance
+        self.maximumStepCount = maximumStepCount
+    }
+
+    /// The `parameters` entry: steps, rule, baseline and, in adaptive mode, the tolerance.
+    var parameters: [String: ParameterValue] {
+        var p: [String: ParameterValue] = ["steps": .int(stepCount), "rule": .string(rule.rawValue),
+                                           "baseline": .string(baseline.rawValue)]
+        if let tolerance { p["tolerance"] = .double(tolerance) }
+        return p
+    }
+
+    /// Rejects step or batch counts below 1 and a tolerance that is not a positive number.
+    func validate() throws {
+        guard stepCount >= 1, internalBatchSize >= 1 else {
+            throw AttributionError.invalidParameter(
+                "steps and internal batch size must be ≥ 1 (got \(stepCount), \(internalBatchSize))")
+        }
+        if let tolerance, !(tolerance.isFinite && tolerance >= 0) {
+            throw AttributionError.invalidParameter("tolerance must be a finite number ≥ 0 (got \(tolerance))")
+        }
+    }
+
+    /// The adaptive step loop: integrates with `stepCount` steps and, when `tolerance` is set,
+    /// doubles the steps while the worst |delta| exceeds it (up to `maximumStepCount`); records the
+    /// steps used (and the requested ones in adaptive mode).
+    func adaptiveScores(_ integrate: (_ steps: Int) throws -> [PathIntegral]) throws -> [TargetScores] {
+        var steps = stepCount
+        while true {
+            let result = try integrate(steps)
+            let worst = result.map { Swift.abs($0.delta) }.max() ?? 0
+            if let tolerance, worst > tolerance, steps * 2 <= maximumStepCount {
+                steps *= 2
+                continue
+            }
+            var params: [String: ParameterValue] = ["steps": .int(steps)]
+            if tolerance != nil { params["requested_steps"] = .int(stepCount) }
+            return result.map { TargetScores(scores: $0.scores, scoresL2: $0.l2, convergenceDelta: $0.delta, parameters: params) }
+        }
+    }
+
+    /// The path integral with this rule at `steps` points (see ``integratePath(_:probe:rule:from:to:chunkSize:)``).
+    func integrate(_ ids: [Int], probe: SiteProbe, from start: Tensor, to end: Tensor, steps: Int) throws -> [PathIntegral] {
+        try integratePath(ids, probe: probe, rule: try IntegrationRule.make(rule, stepCount: steps), from: start, to: end,
+                          chunkSize: internalBatchSize)
     }
 }
 
-/// The adaptive step loop shared by the integrated-gradients methods: integrates with `stepCount`
-/// steps and, when `tolerance` is set, doubles the steps while the worst |delta| exceeds it (up to
-/// `maximumStepCount`); then builds one ``Attribution`` per target, recording the steps used (and
-/// the requested ones in adaptive mode).
-func adaptivePathAttributions(method: String, layer: String, parameters: [String: ParameterValue],
-                              stepCount: Int, tolerance: Double?, maximumStepCount: Int,
-                              targets: [Int], labels: [String], output: AttributionOutput,
-                              integrate: (_ steps: Int) throws -> [PathIntegral]) throws -> [Attribution] {
-    var steps = stepCount
-    while true {
-        let (result, seconds) = try timed { try integrate(steps) }
-        let worst = result.map { Swift.abs($0.delta) }.max() ?? 0
-        if let tolerance, worst > tolerance, steps * 2 <= maximumStepCount {
-            steps *= 2
-            continue
-        }
-        var params = parameters
-        params["steps"] = .int(steps)
-        if tolerance != nil { params["requested_steps"] = .int(stepCount) }
-        return zip(targets, result).map { target, r in
-            Attribution(method: method, target: AttributionTarget(index: target, label: labels[safe: target]),
-                        output: output, layer: layer, parameters: params, scores: r.scores, scoresL2: r.l2,
-                        convergenceDelta: r.delta, seconds: seconds / Double(targets.count))
-        }
+/// `Σ_i w_i ∂F/∂a` along the straight path from `start` to `end` (`[1, T, F]` each) at the site of
+/// `probe`, times `end − start`, summed per token: one ``PathIntegral`` per target of the probe,
+/// whose delta is `Σ scores − (F(end) − F(start))`. The points run through ``PathGradientSum``
+/// (chunks of `chunkSize`, sharded over cores).
+func integratePath(_ ids: [Int], probe: SiteProbe, rule: IntegrationRule, from start: Tensor, to end: Tensor,
+                   chunkSize: Int) throws -> [PathIntegral] {
+    let (t, f) = (end.shape[1], end.shape[2])
+    let difference = (end - start).scalars
+    let targetCount = probe.readout.targets.count
+    let accumulated = try PathGradientSum.accumulate(
+        rule: rule, start: start.scalars, difference: difference, tokens: t, targetCount: targetCount,
+        chunkSize: chunkSize, parallel: probe.model.allowsConcurrentPasses) { points in
+        try probe.gradients(Array(repeating: ids, count: points.shape[0]), at: points)
+    }
+    let ends = try probe.values([ids, ids], replacing: Tensor.concatenate([end, start], alongAxis: 0))
+    return (0..<targetCount).map { k in
+        var attribution = [Float](repeating: 0, count: t * f)
+        for j in 0..<(t * f) { attribution[j] = Float(accumulated[k][j] * Double(difference[j])) }
+        let (sum, l2) = SiteProbe.perToken(Tensor(shape: [1, t, f], scalars: attribution), row: 0, length: t)
+        let gap = ends[k][0] - ends[k][1]
+        return PathIntegral(scores: sum, l2: l2, delta: sum.reduce(0, +) - gap)
     }
 }

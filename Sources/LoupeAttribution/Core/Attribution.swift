@@ -53,14 +53,15 @@ public enum ParameterValue: Equatable, Codable, Sendable, CustomStringConvertibl
 /// Scores are per token: the attribution of the layer's output summed over its feature dimension
 /// (`scores`), and its L2 norm over that dimension (`scoresL2`, for gradient-based methods).
 public struct Attribution: Sendable {
-    /// Method name in kebab-case (`integrated-gradients`, `gradient`, …).
-    public var method: String
+    /// The method (`integrated-gradients`, `gradient`, …).
+    public var method: AttributionMethodID
     /// The class explained.
     public var target: AttributionTarget
-    /// Logit or probability.
+    /// Logit, probability or log-probability.
     public var output: AttributionOutput
-    /// The attributed layer (`embedding` for the token-embedding layer).
-    public var layer: String
+    /// Where the scores live (`embedding` for the token-embedding layer, `input` for token
+    /// perturbations, or a layer's site or path).
+    public var layer: AttributionLayer
     /// The settings used (steps, rule, baseline, …).
     public var parameters: [String: ParameterValue]
     /// Per-token scores.
@@ -72,7 +73,7 @@ public struct Attribution: Sendable {
     /// Wall-clock seconds spent on this attribution.
     public var seconds: Double
 
-    public init(method: String, target: AttributionTarget, output: AttributionOutput, layer: String,
+    public init(method: AttributionMethodID, target: AttributionTarget, output: AttributionOutput, layer: AttributionLayer,
                 parameters: [String: ParameterValue], scores: [Double], scoresL2: [Double]? = nil,
                 convergenceDelta: Double? = nil, seconds: Double = 0) {
         self.method = method
@@ -85,31 +86,4 @@ public struct Attribution: Sendable {
         self.convergenceDelta = convergenceDelta
         self.seconds = seconds
     }
-}
-
-/// One attribution method. Every method explains a batch of token-id sequences for a list of
-/// target classes and returns, per input, one ``Attribution`` per target (in target order).
-public protocol AttributionMethod {
-    /// Kebab-case name used in JSON and on the command line.
-    var name: String { get }
-    /// The method's settings, as recorded in results.
-    var parameters: [String: ParameterValue] { get }
-    /// Attributes each input for each of `targets` (class indices).
-    func attribute(_ inputs: [[Int]], targets: [Int], model: AttributableModel,
-                   output: AttributionOutput) throws -> [[Attribution]]
-}
-
-extension AttributionMethod {
-    /// Attributes one input for each of `targets`.
-    public func attribute(_ input: [Int], targets: [Int], model: AttributableModel,
-                          output: AttributionOutput = .logit) throws -> [Attribution] {
-        try attribute([input], targets: targets, model: model, output: output)[0]
-    }
-}
-
-/// Measures wall-clock time of `body` in seconds.
-func timed<R>(_ body: () throws -> R) rethrows -> (R, Double) {
-    let start = DispatchTime.now().uptimeNanoseconds
-    let r = try body()
-    return (r, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
 }

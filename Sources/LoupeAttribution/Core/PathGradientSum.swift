@@ -73,12 +73,10 @@ enum PathGradientSum {
     }
 }
 
-extension AttributableModel {
-    /// Whether forward and backward passes may run on several threads at once: true for a
-    /// ``LoupeNN/Module`` none of whose dropout layers is in training mode (a dropout mask
-    /// generator is shared state); false for other models, whose thread safety is unknown.
+extension TokenModel {
+    /// Whether forward and backward passes may run on several threads at once: true when none of
+    /// the model's dropout layers is in training mode (a dropout mask generator is shared state).
     var allowsConcurrentPasses: Bool {
-        guard let module = self as? Module else { return false }
-        return !module.allModules.contains { ($0 as? Dropout).map { $0.isTraining && $0.probability > 0 } ?? false }
+        !allModules.contains { ($0 as? Dropout).map { $0.isTraining && $0.probability > 0 } ?? false }
     }
 }

@@ -98,10 +98,10 @@ public struct AttributionDocument: Codable, Equatable, Sendable {
 
         /// An entry for a result; non-finite numbers turn it into an error entry.
         public init(_ a: Attribution) {
-            method = a.method
+            method = a.method.rawValue
             target = Target(index: a.target.index, label: a.target.label)
             output = a.output.rawValue
-            layer = a.layer
+            layer = a.layer.rawValue
             parameters = a.parameters
             let finite = a.scores.allSatisfy(\.isFinite) && (a.scoresL2 ?? []).allSatisfy(\.isFinite)
                 && (a.convergenceDelta?.isFinite ?? true)

@@ -55,9 +55,14 @@ public struct KLContribution: Sendable {
     }
 
     /// Attributes a sentence given as token ids (without [BOS]/[EOS]).
-    /// - Throws: ``AttributionError/emptyInput`` for no tokens, `invalidParameter` for a batch size below 1.
+    /// - Throws: ``AttributionError/emptyInput`` for no tokens, `invalidInput` for ids outside the
+    ///   vocabulary, `invalidParameter` for a batch size below 1.
     public func attribute(_ ids: [Int], model: TextVAE) throws -> KLAttribution {
-        guard !ids.isEmpty else { throw AttributionError.emptyInput }
+        do {
+            try model.validate(tokenIDs: [ids])
+        } catch let error as ModelInputError {
+            throw AttributionError(error)
+        }
         guard internalBatchSize >= 1 else {
             throw AttributionError.invalidParameter("internal batch size must be ≥ 1 (got \(internalBatchSize))")
         }
@@ -67,68 +72,30 @@ public struct KLContribution: Sendable {
         return r
     }
 
+    /// Integrated gradients of each dimension's KL term (or of the total) along the path from zero
+    /// embeddings to the sentence's, through the shared path integral.
     func integrate(_ ids: [Int], model: TextVAE) throws -> KLAttribution {
-        let probe = KLProbe(model: model)
-        let x = probe.embeddings(ids)                              // [1, T, E]; the baseline is zero
-        let (t, e, z) = (ids.count, x.shape[2], model.latentDimension)
-        let size = t * e
-        let outputs = perDimension ? z : 1
-        // Σ_i w_i ∂F_k/∂e at α_i e, per output k (a dimension's term, or the total), in Double.
-        var accumulated = [[Double]](repeating: [Double](repeating: 0, count: size), count: outputs)
-        var start = 0
-        while start < rule.stepCount {
-            let end = Swift.min(rule.stepCount, start + internalBatchSize)
-            let count = end - start
-            var points = [Float](repeating: 0, count: count * size)
-            x.scalars.withUnsafeBufferPointer { xs in
-                for (r, i) in (start..<end).enumerated() {
-                    let alpha = Float(rule.alphas[i])
-                    for j in 0..<size { points[r * size + j] = alpha * xs[j] }
-                }
-            }
-            let input = Tensor(shape: [count, t, e], scalars: points).requiringGradient()
-            let kl = probe.klPerDimension(ids, embeddings: input).kl       // [count, Z]
-            for k in 0..<outputs {
-                var seed = [Float](repeating: 0, count: count * z)
-                for r in 0..<count {
-                    if perDimension { seed[r * z + k] = 1 } else { for d in 0..<z { seed[r * z + d] = 1 } }
-                }
-                let g = try gradient(of: kl, withRespectTo: input, seed: Tensor(shape: [count, z], scalars: seed))
-                g.scalars.withUnsafeBufferPointer { gs in
-                    for (r, i) in (start..<end).enumerated() {
-                        let w = rule.weights[i]
-                        for j in 0..<size { accumulated[k][j] += w * Double(gs[r * size + j]) }
-                    }
-                }
-            }
-            start = end
-        }
-        // Attribution = e ⊙ averaged gradient, summed over the embedding axis per token.
-        var perOutput = [[Double]](repeating: [Double](repeating: 0, count: t), count: outputs)   // [k][t]
-        x.scalars.withUnsafeBufferPointer { xs in
-            for k in 0..<outputs {
-                for i in 0..<t {
-                    var s = 0.0
-                    for j in 0..<e { s += accumulated[k][i * e + j] * Double(xs[i * e + j]) }
-                    perOutput[k][i] = s
-                }
-            }
-        }
-        let perToken = (0..<t).map { i in perOutput.reduce(0) { $0 + $1[i] } }
-        let matrix: [[Double]]? = perDimension ? (0..<t).map { i in (0..<z).map { perOutput[$0][i] } } : nil
+        let z = model.latentDimension
+        let dimensions = AttributionContext(model: model, targets: (0..<z).map { .klDimension($0) }, output: .logit)
+        let context = perDimension ? dimensions : dimensions.with(targets: [.klToPrior])
+        let probe = context.embeddingProbe
+        let x = probe.embeddings([ids])                              // [1, T, E]; the baseline is zero
+        let integrals = try integratePath(ids, probe: probe, rule: rule, from: Tensor.zeros(x.shape), to: x,
+                                          chunkSize: internalBatchSize)
+        let t = ids.count
+        let perToken = (0..<t).map { i in integrals.reduce(0) { $0 + $1.scores[i] } }
+        let matrix: [[Double]]? = perDimension ? (0..<t).map { i in integrals.map { $0.scores[i] } } : nil
 
-        let ends = withoutGradients { probe.klPerDimension(ids, embeddings: Tensor.concatenate([x, Tensor.zeros(x.shape)], alongAxis: 0)) }
-        let klRows = rows(of: ends.kl).map { $0.map(Double.init) }
-        let (klX, klBase) = (klRows[0], klRows[1])
+        let ends = try dimensions.embeddingProbe.values([ids, ids], replacing: Tensor.concatenate([x, Tensor.zeros(x.shape)], alongAxis: 0))
+        let klX = ends.map { $0[0] }, klBase = ends.map { $0[1] }
         let total = klX.reduce(0, +), baseTotal = klBase.reduce(0, +)
         let delta = perToken.reduce(0, +) - (total - baseTotal)
-        let deltas: [Double]? = perDimension
-            ? (0..<z).map { d in perOutput[d].reduce(0, +) - (klX[d] - klBase[d]) } : nil
-        let mu = Array(ends.mu.scalars[0..<z]).map(Double.init)
-        let logVariance = Array(ends.logVariance.scalars[0..<z]).map(Double.init)
+        let deltas: [Double]? = perDimension ? integrals.map(\.delta) : nil
+        let (mu, logVariance) = model.posteriorRows(of: [ids])
         return KLAttribution(method: "integrated-gradients", parameters: parameters, tokenIDs: ids, kl: total,
                              klPerDimension: klX, klOfBaseline: baseTotal, klOfBaselinePerDimension: klBase,
                              perToken: perToken, perTokenPerDimension: matrix, convergenceDelta: delta,
-                             convergenceDeltaPerDimension: deltas, mu: mu, logVariance: logVariance)
+                             convergenceDeltaPerDimension: deltas, mu: mu[0].map(Double.init),
+                             logVariance: logVariance[0].map(Double.init))
     }
 }

@@ -30,7 +30,11 @@ public struct KLLeaveOneOut: Sendable {
 
     /// Attributes a sentence given as token ids.
     public func attribute(_ ids: [Int], model: TextVAE) throws -> KLAttribution {
-        guard !ids.isEmpty else { throw AttributionError.emptyInput }
+        do {
+            try model.validate(tokenIDs: [ids])
+        } catch let error as ModelInputError {
+            throw AttributionError(error)
+        }
         let (result, seconds) = timed { () -> KLAttribution in
             let variants: [[Int]] = ids.indices.map { i in
                 var v = ids
@@ -40,7 +44,7 @@ public struct KLLeaveOneOut: Sendable {
                 }
                 return v
             }
-            let kl = KLProbe(model: model).klPerDimension(of: [ids] + variants)
+            let kl = Self.klPerDimension(of: [ids] + variants, model: model)
             let full = kl[0]
             let matrix = kl.dropFirst().map { without in zip(full, without).map { $0 - $1 } }
             let (mu, logVariance) = model.posteriorRows(of: [ids])
@@ -54,5 +58,25 @@ public struct KLLeaveOneOut: Sendable {
         var r = result
         r.seconds = seconds
         return r
+    }
+
+    /// `KL_d` per sequence of a ragged batch (an empty sequence reads no token, so its encoder
+    /// state is the GRU's zero initial state).
+    static func klPerDimension(of batch: [[Int]], model: TextVAE) -> [[Double]] {
+        withoutGradients {
+            var out = [[Double]](repeating: [], count: batch.count)
+            let nonEmpty = batch.indices.filter { !batch[$0].isEmpty }
+            if !nonEmpty.isEmpty {
+                let (mu, logVariance) = model.encode(tokenIDs: nonEmpty.map { batch[$0] })
+                let kl = rows(of: model.klDivergencePerDimension(mu: mu, logVariance: logVariance))
+                for (k, i) in nonEmpty.enumerated() { out[i] = kl[k].map(Double.init) }
+            }
+            if nonEmpty.count < batch.count {
+                let state = Tensor.zeros([1, model.config.hiddenDimension])
+                let kl = model.klDivergencePerDimension(mu: model.toMu(state), logVariance: model.toLogVariance(state))
+                for i in batch.indices where batch[i].isEmpty { out[i] = kl.scalars.map(Double.init) }
+            }
+            return out
+        }
     }
 }

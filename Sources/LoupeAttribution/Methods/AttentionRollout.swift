@@ -24,30 +24,39 @@ public struct AttentionRollout: AttributionMethod {
         self.residualWeight = residualWeight
     }
 
-    public var name: String { "attention-rollout" }
+    public var id: AttributionMethodID { .attentionRollout }
+    public var layer: AttributionLayer { .attention }
     public var parameters: [String: ParameterValue] {
         ["residual_weight": .double(residualWeight), "head_fusion": .string("mean"),
          "query_pooling": .string("mean-over-real-tokens"), "target_independent": .bool(true)]
     }
 
-    public func attribute(_ inputs: [[Int]], targets: [Int], model: AttributableModel,
-                          output: AttributionOutput) throws -> [[Attribution]] {
-        guard !inputs.isEmpty, inputs.allSatisfy({ !$0.isEmpty }) else { throw AttributionError.emptyInput }
-        guard let provider = model as? any AttentionProviding else {
-            throw AttributionError.notSupported("attention rollout needs a model with attention weights (AttentionProviding)")
-        }
+    public func validateSettings() throws {
         guard (0...1).contains(residualWeight) else {
             throw AttributionError.invalidParameter("residual weight must be in [0, 1] (got \(residualWeight))")
         }
-        let (layers, seconds) = timed { withoutGradients { provider.attentionWeights(tokenIDs: inputs) } }
-        guard !layers.isEmpty else { throw AttributionError.notSupported("the model reported no attention layers") }
-        return try inputs.enumerated().map { b, ids in
-            let scores = try rollout(layers, row: b, ids: ids, paddingID: model.paddingID)
-            return targets.map { target in
-                Attribution(method: name, target: AttributionTarget(index: target, label: model.labels[safe: target]),
-                            output: output, layer: "attention", parameters: parameters, scores: scores,
-                            seconds: seconds / Double(inputs.count * Swift.max(1, targets.count)))
+    }
+
+    public func scores(for inputs: [[Int]], in context: AttributionContext) throws -> [[TargetScores]] {
+        let sites = context.model.activationSites.filter(\.name.isAttentionPattern)
+        guard !sites.isEmpty else {
+            throw AttributionError.notSupported("attention rollout needs a model with attention patterns (blocks.N.attn.hook_pattern sites)")
+        }
+        let captures = sites.map { _ in ActivationCapture() }
+        _ = withoutGradients {
+            withHooks(zip(sites, captures).map { Hook.capture($0.module, into: $1) }) {
+                context.model.outputs(tokenIDs: inputs)
             }
+        }
+        let layers = try zip(sites, captures).map { site, capture -> Tensor in
+            guard capture.activations.count == 1, let pattern = capture.last else {
+                throw AttributionError.notSupported("attention site '\(site.name)' ran \(capture.activations.count) times in one forward pass")
+            }
+            return pattern
+        }
+        return try inputs.enumerated().map { b, ids in
+            let scores = try rollout(layers, row: b, ids: ids, paddingID: context.model.paddingID)
+            return context.targets.map { _ in TargetScores(scores: scores) }
         }
     }
 

@@ -40,14 +40,14 @@ public enum NoiseScale: Equatable, Sendable {
 /// Adding a fixed offset to the token-embedding output for the duration of a call.
 ///
 /// The offset is installed as a scoped replace hook on the model's embedding module. Because
-/// ``EmbeddingProbe/embeddings(_:)`` and every model forward run the embedding module under the
+/// ``SiteProbe/embeddings(_:)`` and every model forward run the embedding module under the
 /// active hooks, a wrapped attribution method sees `x + offset` as its input (and its own inner
 /// replace hooks, installed later, still take precedence inside its forward passes).
 enum EmbeddingPerturbation {
     /// Runs `body` with `offset` (`[1, T, E]`, broadcast over the batch) added to every embedding
     /// output of shape `[B, T, E]`. Throws if the wrapped code runs the embedding on sequences of
     /// another length (the offset would not line up with the tokens).
-    static func withOffset<R>(_ offset: Tensor, model: AttributableModel, _ body: () throws -> R) throws -> R {
+    static func withOffset<R>(_ offset: Tensor, model: TokenModel, _ body: () throws -> R) throws -> R {
         let mismatch = ShapeMismatch()
         let hook = Hook.replace(model.tokenEmbedding) { original in
             guard original.rank == 3, Array(original.shape.dropFirst()) == Array(offset.shape.dropFirst()) else {
@@ -70,11 +70,6 @@ enum EmbeddingPerturbation {
     }
 }
 
-/// Records a shape a hook could not handle (hooks cannot throw).
-final class ShapeMismatch {
-    var shape: [Int]?
-    init() {}
-}
 
 extension ParameterValue {
     /// A seed as a JSON-safe integer (bit pattern of the `UInt64`).

@@ -35,7 +35,7 @@ public struct GradientSHAP: AttributionMethod {
         self.internalBatchSize = internalBatchSize
     }
 
-    public var name: String { "gradient-shap" }
+    public var id: AttributionMethodID { .gradientSHAP }
 
     public var parameters: [String: ParameterValue] {
         var p: [String: ParameterValue] = ["samples": .int(sampleCount), "seed": .seed(seed),
@@ -44,25 +44,23 @@ public struct GradientSHAP: AttributionMethod {
         return p
     }
 
-    public func attribute(_ inputs: [[Int]], targets: [Int], model: AttributableModel,
-                          output: AttributionOutput) throws -> [[Attribution]] {
-        guard !inputs.isEmpty, inputs.allSatisfy({ !$0.isEmpty }) else { throw AttributionError.emptyInput }
+    public func validateSettings() throws {
         guard sampleCount >= 1, internalBatchSize >= 1 else {
             throw AttributionError.invalidParameter("samples and internal batch size must be ≥ 1")
         }
         guard !baselines.isEmpty else { throw AttributionError.invalidParameter("GradientSHAP needs at least one baseline") }
         guard noise.isValid else { throw AttributionError.invalidParameter("noise level must be finite and ≥ 0") }
-        return try inputs.map { ids in
-            let (result, seconds) = try timed { try attributeOne(ids, targets: targets, model: model, output: output) }
-            return result.map { var a = $0; a.seconds = seconds / Double(targets.count); return a }
-        }
     }
 
-    func attributeOne(_ ids: [Int], targets: [Int], model: AttributableModel,
-                      output: AttributionOutput) throws -> [Attribution] {
-        let probe = EmbeddingProbe(model: model, output: output)
+    public func scores(for inputs: [[Int]], in context: AttributionContext) throws -> [[TargetScores]] {
+        try context.eachInput(inputs) { ids in try attributeOne(ids, context: context) }
+    }
+
+    func attributeOne(_ ids: [Int], context: AttributionContext) throws -> [TargetScores] {
+        let probe = context.embeddingProbe
+        let targets = context.targets
         let x = probe.embeddings([ids])                                   // [1, T, E]
-        let bases = baselines.map { $0.embeddings(like: x, probe: probe) }
+        let bases = baselines.map { $0.embeddings(like: x, model: context.model) }
         let sigma = noise.standardDeviation(for: x)
         let (t, e) = (x.shape[1], x.shape[2])
         let size = t * e
@@ -88,8 +86,7 @@ public struct GradientSHAP: AttributionMethod {
                 }
             }
             let grads = try probe.gradients(Array(repeating: ids, count: count),
-                                            embeddings: Tensor(shape: [count, t, e], scalars: points),
-                                            targets: targets).gradients
+                                            at: Tensor(shape: [count, t, e], scalars: points))
             for k in targets.indices {
                 grads[k].scalars.withUnsafeBufferPointer { g in
                     for j in 0..<(count * size) { attribution[k][j % size] += Double(g[j]) * Double(diffs[j]) }
@@ -98,21 +95,16 @@ public struct GradientSHAP: AttributionMethod {
             done += count
         }
 
-        let ends = probe.evaluate(Array(repeating: ids, count: 1 + bases.count),
-                                  embeddings: Tensor.concatenate([x] + bases, alongAxis: 0))
-        let classes = ends.shape[1]
-        var params = parameters
-        params["stdev"] = .double(sigma)
-        return targets.enumerated().map { k, target in
+        let ends = try probe.values(Array(repeating: ids, count: 1 + bases.count),
+                                    replacing: Tensor.concatenate([x] + bases, alongAxis: 0))   // [target][row]
+        return targets.indices.map { k in
             let mean = attribution[k].map { Float($0 / Double(sampleCount)) }
-            let (sum, l2) = EmbeddingProbe.perToken(Tensor(shape: [1, t, e], scalars: mean), row: 0, length: t)
+            let (sum, l2) = SiteProbe.perToken(Tensor(shape: [1, t, e], scalars: mean), row: 0, length: t)
             var baselineValue = 0.0
-            for (i, n) in drawn.enumerated() { baselineValue += Double(n) * Double(ends.scalars[(1 + i) * classes + target]) }
+            for (i, n) in drawn.enumerated() { baselineValue += Double(n) * ends[k][1 + i] }
             baselineValue /= Double(sampleCount)
-            let delta = sum.reduce(0, +) - (Double(ends.scalars[target]) - baselineValue)
-            return Attribution(method: name, target: AttributionTarget(index: target, label: model.labels[safe: target]),
-                               output: output, layer: "embedding", parameters: params, scores: sum,
-                               scoresL2: l2, convergenceDelta: delta)
+            let delta = sum.reduce(0, +) - (ends[k][0] - baselineValue)
+            return TargetScores(scores: sum, scoresL2: l2, convergenceDelta: delta, parameters: ["stdev": .double(sigma)])
         }
     }
 }

@@ -38,21 +38,20 @@ public struct KernelSHAP: AttributionMethod {
         self.internalBatchSize = internalBatchSize
     }
 
-    public var name: String { "kernel-shap" }
+    public var id: AttributionMethodID { .kernelSHAP }
+    public var layer: AttributionLayer { .input }
     public var parameters: [String: ParameterValue] {
         ["samples": .int(sampleCount), "seed": .seed(seed), "replacement": .string("pad")]
     }
 
-    public func attribute(_ inputs: [[Int]], targets: [Int], model: AttributableModel,
-                          output: AttributionOutput) throws -> [[Attribution]] {
-        guard !inputs.isEmpty, inputs.allSatisfy({ !$0.isEmpty }) else { throw AttributionError.emptyInput }
+    public func validateSettings() throws {
         guard sampleCount >= 2, internalBatchSize >= 1, ridge >= 0 else {
             throw AttributionError.invalidParameter("KernelSHAP needs samples ≥ 2, internal batch size ≥ 1, ridge ≥ 0")
         }
-        return try inputs.map { ids in
-            let (result, seconds) = try timed { try attributeOne(ids, targets: targets, model: model, output: output) }
-            return result.map { var a = $0; a.seconds = seconds / Double(targets.count); return a }
-        }
+    }
+
+    public func scores(for inputs: [[Int]], in context: AttributionContext) throws -> [[TargetScores]] {
+        try context.eachInput(inputs) { ids in try attributeOne(ids, context: context) }
     }
 
     /// Coalitions (true = token present) with their regression weights.
@@ -99,19 +98,16 @@ public struct KernelSHAP: AttributionMethod {
         return (order, order.map { counts[$0]! }, false)
     }
 
-    func attributeOne(_ ids: [Int], targets: [Int], model: AttributableModel,
-                      output: AttributionOutput) throws -> [Attribution] {
+    func attributeOne(_ ids: [Int], context: AttributionContext) throws -> [TargetScores] {
         let m = ids.count
-        let pad = model.paddingID
+        let pad = context.model.paddingID
         let (cs, ws, exact) = m == 1 ? ([], [], true) : coalitions(features: m)
         var sequences = [ids, Array(repeating: pad, count: m)]
         for z in cs { sequences.append(zip(ids, z).map { $1 ? $0 : pad }) }
-        let values = ModelOutputs(model: model, output: output, batchSize: internalBatchSize).all(sequences)
-        var params = parameters
-        params["exact"] = .bool(exact)
-        params["coalitions"] = .int(cs.count)
+        let values = try context.evaluator(batchSize: internalBatchSize).values(sequences)   // [sequence][target]
+        let params: [String: ParameterValue] = ["exact": .bool(exact), "coalitions": .int(cs.count)]
 
-        return try targets.map { target in
+        return try context.targets.indices.map { target in
             let full = values[0][target], empty = values[1][target]
             let total = full - empty
             var phi = [Double](repeating: 0, count: m)
@@ -139,9 +135,7 @@ public struct KernelSHAP: AttributionMethod {
                 for j in 0..<n { phi[j] = solution[j] }
                 phi[m - 1] = total - solution.reduce(0, +)
             }
-            return Attribution(method: name, target: AttributionTarget(index: target, label: model.labels[safe: target]),
-                               output: output, layer: "input", parameters: params, scores: phi,
-                               convergenceDelta: phi.reduce(0, +) - total)
+            return TargetScores(scores: phi, convergenceDelta: phi.reduce(0, +) - total, parameters: params)
         }
     }
 

@@ -9,41 +9,29 @@ import LoupeTensor
 /// understanding of gradient-based attribution methods for Deep Neural Networks", ICLR 2018).
 ///
 /// One forward pass over the padded batch serves every input and target: the layer's output is
-/// captured on the tape and differentiated once per target.
+/// taken as a leaf and differentiated once per target.
 public struct LayerGradientXActivation: AttributionMethod {
-    /// The module path (`module(named:)`); `embedding` is the token embedding.
-    public var layer: String
+    /// The attributed site or module path; `embedding` is the token embedding.
+    public var layer: AttributionLayer
     /// When false, the scores are the plain layer gradient (layer saliency).
     public var multiplyByActivation: Bool
 
     public init(layer: String, multiplyByActivation: Bool = true) {
-        self.layer = layer
+        self.layer = AttributionLayer(layer)
         self.multiplyByActivation = multiplyByActivation
     }
 
-    public var name: String { multiplyByActivation ? "layer-gradient-x-activation" : "layer-gradient" }
+    public var id: AttributionMethodID { multiplyByActivation ? .layerGradientXActivation : .layerGradient }
     public var parameters: [String: ParameterValue] { [:] }
 
-    public func attribute(_ inputs: [[Int]], targets: [Int], model: AttributableModel,
-                          output: AttributionOutput) throws -> [[Attribution]] {
-        guard !inputs.isEmpty, inputs.allSatisfy({ !$0.isEmpty }) else { throw AttributionError.emptyInput }
-        let probe = try LayerProbe(model: model, output: output, layer: layer)
-        let ((a, grads), seconds) = try timed { () throws -> (Tensor, [Tensor]) in
-            let capture = ActivationCapture()
-            let logits = withHooks([.capture(probe.module, into: capture)]) { model.logits(tokenIDs: inputs) }
-            guard capture.activations.count == 1, let a = capture.last else {
-                throw AttributionError.notSupported("layer '\(layer)' ran \(capture.activations.count) times in one forward pass; layer attribution needs exactly one")
-            }
-            try probe.checkShape(a, rows: inputs.count, width: inputs.map(\.count).max() ?? 0)
-            return (a.detached, try LayerProbe.seededGradients(probe.scaled(logits), a, targets: targets))
-        }
+    public func scores(for inputs: [[Int]], in context: AttributionContext) throws -> [[TargetScores]] {
+        let probe = try context.probe(at: layer)
+        let a = try probe.activation(inputs)
+        let grads = try probe.gradients(inputs, at: a)
         return inputs.enumerated().map { b, ids in
-            targets.enumerated().map { k, target in
-                let g = multiplyByActivation ? grads[k] * a : grads[k]
-                let (sum, l2) = EmbeddingProbe.perToken(g, row: b, length: ids.count)
-                return Attribution(method: name, target: AttributionTarget(index: target, label: model.labels[safe: target]),
-                                   output: output, layer: layer, parameters: parameters, scores: sum, scoresL2: l2,
-                                   seconds: seconds / Double(inputs.count))
+            grads.map { g in
+                let (sum, l2) = SiteProbe.perToken(multiplyByActivation ? g * a : g, row: b, length: ids.count)
+                return TargetScores(scores: sum, scoresL2: l2)
             }
         }
     }

@@ -49,7 +49,8 @@ public struct NoiseTunnel: AttributionMethod {
         self.seed = seed
     }
 
-    public var name: String { kind.rawValue }
+    public var id: AttributionMethodID { AttributionMethodID(rawValue: kind.rawValue) }
+    public var layer: AttributionLayer { base.layer }
 
     public var parameters: [String: ParameterValue] {
         var p: [String: ParameterValue] = ["base_method": .string(base.name), "samples": .int(sampleCount),
@@ -59,59 +60,40 @@ public struct NoiseTunnel: AttributionMethod {
         return p
     }
 
-    public func attribute(_ inputs: [[Int]], targets: [Int], model: AttributableModel,
-                          output: AttributionOutput) throws -> [[Attribution]] {
-        guard !inputs.isEmpty, inputs.allSatisfy({ !$0.isEmpty }) else { throw AttributionError.emptyInput }
+    public func validateSettings() throws {
         guard sampleCount >= 1 else { throw AttributionError.invalidParameter("samples must be ≥ 1 (got \(sampleCount))") }
         guard noise.isValid else { throw AttributionError.invalidParameter("noise level must be finite and ≥ 0") }
-        return try inputs.map { try attributeOne($0, targets: targets, model: model, output: output) }
+        try base.validateSettings()
     }
 
-    func attributeOne(_ ids: [Int], targets: [Int], model: AttributableModel,
-                      output: AttributionOutput) throws -> [Attribution] {
-        let probe = EmbeddingProbe(model: model, output: output)
-        let ((sums, template), seconds) = try timed { () throws -> ([Moments], [Attribution]) in
-            let x = probe.embeddings([ids])
+    public func scores(for inputs: [[Int]], in context: AttributionContext) throws -> [[TargetScores]] {
+        try context.eachInput(inputs) { ids in
+            let x = context.embeddingProbe.embeddings([ids])
             let sigma = noise.standardDeviation(for: x)
             var rng = RandomGenerator(seed: seed)
-            var moments = [Moments](repeating: Moments(count: ids.count), count: targets.count)
-            var template: [Attribution] = []
+            var moments = [Moments](repeating: Moments(count: ids.count), count: context.targets.count)
             for _ in 0..<sampleCount {
                 let offset = EmbeddingPerturbation.gaussian(like: x, sigma: sigma, using: &rng)
-                let results = try EmbeddingPerturbation.withOffset(offset, model: model) {
-                    try base.attribute([ids], targets: targets, model: model, output: output)[0]
+                let results = try EmbeddingPerturbation.withOffset(offset, model: context.model) {
+                    try base.attribute([ids], targets: context.targets, model: context.model, output: context.output)[0]
                 }
-                for k in targets.indices { moments[k].add(results[k]) }
-                if template.isEmpty {
-                    template = results
-                    for k in template.indices { template[k].parameters["stdev"] = .double(sigma) }
+                for k in context.targets.indices { moments[k].add(results[k]) }
+            }
+            return moments.map { m in
+                let n = Double(sampleCount)
+                var s = TargetScores(scores: [], parameters: ["stdev": .double(sigma)])
+                switch kind {
+                case .smoothGrad:
+                    s.scores = m.sum.map { $0 / n }
+                    s.scoresL2 = m.hasL2 ? m.sumL2.map { $0 / n } : nil
+                    s.convergenceDelta = m.deltaCount == sampleCount ? m.sumDelta / n : nil
+                case .smoothGradSquared:
+                    s.scores = m.sumSquares.map { $0 / n }
+                case .varGrad:
+                    s.scores = zip(m.sum, m.sumSquares).map { s, q in Swift.max(0, q / n - (s / n) * (s / n)) }
                 }
+                return s
             }
-            return (moments, template)
-        }
-        return zip(template, sums).map { first, m in
-            let n = Double(sampleCount)
-            var a = first
-            a.method = name
-            let sigma = first.parameters["stdev"] ?? .double(0)
-            a.parameters = parameters
-            a.parameters["stdev"] = sigma
-            switch kind {
-            case .smoothGrad:
-                a.scores = m.sum.map { $0 / n }
-                a.scoresL2 = m.hasL2 ? m.sumL2.map { $0 / n } : nil
-                a.convergenceDelta = m.deltaCount == sampleCount ? m.sumDelta / n : nil
-            case .smoothGradSquared:
-                a.scores = m.sumSquares.map { $0 / n }
-                a.scoresL2 = nil
-                a.convergenceDelta = nil
-            case .varGrad:
-                a.scores = zip(m.sum, m.sumSquares).map { s, q in Swift.max(0, q / n - (s / n) * (s / n)) }
-                a.scoresL2 = nil
-                a.convergenceDelta = nil
-            }
-            a.seconds = seconds / Double(targets.count)
-            return a
         }
     }
 

@@ -6,13 +6,12 @@ import LoupeTensor
 /// absolute value is taken (the L2 norm gives the magnitude view).
 public struct Saliency: AttributionMethod {
     public init() {}
-    public var name: String { "gradient" }
+    public var id: AttributionMethodID { .gradient }
     public var parameters: [String: ParameterValue] { [:] }
 
-    public func attribute(_ inputs: [[Int]], targets: [Int], model: AttributableModel,
-                          output: AttributionOutput) throws -> [[Attribution]] {
-        try GradientTimesInput.run(inputs, targets: targets, model: model, output: output,
-                                   name: name, parameters: parameters, multiplyByInput: false)
+    public func scores(for inputs: [[Int]], in context: AttributionContext) throws -> [[TargetScores]] {
+        try LayerGradientXActivation(layer: AttributionLayer.embedding.rawValue, multiplyByActivation: false)
+            .scores(for: inputs, in: context)
     }
 }
 
@@ -20,37 +19,10 @@ public struct Saliency: AttributionMethod {
 /// Black Box: Learning Important Features Through Propagating Activation Differences", 2016).
 public struct InputXGradient: AttributionMethod {
     public init() {}
-    public var name: String { "input-x-gradient" }
+    public var id: AttributionMethodID { .inputXGradient }
     public var parameters: [String: ParameterValue] { [:] }
 
-    public func attribute(_ inputs: [[Int]], targets: [Int], model: AttributableModel,
-                          output: AttributionOutput) throws -> [[Attribution]] {
-        try GradientTimesInput.run(inputs, targets: targets, model: model, output: output,
-                                   name: name, parameters: parameters, multiplyByInput: true)
+    public func scores(for inputs: [[Int]], in context: AttributionContext) throws -> [[TargetScores]] {
+        try LayerGradientXActivation(layer: AttributionLayer.embedding.rawValue).scores(for: inputs, in: context)
     }
-}
-
-enum GradientTimesInput {
-    static func run(_ inputs: [[Int]], targets: [Int], model: AttributableModel, output: AttributionOutput,
-                    name: String, parameters: [String: ParameterValue], multiplyByInput: Bool) throws -> [[Attribution]] {
-        guard !inputs.isEmpty, inputs.allSatisfy({ !$0.isEmpty }) else { throw AttributionError.emptyInput }
-        let probe = EmbeddingProbe(model: model, output: output)
-        let ((x, grads), seconds) = try timed { () throws -> (Tensor, [Tensor]) in
-            let x = probe.embeddings(inputs)
-            return (x, try probe.gradients(inputs, embeddings: x, targets: targets).gradients)
-        }
-        return inputs.enumerated().map { b, ids in
-            targets.enumerated().map { k, target in
-                let g = multiplyByInput ? grads[k] * x : grads[k]
-                let (sum, l2) = EmbeddingProbe.perToken(g, row: b, length: ids.count)
-                return Attribution(method: name, target: AttributionTarget(index: target, label: model.labels[safe: target]),
-                                   output: output, layer: "embedding", parameters: parameters,
-                                   scores: sum, scoresL2: l2, seconds: seconds / Double(inputs.count))
-            }
-        }
-    }
-}
-
-extension Array {
-    subscript(safe index: Int) -> Element? { index >= 0 && index < count ? self[index] : nil }
 }

@@ -33,15 +33,15 @@ public struct DeletionInsertion: Sendable {
         public var auc: Double
     }
 
-    public func deletion(_ ids: [Int], scores: [Double], target: Int, model: AttributableModel) throws -> Curve {
+    public func deletion(_ ids: [Int], scores: [Double], target: Int, model: TextClassifier) throws -> Curve {
         try curve(ids, scores: scores, target: target, model: model, inserting: false)
     }
 
-    public func insertion(_ ids: [Int], scores: [Double], target: Int, model: AttributableModel) throws -> Curve {
+    public func insertion(_ ids: [Int], scores: [Double], target: Int, model: TextClassifier) throws -> Curve {
         try curve(ids, scores: scores, target: target, model: model, inserting: true)
     }
 
-    func curve(_ ids: [Int], scores: [Double], target: Int, model: AttributableModel, inserting: Bool) throws -> Curve {
+    func curve(_ ids: [Int], scores: [Double], target: Int, model: TextClassifier, inserting: Bool) throws -> Curve {
         try EraserMetrics.validate(ids, scores: scores, target: target, model: model)
         let n = ids.count
         let pad = model.paddingID
@@ -51,7 +51,7 @@ public struct DeletionInsertion: Sendable {
             current[i] = inserting ? ids[i] : pad
             sequences.append(current)
         }
-        let values = ModelOutputs(model: model, output: output, batchSize: batchSize).target(sequences, target)
+        let values = try OutputEvaluator(model: model, classIndex: target, output: output, batchSize: batchSize).target(sequences)
         let xs = (0...n).map { Double($0) / Double(n) }
         return Curve(fractions: xs, values: values, auc: Self.trapezoid(xs, values))
     }

@@ -50,7 +50,7 @@ public struct EraserMetrics: Sendable {
     }
 
     /// Comprehensiveness and sufficiency of the top-scored tokens at every bin.
-    public func evaluate(_ ids: [Int], scores: [Double], target: Int, model: AttributableModel) throws -> Result {
+    public func evaluate(_ ids: [Int], scores: [Double], target: Int, model: TextClassifier) throws -> Result {
         try Self.validate(ids, scores: scores, target: target, model: model)
         guard !fractions.isEmpty, fractions.allSatisfy({ $0 > 0 && $0 <= 1 }) else {
             throw AttributionError.invalidParameter("ERASER bins must be in (0, 1]")
@@ -63,7 +63,7 @@ public struct EraserMetrics: Sendable {
             sequences.append(ids.indices.filter { !kept.contains($0) }.map { ids[$0] })   // x \ r
             sequences.append(ids.indices.filter { kept.contains($0) }.map { ids[$0] })    // r
         }
-        let y = ModelOutputs(model: model, output: output, batchSize: batchSize).target(sequences, target)
+        let y = try OutputEvaluator(model: model, classIndex: target, output: output, batchSize: batchSize).target(sequences)
         let comp = counts.indices.map { y[0] - y[1 + 2 * $0] }
         let suff = counts.indices.map { y[0] - y[2 + 2 * $0] }
         return Result(fractions: fractions, tokenCounts: counts, comprehensiveness: comp, sufficiency: suff,
@@ -73,16 +73,20 @@ public struct EraserMetrics: Sendable {
 
     /// Comprehensiveness and sufficiency of a given (e.g. human) rationale: token positions.
     public func evaluate(_ ids: [Int], rationale: Set<Int>, target: Int,
-                         model: AttributableModel) throws -> (comprehensiveness: Double, sufficiency: Double) {
+                         model: TextClassifier) throws -> (comprehensiveness: Double, sufficiency: Double) {
         try Self.validate(ids, scores: ids.map { _ in 0 }, target: target, model: model)
-        let y = ModelOutputs(model: model, output: output, batchSize: batchSize).target(
+        let y = try OutputEvaluator(model: model, classIndex: target, output: output, batchSize: batchSize).target(
             [ids, ids.indices.filter { !rationale.contains($0) }.map { ids[$0] },
-             ids.indices.filter { rationale.contains($0) }.map { ids[$0] }], target)
+             ids.indices.filter { rationale.contains($0) }.map { ids[$0] }])
         return (y[0] - y[1], y[0] - y[2])
     }
 
-    static func validate(_ ids: [Int], scores: [Double], target: Int, model: AttributableModel) throws {
-        guard !ids.isEmpty else { throw AttributionError.emptyInput }
+    static func validate(_ ids: [Int], scores: [Double], target: Int, model: TextClassifier) throws {
+        do {
+            try model.validate(tokenIDs: [ids])
+        } catch let error as ModelInputError {
+            throw AttributionError(error)
+        }
         guard scores.count == ids.count else {
             throw AttributionError.invalidParameter("\(scores.count) scores for \(ids.count) tokens")
         }

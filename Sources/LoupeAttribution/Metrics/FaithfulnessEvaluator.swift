@@ -51,7 +51,7 @@ public struct FaithfulnessEvaluator {
     /// - Parameters:
     ///   - methods: the method objects, matched to attributions by name, for max-sensitivity.
     ///   - rationale: known evidence token positions, for the top-1 hit.
-    public func evaluate(_ ids: [Int], target: Int, attributions: [Attribution], model: AttributableModel,
+    public func evaluate(_ ids: [Int], target: Int, attributions: [Attribution], model: TextClassifier,
                          methods: [any AttributionMethod] = [], rationale: Set<Int>? = nil) -> FaithfulnessBlock {
         var chosen = attributions.filter { $0.target.index == target }
         if let randomBaselineSeed, !ids.isEmpty,
@@ -60,7 +60,7 @@ public struct FaithfulnessEvaluator {
         }
         let entries = chosen.map { a -> FaithfulnessEntry in
             entry(ids, a, target: target, model: model,
-                  method: methods.first { $0.name == a.method } ?? (a.method == "random" ? RandomRanking(seed: randomBaselineSeed ?? 0) : nil),
+                  method: methods.first { $0.id == a.method } ?? (a.method == "random" ? RandomRanking(seed: randomBaselineSeed ?? 0) : nil),
                   rationale: rationale)
         }
         var agreement: [RankAgreement] = []
@@ -68,7 +68,7 @@ public struct FaithfulnessEvaluator {
         for i in ranked.indices {
             for j in ranked.indices where j > i {
                 if let tau = KendallTau.tauB(ranked[i].scores, ranked[j].scores) {
-                    agreement.append(RankAgreement(a: ranked[i].method, b: ranked[j].method, kendallTauB: tau))
+                    agreement.append(RankAgreement(a: ranked[i].method.rawValue, b: ranked[j].method.rawValue, kendallTauB: tau))
                 }
             }
         }
@@ -77,13 +77,13 @@ public struct FaithfulnessEvaluator {
                                  methods: entries, rankAgreement: agreement.isEmpty ? nil : agreement)
     }
 
-    func entry(_ ids: [Int], _ a: Attribution, target: Int, model: AttributableModel,
+    func entry(_ ids: [Int], _ a: Attribution, target: Int, model: TextClassifier,
                method: (any AttributionMethod)?, rationale: Set<Int>?) -> FaithfulnessEntry {
         guard a.scores.allSatisfy(\.isFinite) else {
-            return FaithfulnessEntry(method: a.method, layer: a.layer, error: "non-finite attribution scores")
+            return FaithfulnessEntry(method: a.method.rawValue, layer: a.layer.rawValue, error: "non-finite attribution scores")
         }
         do {
-            var e = FaithfulnessEntry(method: a.method, layer: a.layer)
+            var e = FaithfulnessEntry(method: a.method.rawValue, layer: a.layer.rawValue)
             let eraser = try EraserMetrics(fractions: fractions, output: output)
                 .evaluate(ids, scores: a.scores, target: target, model: model)
             e.comprehensiveness = eraser.comprehensiveness
@@ -104,7 +104,7 @@ public struct FaithfulnessEvaluator {
             if let rationale { e.rationaleTop1Hit = RationaleHitRate.isHit(scores: a.scores, rationale: rationale) }
             return e.checked
         } catch {
-            return FaithfulnessEntry(method: a.method, layer: a.layer, error: "\(error)")
+            return FaithfulnessEntry(method: a.method.rawValue, layer: a.layer.rawValue, error: "\(error)")
         }
     }
 }

@@ -35,7 +35,7 @@ public struct Infidelity: Sendable {
         self.batchSize = batchSize
     }
 
-    public func evaluate(_ ids: [Int], scores: [Double], target: Int, model: AttributableModel) throws -> Double {
+    public func evaluate(_ ids: [Int], scores: [Double], target: Int, model: TextClassifier) throws -> Double {
         try EraserMetrics.validate(ids, scores: scores, target: target, model: model)
         guard sampleCount >= 1, probability > 0, probability <= 1 else {
             throw AttributionError.invalidParameter("infidelity needs samples ≥ 1 and probability in (0, 1]")
@@ -51,7 +51,7 @@ public struct Infidelity: Sendable {
             sequences.append(perturbed)
             predicted.append(subset.reduce(0.0) { $0 + scores[$1] })
         }
-        let y = ModelOutputs(model: model, output: output, batchSize: batchSize).target(sequences, target)
+        let y = try OutputEvaluator(model: model, classIndex: target, output: output, batchSize: batchSize).target(sequences)
         let actual = (0..<sampleCount).map { y[0] - y[1 + $0] }
         var beta = 1.0
         if normalize {

@@ -12,19 +12,15 @@ public struct RandomRanking: AttributionMethod {
 
     public init(seed: UInt64 = 0) { self.seed = seed }
 
-    public var name: String { "random" }
+    public var id: AttributionMethodID { .random }
+    public var layer: AttributionLayer { .input }
     public var parameters: [String: ParameterValue] { ["seed": .seed(seed), "target_independent": .bool(true)] }
 
-    public func attribute(_ inputs: [[Int]], targets: [Int], model: AttributableModel,
-                          output: AttributionOutput) throws -> [[Attribution]] {
-        guard !inputs.isEmpty, inputs.allSatisfy({ !$0.isEmpty }) else { throw AttributionError.emptyInput }
-        return inputs.map { ids in
+    public func scores(for inputs: [[Int]], in context: AttributionContext) throws -> [[TargetScores]] {
+        inputs.map { ids in
             var rng = RandomGenerator(seed: seed)
             let scores = ids.map { _ in Double(rng.nextUniform()) }
-            return targets.map { target in
-                Attribution(method: name, target: AttributionTarget(index: target, label: model.labels[safe: target]),
-                            output: output, layer: "input", parameters: parameters, scores: scores)
-            }
+            return context.targets.map { _ in TargetScores(scores: scores) }
         }
     }
 }

@@ -31,13 +31,13 @@ public struct SensitivityMax: Sendable {
         self.output = output
     }
 
-    public func evaluate(_ method: any AttributionMethod, ids: [Int], target: Int, model: AttributableModel) throws -> Double {
+    public func evaluate(_ method: any AttributionMethod, ids: [Int], target: Int, model: TextClassifier) throws -> Double {
         guard !ids.isEmpty else { throw AttributionError.emptyInput }
         guard sampleCount >= 1, radius >= 0, radius.isFinite else {
             throw AttributionError.invalidParameter("sensitivity needs samples ≥ 1 and a finite radius ≥ 0")
         }
         let base = try method.attribute([ids], targets: [target], model: model, output: output)[0][0].scores
-        let x = EmbeddingProbe(model: model, output: output).embeddings([ids])
+        let x = withoutGradients { model.embeddings(tokenIDs: [ids]).detached }
         var rng = RandomGenerator(seed: seed)
         let r = Float(radius)
         let baseNorm = base.reduce(0.0) { $0 + $1 * $1 }.squareRoot()

@@ -43,6 +43,11 @@ public enum HookRegistry {
     /// True when any hook is installed in this scope.
     public static var isActive: Bool { !active.isEmpty }
 
+    /// True when a hook is installed on `module` in this scope.
+    public static func isHooked(_ module: Module) -> Bool {
+        active[ObjectIdentifier(module)] != nil
+    }
+
     static func intercept(_ module: Module, _ output: Tensor) -> Tensor {
         let table = active
         guard !table.isEmpty, let actions = table[ObjectIdentifier(module)] else { return output }

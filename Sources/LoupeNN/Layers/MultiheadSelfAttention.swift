@@ -15,12 +15,17 @@ public final class MultiheadSelfAttention: Module {
     public let inProjWeight: Parameter
     public let inProjBias: Parameter
     public let outProj: Linear
+    /// The attention pattern `[B, heads, T, T]` (a hook point, not a submodule). When a hook is
+    /// installed on it, the pattern is computed on the tape so that captured patterns carry
+    /// gradients and replaced patterns change the output.
+    public let pattern: HookPoint
 
     /// Initialised like PyTorch: Xavier-uniform `in_proj_weight`, zero biases.
     public init(embedDimension: Int, heads: Int, path: String, generator: inout RandomGenerator) {
         precondition(heads > 0 && embedDimension % heads == 0,
                      "embedding size \(embedDimension) is not divisible by \(heads) heads")
         self.path = path
+        pattern = HookPoint(path: joinPath(path, "hook_pattern"))
         self.heads = heads
         let bound = (6 / Float(4 * embedDimension)).squareRoot()
         inProjWeight = Parameter(name: joinPath(path, "in_proj_weight"),
@@ -57,8 +62,8 @@ public final class MultiheadSelfAttention: Module {
         }
         let packed = x.linear(weight: inProjWeight.tensor, bias: inProjBias.tensor)
         let padding = keyPaddingMask.flatMap { $0.hasPadding ? $0.isPadded : nil }
-        if differentiableWeights {
-            let weights = packed.attentionWeights(heads: heads, keyPadding: padding)
+        if differentiableWeights || HookRegistry.isHooked(pattern) {
+            let weights = pattern(packed.attentionWeights(heads: heads, keyPadding: padding))
             return (hooked(outProj(packed.attentionContext(weights: weights))), weights)
         }
         let (context, weights) = packed.selfAttention(heads: heads, keyPadding: padding)

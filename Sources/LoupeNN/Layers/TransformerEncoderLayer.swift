@@ -29,6 +29,8 @@ public final class TransformerEncoderLayer: Module {
     public let dropout2: Dropout
     public let activation: Activation
     public let normPlacement: NormPlacement
+    /// The residual stream entering the block (a hook point, not a submodule).
+    public let residualInput: HookPoint
 
     /// Whether dropout is active (PyTorch's `module.training`); off by default.
     public var isTraining: Bool = false {
@@ -40,6 +42,7 @@ public final class TransformerEncoderLayer: Module {
                 dropout probability: Float = 0, layerNormEpsilon: Float = 1e-5,
                 path: String, generator: inout RandomGenerator) {
         self.path = path
+        residualInput = HookPoint(path: joinPath(path, "hook_resid_pre"))
         self.activation = activation
         self.normPlacement = normPlacement
         selfAttention = MultiheadSelfAttention(embedDimension: embedDimension, heads: heads,
@@ -63,7 +66,8 @@ public final class TransformerEncoderLayer: Module {
     }
 
     /// Encodes `x` and also returns the self-attention weights `[B, heads, T, T]`.
-    public func encode(_ x: Tensor, keyPaddingMask: KeyPaddingMask? = nil) -> (output: Tensor, attentionWeights: Tensor) {
+    public func encode(_ input: Tensor, keyPaddingMask: KeyPaddingMask? = nil) -> (output: Tensor, attentionWeights: Tensor) {
+        let x = residualInput(input)
         switch normPlacement {
         case .post:
             let (attended, weights) = selfAttention.attend(x, keyPaddingMask: keyPaddingMask)
@@ -74,6 +78,15 @@ public final class TransformerEncoderLayer: Module {
             let h = x + dropout1(attended)
             return (hooked(h + dropout2(feedForward(norm2(h)))), weights)
         }
+    }
+
+    /// The block's named sites, TransformerLens-style, for block number `block`.
+    public func activationSites(block: Int) -> [ActivationSite] {
+        [ActivationSite(.residualPre(block), residualInput),
+         ActivationSite(.attentionPattern(block), selfAttention.pattern),
+         ActivationSite(.attentionOutput(block), selfAttention),
+         ActivationSite(.mlpOutput(block), dropout2),
+         ActivationSite(.residualPost(block), self)]
     }
 
     private func feedForward(_ x: Tensor) -> Tensor {

@@ -39,6 +39,11 @@ public final class BagOfEmbeddingsClassifier: TextClassifier {
     public var submodules: [Module] { [embedding, hidden, output] }
     public var labels: [String] { config.labels }
     public var padID: Int { config.padID }
+    public var tokenEmbedding: Embedding { embedding }
+    public var paddingID: Int { config.padID }
+    public var activationSites: [ActivationSite] {
+        [ActivationSite(.embed, embedding), ActivationSite("hook_hidden", hidden)]
+    }
 
     public func logits(embeddings: Tensor, tokenIDs: [[Int]]) -> Tensor {
         let batch = TokenBatch(tokenIDs, padID: padID)

@@ -30,7 +30,7 @@ public struct TextVAEConfig: Equatable, Sendable {
 /// `to_logvar` Linear(H, Z). Decoder: `h₀ = tanh(latent_to_hidden(z))`; `decoder` GRU(E + Z → H)
 /// reads `[embedding(previous token); z]` at every step starting from [BOS]; `output`
 /// Linear(H, V) gives the next-token logits.
-public final class TextVAE: VariationalAutoencoder {
+public final class TextVAE: VariationalAutoencoder, TokenModel {
     public let path = ""
     public let config: TextVAEConfig
     public let embedding: Embedding
@@ -60,6 +60,16 @@ public final class TextVAE: VariationalAutoencoder {
     }
     public var latentDimension: Int { config.latentDimension }
     public var padID: Int { config.padID }
+    public var tokenEmbedding: Embedding { embedding }
+    public var paddingID: Int { config.padID }
+    /// The encoder's posterior.
+    public var outputLayout: OutputLayout { .posterior(latentDimension: config.latentDimension) }
+
+    /// The encoder's posterior from given token embeddings (what attribution of the KL term reads).
+    public func outputs(embeddings: Tensor, tokenIDs: [[Int]]) -> ModelOutput {
+        let (mu, logVariance) = encode(embeddings: embeddings, tokenIDs: tokenIDs)
+        return ModelOutput(posterior: GaussianPosterior(mu: mu, logVariance: logVariance))
+    }
 
     // MARK: Encoder
 

@@ -71,6 +71,13 @@ public final class TransformerClassifier: TextClassifier {
     public var submodules: [Module] { [embedding, position, encoder, output] }
     public var labels: [String] { config.labels }
     public var padID: Int { config.padID }
+    public var tokenEmbedding: Embedding { embedding }
+    public var paddingID: Int { config.padID }
+    public var maximumSequenceLength: Int? { config.maxLength }
+    public var activationSites: [ActivationSite] {
+        [ActivationSite(.embed, embedding), ActivationSite(.positionEmbed, position)]
+            + encoder.layers.enumerated().flatMap { i, layer in layer.activationSites(block: i) }
+    }
 
     public func logits(embeddings: Tensor, tokenIDs: [[Int]]) -> Tensor {
         forward(embeddings: embeddings, tokenIDs: tokenIDs).logits

@@ -11,7 +11,7 @@ extension VariationalAutoencoder {
     /// `KL(q(z|x) ‖ N(0, I))` per latent dimension, `½ (μ² + exp(logvar) − 1 − logvar)`,
     /// `[B, Z]` for `mu`, `logVariance` `[B, Z]`.
     public func klDivergencePerDimension(mu: Tensor, logVariance: Tensor) -> Tensor {
-        ((mu.squared() + logVariance.exp() - logVariance) - 1) * 0.5
+        GaussianPosterior(mu: mu, logVariance: logVariance).klPerDimension
     }
 
     /// `KL(q(z|x) ‖ N(0, I))` per example, `[B]` (summed over latent dimensions).

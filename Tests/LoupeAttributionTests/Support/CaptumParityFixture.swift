@@ -23,13 +23,13 @@ struct CaptumParityFixture {
 
     let name: String
     let checkpoint: ModelCheckpoint
-    let model: AttributableModel
+    let model: TextClassifier
     let cases: [Case]
 
     init(name: String, directory: URL) throws {
         self.name = name
         checkpoint = try ModelFactory.load(from: directory)
-        model = try #require(checkpoint.model.attributable, "\(name) is not a text classifier")
+        model = try #require(checkpoint.model.classifier, "\(name) is not a text classifier")
         let data = try Data(contentsOf: directory.appendingPathComponent("expected.json"))
         let document = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         let cases = try #require(document["cases"] as? [[String: Any]], "\(name): expected.json has no cases")
@@ -190,7 +190,7 @@ struct CaptumParityFixture {
             errors.record("input×gradient", Self.compare(ixg.scores, try expected(c, "input_x_gradient", "per_token"),
                                                          label(i, "input×gradient"), sourceLocation: sourceLocation))
 
-            let loo = try Occlusion().attribute(c.ids, targets: [c.target], model: model)[0]
+            let loo = try LeaveOneOut().attribute(c.ids, targets: [c.target], model: model)[0]
             errors.record("leave-one-out", Self.compare(loo.scores, try expected(c, "leave_one_out", "per_token"),
                                                         label(i, "leave-one-out"), sourceLocation: sourceLocation))
         }

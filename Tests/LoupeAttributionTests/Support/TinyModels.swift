@@ -10,7 +10,7 @@ func padRows(_ ids: [[Int]], pad: Int) -> [[Int]] {
 }
 
 /// Embeds padded ids and pools `[B, T, F]` features by a masked mean (or sum) over non-PAD ids.
-/// Masks come from the ids, as `AttributableModel` requires.
+/// Masks come from the ids, as `TokenModel` requires.
 func poolTokens(_ x: Tensor, rows: [[Int]], pad: Int, mean: Bool) -> Tensor {
     let (b, t) = (rows.count, rows.first?.count ?? 0)
     let mask = Tensor(shape: [b, t, 1], scalars: rows.flatMap { $0.map { $0 == pad ? Float(0) : 1 } })
@@ -22,7 +22,7 @@ func poolTokens(_ x: Tensor, rows: [[Int]], pad: Int, mean: Bool) -> Tensor {
 
 /// The bag-of-embeddings classifier: Embedding (PAD = 0) → masked mean over non-PAD ids → Linear →
 /// ReLU → Linear.
-final class BagOfEmbeddingsClassifier: Module, AttributableModel {
+final class BagOfEmbeddingsClassifier: TextClassifier {
     let path = ""
     let labels: [String]
     let paddingID = 0
@@ -41,16 +41,15 @@ final class BagOfEmbeddingsClassifier: Module, AttributableModel {
 
     var submodules: [Module] { [tokenEmbedding, hidden, classifier] }
 
-    func logits(tokenIDs: [[Int]]) -> Tensor {
+    func logits(embeddings x: Tensor, tokenIDs: [[Int]]) -> Tensor {
         let rows = padRows(tokenIDs, pad: paddingID)
-        let x = tokenEmbedding(rows.flatMap { $0 }, shape: [rows.count, rows.first?.count ?? 0])
         return classifier(hidden(poolTokens(x, rows: rows, pad: paddingID, mean: true)).relu())
     }
 }
 
 /// The small nonlinear one, with token-wise hidden layers (for layer attribution):
 /// Embedding → `encoder.0` (Linear) → tanh → `encoder.1` (Linear) → tanh → masked mean → `classifier`.
-final class TokenwiseTanhClassifier: Module, AttributableModel {
+final class TokenwiseTanhClassifier: TextClassifier {
     let path = ""
     let labels = ["negative", "neutral", "positive"]
     let paddingID = 0
@@ -70,9 +69,8 @@ final class TokenwiseTanhClassifier: Module, AttributableModel {
 
     var submodules: [Module] { [tokenEmbedding, first, second, classifier] }
 
-    func logits(tokenIDs: [[Int]]) -> Tensor {
+    func logits(embeddings x: Tensor, tokenIDs: [[Int]]) -> Tensor {
         let rows = padRows(tokenIDs, pad: paddingID)
-        let x = tokenEmbedding(rows.flatMap { $0 }, shape: [rows.count, rows.first?.count ?? 0])
         let h = second(first(x).tanh()).tanh()
         return classifier(poolTokens(h, rows: rows, pad: paddingID, mean: true))
     }
@@ -80,7 +78,7 @@ final class TokenwiseTanhClassifier: Module, AttributableModel {
 
 /// A linear model: Embedding → masked sum (or mean) → Linear. Linear in the embeddings; with sum
 /// pooling also linear in token presence (each present token adds `W·e(id)` to the logits).
-final class LinearBagModel: Module, AttributableModel {
+final class LinearBagModel: TextClassifier {
     let path = ""
     let labels: [String]
     let paddingID = 0
@@ -99,9 +97,8 @@ final class LinearBagModel: Module, AttributableModel {
 
     var submodules: [Module] { [tokenEmbedding, classifier] }
 
-    func logits(tokenIDs: [[Int]]) -> Tensor {
+    func logits(embeddings x: Tensor, tokenIDs: [[Int]]) -> Tensor {
         let rows = padRows(tokenIDs, pad: paddingID)
-        let x = tokenEmbedding(rows.flatMap { $0 }, shape: [rows.count, rows.first?.count ?? 0])
         return classifier(poolTokens(x, rows: rows, pad: paddingID, mean: meanPooling))
     }
 
@@ -126,31 +123,34 @@ func oneTokenModel(key: Int = 7, vocabularySize: Int = 24) -> LinearBagModel {
     return model
 }
 
-/// A hand-made attention provider: the given per-layer weights `[1, heads, T, T]` (for one input of
-/// length T, or broadcast over a batch by repeating) on top of a bag-of-embeddings classifier.
-final class HandAttentionModel: AttributionTestModelWrapper, AttentionProviding {
+/// A hand-made attention model: the given per-layer patterns `[1, heads, T, T]` (for one input of
+/// length T, repeated over a batch), exposed at `blocks.N.attn.hook_pattern` sites, on top of a
+/// bag-of-embeddings classifier.
+final class HandAttentionModel: TextClassifier {
+    let path = ""
     let layers: [Tensor]
+    let inner = BagOfEmbeddingsClassifier()
+    let patterns: [HookPoint]
+
     init(layers: [Tensor]) {
         self.layers = layers
-        super.init(BagOfEmbeddingsClassifier())
+        patterns = layers.indices.map { HookPoint(path: "blocks.\($0).attn.hook_pattern") }
     }
 
-    func attentionWeights(tokenIDs: [[Int]]) -> [Tensor] {
-        layers.map { a in
-            Tensor.concatenate(Array(repeating: a, count: tokenIDs.count), alongAxis: 0)
-        }
-    }
-}
-
-/// Forwards `AttributableModel` to a wrapped model (so test providers can add protocols).
-class AttributionTestModelWrapper: AttributableModel {
-    let inner: AttributableModel
-    init(_ inner: AttributableModel) { self.inner = inner }
+    var submodules: [Module] { [inner] }
     var labels: [String] { inner.labels }
     var paddingID: Int { inner.paddingID }
     var tokenEmbedding: Embedding { inner.tokenEmbedding }
-    func logits(tokenIDs: [[Int]]) -> Tensor { inner.logits(tokenIDs: tokenIDs) }
-    func module(named name: String) -> Module? { inner.module(named: name) }
+    var activationSites: [ActivationSite] {
+        [ActivationSite(.embed, tokenEmbedding)] + patterns.indices.map { ActivationSite(.attentionPattern($0), patterns[$0]) }
+    }
+
+    func logits(embeddings: Tensor, tokenIDs: [[Int]]) -> Tensor {
+        for (point, a) in zip(patterns, layers) {
+            _ = point(Tensor.concatenate(Array(repeating: a, count: tokenIDs.count), alongAxis: 0))
+        }
+        return inner.logits(embeddings: embeddings, tokenIDs: tokenIDs)
+    }
 }
 
 /// Sentences of different lengths (ids 1…23; 0 is PAD).
@@ -159,7 +159,7 @@ let sentences: [[Int]] = [[3, 9, 14, 2, 20], [5, 11], [17, 4, 8, 13, 21, 6, 10],
 /// Both tiny models, for parameterised tests.
 enum TinyModel: String, CaseIterable, CustomTestStringConvertible {
     case bag, tanh
-    func make() -> AttributableModel {
+    func make() -> TextClassifier {
         switch self {
         case .bag: return BagOfEmbeddingsClassifier()
         case .tanh: return TokenwiseTanhClassifier()
@@ -172,10 +172,9 @@ enum TinyModel: String, CaseIterable, CustomTestStringConvertible {
 func total(_ xs: [Double]) -> Double { xs.reduce(0, +) }
 
 /// Class outputs of `ids` (no graph).
-func outputs(_ model: AttributableModel, _ ids: [Int], _ output: AttributionOutput = .logit) -> [Double] {
+func outputs(_ model: TextClassifier, _ ids: [Int], _ output: AttributionOutput = .logit) -> [Double] {
     let y = withoutGradients { model.logits(tokenIDs: [ids]) }
-    let z = output == .probability ? y.softmax(alongAxis: -1) : y
-    return z.scalars.map(Double.init)
+    return output.applied(to: y).scalars.map(Double.init)
 }
 
 /// Largest absolute difference between two equally long lists.
@@ -185,15 +184,14 @@ func maxDifference(_ a: [Double], _ b: [Double]) -> Double {
 }
 
 /// The token embeddings `[1, T, E]` of `ids`.
-func embeddings(_ model: AttributableModel, _ ids: [Int]) -> Tensor {
+func embeddings(_ model: TextClassifier, _ ids: [Int]) -> Tensor {
     withoutGradients { model.tokenEmbedding(ids, shape: [1, ids.count]).detached }
 }
 
 /// Class outputs of `ids` with the embedding output replaced by `x` (masks from the ids).
-func outputs(_ model: AttributableModel, _ ids: [Int], embeddings x: Tensor, _ output: AttributionOutput = .logit) -> [Double] {
+func outputs(_ model: TextClassifier, _ ids: [Int], embeddings x: Tensor, _ output: AttributionOutput = .logit) -> [Double] {
     let y = withoutGradients {
         withHooks([.replace(model.tokenEmbedding) { _ in x }]) { model.logits(tokenIDs: [ids]) }
     }
-    let z = output == .probability ? y.softmax(alongAxis: -1) : y
-    return z.scalars.map(Double.init)
+    return output.applied(to: y).scalars.map(Double.init)
 }
