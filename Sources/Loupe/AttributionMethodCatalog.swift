@@ -13,7 +13,8 @@ public struct AttributionMethodSettings: Equatable, Sendable {
     public var samples: Int?
     /// Seed of the stochastic methods.
     public var seed: UInt64
-    /// The layer of the layer methods (`embedding` or a module path such as `encoder.layers.0`).
+    /// The layer of the layer methods (`embedding`, a site such as `blocks.0.hook_resid_post`, or a
+    /// module path such as `encoder.layers.0`).
     public var layer: String
     /// Occlusion window in tokens (for `occlusion`).
     public var window: Int
@@ -34,86 +35,92 @@ public struct AttributionMethodSettings: Equatable, Sendable {
 public struct UnknownMethodError: Error, CustomStringConvertible, Equatable {
     public var name: String
     public var description: String {
-        "unknown attribution method '\(name)' (known: \(AttributionMethodCatalog.names.joined(separator: ", ")))"
+        "unknown attribution method '\(name)' (known: \(AttributionMethodCatalog.names.map(\.rawValue).joined(separator: ", ")))"
     }
 }
 
-/// Attribution methods by their JSON / command-line name (docs/methods.md).
+/// Attribution methods by their identity (docs/methods.md).
 public enum AttributionMethodCatalog {
-    /// Every method name, in the order they are documented.
-    public static let names = [
-        "integrated-gradients", "gradient", "input-x-gradient", "leave-one-out", "occlusion",
-        "smoothgrad", "smoothgrad-squared", "vargrad", "gradient-shap", "kernel-shap",
-        "attention-rollout", "layer-integrated-gradients", "layer-gradient-x-activation", "layer-gradient",
+    /// Every method, in the order they are documented.
+    public static let names: [AttributionMethodID] = [
+        .integratedGradients, .gradient, .inputXGradient, .leaveOneOut, .occlusion,
+        .smoothGrad, .smoothGradSquared, .varGrad, .gradientSHAP, .kernelSHAP,
+        .attentionRollout, .layerIntegratedGradients, .layerGradientXActivation, .layerGradient,
     ]
 
     /// Short forms accepted as well.
-    public static let aliases = [
-        "ig": "integrated-gradients", "saliency": "gradient", "ixg": "input-x-gradient",
-        "input-x-grad": "input-x-gradient", "loo": "leave-one-out", "shap": "kernel-shap",
-        "rollout": "attention-rollout", "lig": "layer-integrated-gradients",
+    public static let aliases: [String: AttributionMethodID] = [
+        "ig": .integratedGradients, "saliency": .gradient, "ixg": .inputXGradient,
+        "input-x-grad": .inputXGradient, "loo": .leaveOneOut, "shap": .kernelSHAP,
+        "rollout": .attentionRollout, "lig": .layerIntegratedGradients,
     ]
 
-    /// The canonical name of `name` (case-insensitive, `_` read as `-`), or `nil` when unknown.
-    public static func canonicalName(_ name: String) -> String? {
+    /// The method `name` names (case-insensitive, `_` read as `-`, aliases allowed), or `nil`.
+    public static func canonicalName(_ name: String) -> AttributionMethodID? {
         let key = name.lowercased().replacingOccurrences(of: "_", with: "-")
-        if names.contains(key) { return key }
+        if let id = names.first(where: { $0.rawValue == key }) { return id }
         return aliases[key]
     }
 
-    /// Methods that need attention weights (a transformer classifier).
-    public static let needsAttention: Set<String> = ["attention-rollout"]
+    /// Methods that need attention patterns (a transformer).
+    public static let needsAttention: Set<AttributionMethodID> = [.attentionRollout]
 
-    /// The method called `name`, configured with `settings`.
-    /// - Throws: ``UnknownMethodError`` for a name the catalog does not know.
-    public static func make(_ name: String, settings: AttributionMethodSettings = AttributionMethodSettings()) throws
+    /// The method `id`, configured with `settings`.
+    /// - Throws: ``UnknownMethodError`` for an identity the catalog does not know.
+    public static func make(_ id: AttributionMethodID, settings: AttributionMethodSettings = AttributionMethodSettings()) throws
         -> any AttributionMethod {
-        guard let canonical = canonicalName(name) else { throw UnknownMethodError(name: name) }
         let s = settings
-        let ig = IntegratedGradients(rule: s.rule, stepCount: s.steps, baseline: s.baseline)
-        switch canonical {
-        case "integrated-gradients": return ig
-        case "gradient": return Saliency()
-        case "input-x-gradient": return InputXGradient()
-        case "leave-one-out": return LeaveOneOut()
-        case "occlusion": return Occlusion(window: max(1, s.window))
-        case "smoothgrad", "smoothgrad-squared", "vargrad":
-            let kind = NoiseTunnel.Kind(rawValue: canonical) ?? .smoothGrad
+        switch id {
+        case .integratedGradients: return IntegratedGradients(rule: s.rule, stepCount: s.steps, baseline: s.baseline)
+        case .gradient: return Saliency()
+        case .inputXGradient: return InputXGradient()
+        case .leaveOneOut: return LeaveOneOut()
+        case .occlusion: return Occlusion(window: max(1, s.window))
+        case .smoothGrad, .smoothGradSquared, .varGrad:
+            let kind = NoiseTunnel.Kind(rawValue: id.rawValue) ?? .smoothGrad
             // The noise tunnel wraps the gradient (Smilkov et al.'s setting).
             return NoiseTunnel(Saliency(), kind: kind, sampleCount: s.samples ?? 20, seed: s.seed)
-        case "gradient-shap": return GradientSHAP(sampleCount: s.samples ?? 50, seed: s.seed)
-        case "kernel-shap": return KernelSHAP(sampleCount: s.samples ?? 200, seed: s.seed)
-        case "attention-rollout": return AttentionRollout()
-        case "layer-integrated-gradients":
+        case .gradientSHAP: return GradientSHAP(sampleCount: s.samples ?? 50, seed: s.seed)
+        case .kernelSHAP: return KernelSHAP(sampleCount: s.samples ?? 200, seed: s.seed)
+        case .attentionRollout: return AttentionRollout()
+        case .layerIntegratedGradients:
             return LayerIntegratedGradients(layer: s.layer, rule: s.rule, stepCount: s.steps, baseline: s.baseline)
-        case "layer-gradient-x-activation": return LayerGradientXActivation(layer: s.layer)
-        case "layer-gradient": return LayerGradientXActivation(layer: s.layer, multiplyByActivation: false)
-        default: throw UnknownMethodError(name: name)
+        case .layerGradientXActivation: return LayerGradientXActivation(layer: s.layer)
+        case .layerGradient: return LayerGradientXActivation(layer: s.layer, multiplyByActivation: false)
+        default: throw UnknownMethodError(name: id.rawValue)
         }
     }
 
+    /// The method called `name` (a name or alias), configured with `settings`.
+    /// - Throws: ``UnknownMethodError`` for a name the catalog does not know.
+    public static func make(named name: String, settings: AttributionMethodSettings = AttributionMethodSettings()) throws
+        -> any AttributionMethod {
+        guard let id = canonicalName(name) else { throw UnknownMethodError(name: name) }
+        return try make(id, settings: settings)
+    }
+
     /// Parses a comma-separated list of names (duplicates removed, order kept).
-    public static func parseList(_ list: String) throws -> [String] {
-        var seen: [String] = []
+    public static func parseList(_ list: String) throws -> [AttributionMethodID] {
+        var seen: [AttributionMethodID] = []
         for part in list.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !part.isEmpty {
-            guard let name = canonicalName(part) else { throw UnknownMethodError(name: part) }
-            if !seen.contains(name) { seen.append(name) }
+            guard let id = canonicalName(part) else { throw UnknownMethodError(name: part) }
+            if !seen.contains(id) { seen.append(id) }
         }
         return seen
     }
 
-    /// A human-readable title for a method name (`integrated-gradients` → "Integrated Gradients").
-    public static func title(of name: String) -> String {
-        switch name {
-        case "input-x-gradient": return "Input × Gradient"
-        case "smoothgrad": return "SmoothGrad"
-        case "smoothgrad-squared": return "SmoothGrad²"
-        case "vargrad": return "VarGrad"
-        case "gradient-shap": return "GradientSHAP"
-        case "kernel-shap": return "KernelSHAP"
-        case "layer-gradient-x-activation": return "Layer Gradient × Activation"
+    /// A human-readable title (`integrated-gradients` → "Integrated Gradients").
+    public static func title(of id: AttributionMethodID) -> String {
+        switch id {
+        case .inputXGradient: return "Input × Gradient"
+        case .smoothGrad: return "SmoothGrad"
+        case .smoothGradSquared: return "SmoothGrad²"
+        case .varGrad: return "VarGrad"
+        case .gradientSHAP: return "GradientSHAP"
+        case .kernelSHAP: return "KernelSHAP"
+        case .layerGradientXActivation: return "Layer Gradient × Activation"
         default:
-            return name.split(separator: "-").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined(separator: " ")
+            return id.rawValue.split(separator: "-").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined(separator: " ")
         }
     }
 }

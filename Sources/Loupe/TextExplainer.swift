@@ -117,8 +117,8 @@ public struct TextExplainer {
             } catch {
                 for t in targets {
                     failures.append(AttributionDocument.Entry(
-                        failed: method.name, target: AttributionDocument.Target(index: t, label: model.labels[t]),
-                        output: output, layer: method.layer.rawValue, error: "\(error)"))
+                        failed: method.id, target: AttributionDocument.Target(index: t, label: model.labels[t]),
+                        output: output, layer: method.layer, error: "\(error)"))
                 }
             }
         }

@@ -23,7 +23,7 @@ struct DemoCommand: ParsableCommand {
 
     static let english = "I had a great day today."
     static let chinese = "我今天过得很好。"
-    static let comparedMethods = ["integrated-gradients", "gradient", "input-x-gradient", "leave-one-out", "kernel-shap"]
+    static let comparedMethods: [AttributionMethodID] = [.integratedGradients, .gradient, .inputXGradient, .leaveOneOut, .kernelSHAP]
 
     @Option(name: .long, help: "Output folder (created if missing).") var out = "loupe-demo"
     @Option(name: .long, help: "Classifier to use instead of the default one.") var model: String?
@@ -43,7 +43,7 @@ struct DemoCommand: ParsableCommand {
 
         let explainer = try ModelLoader.explainer(model, console: console)
         var names = Self.comparedMethods
-        if explainer.model.hasAttentionPatterns { names.append("attention-rollout") }
+        if explainer.model.hasAttentionPatterns { names.append(.attentionRollout) }
         let methods = try names.map { try AttributionMethodCatalog.make($0) }
         for (tag, sentence) in [("en", Self.english), ("zh", Self.chinese)] {
             let explanation = try explainer.explain(sentence, methods: methods)

@@ -50,7 +50,6 @@ struct ExplainCommand: ParsableCommand {
         let jsonURL = try OutputPlan.check(json, option: "--json")
         let pngURL = try OutputPlan.check(png, option: "--png")
         let htmlURL = try OutputPlan.check(html, option: "--html")
-        _ = try attribution.methodNames()
         if text.isEmpty {
             guard pngURL == nil, htmlURL == nil else {
                 throw CLIError.usage("--png and --html need a TEXT argument (reading stdin writes JSON Lines only)")
@@ -91,8 +90,8 @@ struct ExplainCommand: ParsableCommand {
         guard !explainer.encode(sentence).encoded.ids.isEmpty else {
             throw CLIError.usage("\(linePrefix)the text has no tokens to explain")
         }
-        let explanation = try explainer.explain(sentence, methods: methods, target: attribution.targetSelection,
-                                                output: attribution.outputMode)
+        let explanation = try explainer.explain(sentence, methods: methods, target: attribution.target,
+                                                output: attribution.output)
         for warning in explanation.warnings { console.warning(linePrefix + warning) }
         for failure in explanation.failures {
             console.warning("\(linePrefix)\(failure.method) failed: \(failure.error ?? "unknown error")")

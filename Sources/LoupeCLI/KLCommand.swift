@@ -21,13 +21,13 @@ struct KLCommand: ParsableCommand {
     var model: String
 
     @Option(name: .long, help: "'integrated-gradients' or 'leave-one-out'.")
-    var method = "integrated-gradients"
+    var method: KLMethod = .integratedGradients
 
     @Option(name: .long, parsing: .unconditional, help: "Integration steps (≥ 1).")
     var steps = 50
 
     @Option(name: .long, help: "Integration rule (gauss-legendre, riemann-trapezoid, …).")
-    var rule = "gauss-legendre"
+    var rule: IntegrationRule.Kind = .gaussLegendre
 
     @Option(name: .long, help: "Write the loupe.kl.v1 document.")
     var json: String?
@@ -42,10 +42,6 @@ struct KLCommand: ParsableCommand {
 
     func validate() throws {
         if steps < 1 { throw ValidationError("--steps must be at least 1, got \(steps)") }
-        guard IntegrationRule.kind(named: rule) != nil else { throw ValidationError("unknown --rule '\(rule)'") }
-        guard ["integrated-gradients", "ig", "leave-one-out", "loo"].contains(method.lowercased()) else {
-            throw ValidationError("--method must be 'integrated-gradients' or 'leave-one-out', got '\(method)'")
-        }
     }
 
     func run() throws {
@@ -66,11 +62,9 @@ struct KLCommand: ParsableCommand {
                             + "and were read as [UNK]: \(names)")
         }
         let attribution: KLAttribution
-        if method.lowercased().hasPrefix("l") {
-            attribution = try KLLeaveOneOut().attribute(encoded, model: vae)
-        } else {
-            let kind = IntegrationRule.kind(named: rule) ?? .gaussLegendre
-            attribution = try KLContribution(kind: kind, stepCount: steps).attribute(encoded, model: vae)
+        switch method {
+        case .leaveOneOut: attribution = try KLLeaveOneOut().attribute(encoded, model: vae)
+        case .integratedGradients: attribution = try KLContribution(kind: rule, stepCount: steps).attribute(encoded, model: vae)
         }
         var summary = String(format: "KL = %.4f nats", attribution.kl)
         if let base = attribution.klOfBaseline { summary += String(format: " (baseline %.4f)", base) }

@@ -80,10 +80,10 @@ public struct AttributionDocument: Codable, Equatable, Sendable {
 
     /// One method's result for one target, or the error that stopped it.
     public struct Entry: Codable, Equatable, Sendable {
-        public var method: String
+        public var method: AttributionMethodID
         public var target: Target
         public var output: String
-        public var layer: String
+        public var layer: AttributionLayer
         public var parameters: [String: ParameterValue]
         public var scores: [Double]?
         public var scoresL2: [Double]?
@@ -98,10 +98,10 @@ public struct AttributionDocument: Codable, Equatable, Sendable {
 
         /// An entry for a result; non-finite numbers turn it into an error entry.
         public init(_ a: Attribution) {
-            method = a.method.rawValue
+            method = a.method
             target = Target(index: a.target.index, label: a.target.label)
             output = a.output.rawValue
-            layer = a.layer.rawValue
+            layer = a.layer
             parameters = a.parameters
             let finite = a.scores.allSatisfy(\.isFinite) && (a.scoresL2 ?? []).allSatisfy(\.isFinite)
                 && (a.convergenceDelta?.isFinite ?? true)
@@ -116,7 +116,8 @@ public struct AttributionDocument: Codable, Equatable, Sendable {
         }
 
         /// An error entry for a method that failed.
-        public init(failed method: String, target: Target, output: AttributionOutput, layer: String, error: String) {
+        public init(failed method: AttributionMethodID, target: Target, output: AttributionOutput, layer: AttributionLayer,
+                    error: String) {
             self.method = method
             self.target = target
             self.output = output.rawValue
