@@ -20,8 +20,8 @@ extension TrainingRunState {
     }
 }
 
-/// The best epoch by held-out score, and how long since it improved.
-public struct EarlyStoppingProgress: Equatable, Sendable {
+/// The best epoch by held-out score, and how long since it improved (a state may store it as is).
+public struct EarlyStoppingProgress: Equatable, Sendable, Codable {
     /// The epoch of the best score (0 before the first epoch).
     public var bestEpoch = 0
     /// The best score so far (`nil` without held-out data).
