@@ -6,15 +6,9 @@ struct ImageVAETrainingProcedure: TrainingProcedure {
     let trainer: ImageVAETrainer
     let images: ImageDataSet
     let heldOut: ImageDataSet?
-    private var noise = RandomGenerator(seed: 0)
-    private var tally = VAEEpochTally()
-    private var terms: (reconstruction: Tensor, kl: Tensor)?
-
-    init(trainer: ImageVAETrainer, images: ImageDataSet, heldOut: ImageDataSet?) {
-        self.trainer = trainer
-        self.images = images
-        self.heldOut = heldOut
-    }
+    var noise = RandomGenerator(seed: 0)
+    var tally = VAEEpochTally()
+    var terms: (reconstruction: Tensor, kl: Tensor)?
 
     private var options: ImageVAETrainingOptions { trainer.options }
     var stepsPerEpoch: Int { (images.count + options.batchSize - 1) / options.batchSize }

@@ -7,17 +7,11 @@ struct TextVAETrainingProcedure: TrainingProcedure {
     let trainer: TextVAETrainer
     let encoded: [[Int]]
     let heldOut: [[Int]]?
-    private var noise = RandomGenerator(seed: 0)
-    private var dropping = RandomGenerator(seed: 0)
-    private var tally = VAEEpochTally()
-    private var tokens = 0
-    private var terms: (reconstruction: Tensor, kl: Tensor)?
-
-    init(trainer: TextVAETrainer, encoded: [[Int]], heldOut: [[Int]]?) {
-        self.trainer = trainer
-        self.encoded = encoded
-        self.heldOut = heldOut
-    }
+    var noise = RandomGenerator(seed: 0)
+    var dropping = RandomGenerator(seed: 0)
+    var tally = VAEEpochTally()
+    var tokens = 0
+    var terms: (reconstruction: Tensor, kl: Tensor)?
 
     private var options: TextVAETrainingOptions { trainer.options }
     var stepsPerEpoch: Int { (encoded.count + options.batchSize - 1) / options.batchSize }
