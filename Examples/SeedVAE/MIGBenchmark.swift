@@ -44,14 +44,20 @@ struct MIGBenchmark {
             settings.batchSize = 128
             settings.beta = beta
             settings.seed = seed
-            let history = train(model, on: trainingSet.images, settings: settings)
-            let last = history.last!
+            let history = try train(model, on: trainingSet.images, settings: settings)
+            guard let last = history.last else { throw SeedVAEError("training ran no epoch (no training data?)") }
             print("β = \(fmt(Double(beta), 0)): \(epochs) epochs, \(fmt(history.map(\.seconds).reduce(0, +), 1)) s; "
                   + "last epoch reconstruction \(fmt(last.reconstruction, 2)), KL \(fmt(last.kl, 2)) nats")
             try evaluate("β = \(fmt(Double(beta), 0))", model)
         }
         print("total \(fmt(Date().timeIntervalSince(start), 1)) s")
     }
+}
+
+/// A failure of the example, reported as one line.
+struct SeedVAEError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
 }
 
 func fmt(_ x: Double, _ decimals: Int) -> String { String(format: "%.\(decimals)f", x) }

@@ -74,9 +74,7 @@ func runSeedVAE(output: URL, epochs: Int, count: Int, seed: UInt64) throws {
     settings.seed = seed
     print("model: 100 → 256 ReLU → μ, log σ² (64) → 256 ReLU → 100 sigmoid; \(model.parameterCount) weights")
     print("epoch   loss (−ELBO)   reconstruction   KL      seconds")
-    _ = train(model, on: data.images, settings: settings) { e in
-        print(String(format: "%5d   %12.3f   %14.3f   %6.3f  %7.2f", e.epoch, e.loss, e.reconstruction, e.kl, e.seconds))
-    }
+    _ = try train(model, on: data.images, settings: settings, observer: EpochTablePrinter())
     let codes = LatentCodes(encoding: data.images, with: model)
     let top = Array(codes.ranking.prefix(8))
     print("active units: \(codes.activeCount) of 64; top dimensions by KL: "

@@ -12,7 +12,7 @@ extension DefaultModels {
     /// A small sentence VAE (GRU encoder/decoder, 8 latent dimensions) trained briefly on
     /// sentences of the built-in corpus with KL annealing and word dropout.
     public static func textVAE(log: (String) -> Void = { print($0) },
-                               progress: ProgressReporter.Style = .quiet) throws -> ModelCheckpoint {
+                               observer: (any TrainingObserver)? = nil) throws -> ModelCheckpoint {
         try cachedOrTrained(.textVAE, log: log) {
             let texts = Array(try DefaultCorpus.load().shuffled(seed: 1).texts.prefix(textVAESentenceCount))
             log("training the default text VAE on \(texts.count) sentences of the built-in corpus…")
@@ -21,7 +21,7 @@ extension DefaultModels {
             options.klAnnealing = .linear(warmupSteps: 200)
             options.wordDropout = 0.4
             options.evaluationLimit = 400
-            options.progress = progress
+            options.observer = observer
             let trainer = TextVAETrainer.make(texts: texts, embedDimension: 32, hiddenDimension: 64,
                                               latentDimension: 8, options: options)
             try trainer.train(on: texts)
@@ -32,7 +32,7 @@ extension DefaultModels {
     /// A small image VAE (MLP, 6 latent dimensions) trained briefly on procedural 16 × 16 shapes
     /// (squares, ellipses, hearts, triangles at varying scale, rotation and position).
     public static func imageVAE(log: (String) -> Void = { print($0) },
-                                progress: ProgressReporter.Style = .quiet) throws -> ModelCheckpoint {
+                                observer: (any TrainingObserver)? = nil) throws -> ModelCheckpoint {
         try cachedOrTrained(.imageVAE, log: log) {
             let shapes = ShapesGenerator(imageSize: imageSide, scaleCount: 4, rotationCount: 8, positionCount: 6,
                                          baseRadius: 0.22, supersampling: 2)
@@ -44,7 +44,7 @@ extension DefaultModels {
             options.learningRate = 3e-3
             options.seed = 0
             options.evaluationLimit = 500
-            options.progress = progress
+            options.observer = observer
             let model = ImageVAE(config: ImageVAEConfig(height: imageSide, width: imageSide, hiddenDimension: 128,
                                                         latentDimension: 6), seed: 0)
             try ImageVAETrainer(model: model, options: options).train(on: shapes)

@@ -52,15 +52,15 @@ public enum DefaultModels {
     /// else the cached one, else trained now (some 15 seconds in a release build) and cached.
     /// - Parameters:
     ///   - log: receives one line for each thing done (loading, training, caching).
-    ///   - progress: how training progress is shown.
+    ///   - observer: who hears about training progress (e.g. a ``ProgressReporter``; `nil`: nobody).
     public static func classifier(log: (String) -> Void = { print($0) },
-                                  progress: ProgressReporter.Style = .quiet) throws -> ModelCheckpoint {
+                                  observer: (any TrainingObserver)? = nil) throws -> ModelCheckpoint {
         if let bundled = DefaultModelResource.url {
             log("using the bundled default classifier (\(bundled.path))")
             return try ModelFactory.load(from: bundled)
         }
         return try cachedOrTrained(.classifier, log: log) {
-            try trainClassifier(log: log, progress: progress)
+            try trainClassifier(log: log, observer: observer)
         }
     }
 
@@ -96,11 +96,11 @@ public enum DefaultModels {
     /// built-in corpus (90 % of it; the rest measures accuracy), 8 epochs of Adam, seed 0 —
     /// about 90 % held-out accuracy in some 15 seconds of a release build.
     static func trainClassifier(log: (String) -> Void,
-                                progress: ProgressReporter.Style) throws -> (Module, CheckpointConfig, [String]?) {
+                                observer: (any TrainingObserver)?) throws -> (Module, CheckpointConfig, [String]?) {
         let (train, heldOut) = try DefaultCorpus.loadSplit(heldOutFraction: 0.1, seed: 0)
         log("training the default classifier on the built-in corpus (\(train.count) English and Chinese sentences)…")
         var options = ClassifierTrainingOptions(epochs: 8, batchSize: 32, learningRate: 3e-3, seed: 0)
-        options.progress = progress
+        options.observer = observer
         options.maxLength = 64
         let architecture = ClassifierArchitecture.transformer(embedDimension: 32, heads: 4, layers: 2,
                                                               feedForwardDimension: 64, dropout: 0.1)

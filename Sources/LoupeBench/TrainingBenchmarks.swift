@@ -1,4 +1,5 @@
 import Foundation
+import Loupe
 import LoupeNN
 import LoupeRender
 import LoupeTensor
@@ -59,7 +60,7 @@ private func classifierSetup(_ kind: String, _ args: BenchArguments, epochs: Int
     var options = ClassifierTrainingOptions(epochs: args.int("epochs", epochs), batchSize: args.int("batch", 32),
                                             seed: UInt64(args.int("seed", 0)))
     options.maxLength = args.int("max-length", maxLength)
-    options.progress = .lines
+    options.observer = ProgressReporter(style: .lines)
     options.maximumVocabularySize = args.int("vocab", 16_000)
     options.minimumTokenCount = args.int("min-count", 1)
     options.patience = args.named["patience"].flatMap(Int.init)
@@ -155,7 +156,7 @@ func runDefaultModelTraining(_ argv: [String]) throws {
     var options = ClassifierTrainingOptions(epochs: args.int("epochs", 20), batchSize: 32,
                                             learningRate: args.float("lr", 3e-3), seed: UInt64(args.int("seed", 0)))
     options.maxLength = 64
-    options.progress = .lines
+    options.observer = ProgressReporter(style: .lines)
     options.learningRateSchedule = .linearDecay(warmupSteps: 100)
     options.minimumTokenCount = 2
     options.optimizer = .adamW
@@ -206,7 +207,6 @@ func runTrainingSpeedBenchmark(_ argv: [String]) throws {
     var options = ClassifierTrainingOptions(epochs: 1, batchSize: args.int("batch", 32), learningRate: 1e-3, seed: 0)
     options.maxLength = 64
     options.gradientClipNorm = nil
-    options.progress = .quiet
     let architecture = ClassifierArchitecture.transformer(embedDimension: 128, heads: 4, layers: 2,
                                                           feedForwardDimension: 256, dropout: 0)
     // The vocabulary comes from the whole training set (16,000 entries); the run covers `steps` batches.
@@ -271,7 +271,7 @@ func runMNISTVAETraining(_ argv: [String]) throws {
                                 latentDimension: args.int("latent", 20))
     var options = ImageVAETrainingOptions(epochs: args.int("epochs", 40), batchSize: 128, learningRate: 1e-3,
                                           beta: args.float("beta", 1), seed: 0)
-    options.progress = .lines
+    options.observer = ProgressReporter(style: .lines)
     let trainer = ImageVAETrainer(model: ImageVAE(config: config, seed: 0), options: options)
     let start = DispatchTime.now().uptimeNanoseconds
     let records = try trainer.train(on: train, heldOut: heldOut)
@@ -325,7 +325,7 @@ func runTextVAETraining(_ argv: [String]) throws {
     options.klAnnealing = args.flag("cyclical") ? .cyclical(cycleSteps: args.int("warmup", 1_000))
         : .linear(warmupSteps: args.int("warmup", 1_000))
     options.minimumTokenCount = 2
-    options.progress = .lines
+    options.observer = ProgressReporter(style: .lines)
     let trainer = TextVAETrainer.make(texts: train.texts, embedDimension: 64, hiddenDimension: 128,
                                       latentDimension: args.int("latent", 16), options: options)
     let start = DispatchTime.now().uptimeNanoseconds

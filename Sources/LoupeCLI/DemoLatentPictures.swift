@@ -11,7 +11,7 @@ struct DemoLatentPictures {
     /// dimensions ordered by their mean KL over 300 shapes.
     func imageTraversal(_ path: String?, folder: URL, plan: inout OutputPlan, report: inout HTMLReport) throws {
         let checkpoint = try path.map { try ModelLoader.load($0, option: "--image-vae") }
-            ?? DefaultModels.imageVAE(log: console.note, progress: console.sideProgress)
+            ?? DefaultModels.imageVAE(log: console.note, observer: console.sideProgress)
         guard case .imageVAE(let vae) = checkpoint.model else {
             throw CLIError.usage("--image-vae \(path ?? ""): not an image-vae checkpoint")
         }
@@ -37,7 +37,7 @@ struct DemoLatentPictures {
     func textPictures(_ path: String?, sentence: String, folder: URL, plan: inout OutputPlan,
                       report: inout HTMLReport) throws {
         let checkpoint = try path.map { try ModelLoader.load($0, option: "--text-vae") }
-            ?? DefaultModels.textVAE(log: console.note, progress: console.sideProgress)
+            ?? DefaultModels.textVAE(log: console.note, observer: console.sideProgress)
         guard case .textVAE(let vae) = checkpoint.model, let tokens = checkpoint.vocabulary else {
             throw CLIError.usage("--text-vae \(path ?? ""): not a text-vae checkpoint with a vocab.txt")
         }

@@ -56,10 +56,10 @@ struct Console {
     }
 
     /// Progress of `loupe train`: a live bar on a terminal, epoch lines otherwise, nothing with `--quiet`.
-    var progress: ProgressReporter.Style { quiet ? .quiet : .automatic }
+    var progress: ProgressReporter { ProgressReporter(style: quiet ? .quiet : .automatic) }
 
     /// Progress of training a default model on the side: only with `--verbose` (the summary is logged).
-    var sideProgress: ProgressReporter.Style { verbose ? .automatic : .quiet }
+    var sideProgress: ProgressReporter { ProgressReporter(style: verbose ? .automatic : .quiet) }
 
     static func writeError(_ text: String) {
         fflush(stdout)

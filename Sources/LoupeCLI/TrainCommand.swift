@@ -126,7 +126,7 @@ struct TrainCommand: ParsableCommand {
         options.patience = patience
         options.checkpointDirectory = out
         options.resume = resume
-        options.progress = console.progress
+        options.observer = console.progress
         let arch: ClassifierArchitecture = architecture == "bag-of-embeddings"
             ? .bagOfEmbeddings(embedDimension: embedDim ?? 64, hiddenDimension: hiddenDim ?? 64)
             : .transformer(embedDimension: embedDim ?? 128, heads: heads, layers: layers, feedForwardDimension: hiddenDim ?? 256)
@@ -152,7 +152,7 @@ struct TrainCommand: ParsableCommand {
         options.klAnnealing = klWarmup == 0 ? .constant(1) : .linear(warmupSteps: klWarmup)
         options.wordDropout = wordDropout
         options.checkpointDirectory = out
-        options.progress = console.progress
+        options.observer = console.progress
         let trainer = TextVAETrainer.make(texts: texts, embedDimension: embedDim ?? 64, hiddenDimension: hiddenDim ?? 128,
                                           latentDimension: latentDim ?? 16, options: options)
         let records = try trainer.train(on: texts, heldOut: heldOut)
@@ -168,7 +168,7 @@ struct TrainCommand: ParsableCommand {
         console.note("training image-vae on \(images.count) images of \(images.width)×\(images.height)")
         var options = ImageVAETrainingOptions(epochs: epochs, batchSize: batchSize ?? 128, learningRate: learningRate, seed: seed)
         options.checkpointDirectory = out
-        options.progress = console.progress
+        options.observer = console.progress
         let model = ImageVAE(config: ImageVAEConfig(height: images.height, width: images.width,
                                                     hiddenDimension: hiddenDim ?? 128, latentDimension: latentDim ?? 6),
                              seed: seed)

@@ -44,7 +44,6 @@ struct TrainingClassifierTests {
 
     static func options(epochs: Int, seed: UInt64 = 3) -> ClassifierTrainingOptions {
         var options = ClassifierTrainingOptions(epochs: epochs, batchSize: 8, learningRate: 0.02, seed: seed)
-        options.progress = .quiet
         options.maxLength = 16
         return options
     }

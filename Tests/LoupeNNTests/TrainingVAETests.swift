@@ -8,7 +8,6 @@ struct TrainingVAETests {
     @Test func textVAELossFalls() throws {
         let texts = TinySentiment.train.texts
         var options = TextVAETrainingOptions(epochs: 6, batchSize: 8, learningRate: 0.01, seed: 4)
-        options.progress = .quiet
         options.klAnnealing = .linear(warmupSteps: 10)
         options.wordDropout = 0.25
         let trainer = TextVAETrainer.make(texts: texts, embedDimension: 8, hiddenDimension: 16, latentDimension: 4,
@@ -43,8 +42,7 @@ struct TrainingVAETests {
 
     @Test func wordDropoutAndNoiseAreSeeded() throws {
         func run() throws -> [String: [Float]] {
-            var options = TextVAETrainingOptions(epochs: 1, batchSize: 8, learningRate: 0.01, seed: 9)
-            options.progress = .quiet
+            let options = TextVAETrainingOptions(epochs: 1, batchSize: 8, learningRate: 0.01, seed: 9)
             let trainer = TextVAETrainer.make(texts: TinySentiment.train.texts, embedDimension: 4, hiddenDimension: 8,
                                               latentDimension: 2, options: options)
             try trainer.train(on: TinySentiment.train.texts)
@@ -60,7 +58,6 @@ struct TrainingVAETests {
             .randomSamples(count: 48, seed: 3).imageDataSet
         let model = ImageVAE(config: ImageVAEConfig(height: 8, width: 8, hiddenDimension: 32, latentDimension: 3), seed: 1)
         var options = ImageVAETrainingOptions(epochs: 8, batchSize: 16, learningRate: 0.01, beta: 1, seed: 2)
-        options.progress = .quiet
         options.checkpointDirectory = folder
         let trainer = ImageVAETrainer(model: model, options: options)
         let records = try trainer.train(on: shapes)

@@ -92,131 +92,64 @@ public final class ClassifierTrainer {
 
     /// A trainer that continues the run saved in `directory` (a `last/` folder): the model, its
     /// vocabulary, the optimizer state and `training.json`. The options should be the original
-    /// run's (only `epochs`, `patience`, `progress` and `checkpointDirectory` may sensibly change).
+    /// run's (only `epochs`, `patience`, `observer` and `checkpointDirectory` may sensibly change).
     public static func resume(from directory: URL, options: ClassifierTrainingOptions) throws -> ClassifierTrainer {
         let loaded = try ModelFactory.load(from: directory)
         guard let tokens = loaded.vocabulary else {
             throw CheckpointError(.io, file: Checkpoint.vocabularyFileName, "missing from \(directory.path); cannot resume")
         }
         let trainer = try ClassifierTrainer(model: loaded.model, vocabulary: try Vocabulary(tokens: tokens), options: options)
-        trainer.state = try TrainingCheckpoint.readState(ClassifierTrainingState.self, from: directory)
-        try OptimizerStateIO.restore(try TrainingCheckpoint.readOptimizerState(from: directory), into: trainer.optimizer,
-                                     file: TrainingCheckpoint.optimizerStateFileName)
+        trainer.state = try TrainingLoop.restoreState(ClassifierTrainingState.self, optimizer: trainer.optimizer,
+                                                      from: directory)
         return trainer
     }
 
-    /// Trains from the next epoch up to `options.epochs` (or until early stopping).
+    /// Trains from the next epoch up to `options.epochs` (or until early stopping), through
+    /// ``TrainingLoop``; progress goes to `options.observer`.
     ///
     /// - Parameters:
     ///   - train: the training data; its labels index the classifier's labels.
     ///   - dev: held-out data for accuracy, early stopping and the best checkpoint.
     ///   - stoppingAfterEpoch: end this call after that epoch (training in stages, or simulating an
     ///     interruption); the schedule still plans for `options.epochs`.
+    /// - Throws: ``DataSetError`` when the data's labels are not the classifier's; a checkpoint
+    ///   or I/O error when a checkpoint cannot be written.
     public func train(on train: TextDataSet, dev: TextDataSet? = nil,
                       stoppingAfterEpoch: Int? = nil) throws -> ClassifierTrainingResult {
         let classes = classifier.classCount
-        precondition(train.labelNames.count == classes && (dev?.labelNames.count ?? classes) == classes,
-                     "data labels \(train.labelNames) do not match the classifier's \(classifier.labels)")
-        let reporter = ProgressReporter(style: options.progress)
+        for (name, data) in [("training data", train), ("dev data", dev)] {
+            guard let data, data.labelNames.count != classes else { continue }
+            throw DataSetError(.badLabel, file: name,
+                               "labels \(data.labelNames) do not match the classifier's \(classifier.labels)")
+        }
         let runStart = DispatchTime.now().uptimeNanoseconds
-        let encodedTrain = train.examples.map { ClassifierBatching.encode($0.text, encoder: encoder) }
-        let encodedDev = dev.map { $0.examples.map { ClassifierBatching.encode($0.text, encoder: encoder) } }
-        let lengths = encodedTrain.map(\.count)
-        let stepsPerEpoch = (train.count + options.batchSize - 1) / options.batchSize
-        let totalSteps = stepsPerEpoch * options.epochs
-        var records: [ClassifierEpochRecord] = []
-
-        if state.completedEpochs > 0 && state.completedEpochs < options.epochs {
-            reporter.message("resuming after epoch \(state.completedEpochs) (step \(state.globalStep))")
-        }
-        var epoch = state.completedEpochs + 1
-        let lastEpoch = Swift.min(options.epochs, stoppingAfterEpoch ?? .max)
-        while epoch <= lastEpoch && !state.stoppedEarly && !train.isEmpty {
-            let epochStart = DispatchTime.now().uptimeNanoseconds
-            setTraining(true, epoch: epoch)
-            let batches = ClassifierBatching.epochBatches(
-                lengths: lengths, batchSize: options.batchSize, bucketsByLength: options.bucketsByLength,
-                seed: TrainingSeed.derive(options.seed, .shuffle, epoch: epoch), shuffles: options.shuffles)
-            reporter.beginEpoch(epoch, of: options.epochs)
-            var timing = TrainingTiming()
-            var clock = TrainingClock()
-            var (lossSum, correct, seen, tokens, padded) = (0.0, 0, 0, 0, 0)
-            var learningRate = options.learningRate
-            for (i, batch) in batches.enumerated() {
-                learningRate = options.learningRate * options.learningRateSchedule.factor(step: state.globalStep,
-                                                                                           totalSteps: totalSteps)
-                optimizer.learningRate = learningRate
-                let rows = batch.map { encodedTrain[$0] }
-                let targets = batch.map { train.examples[$0].label }
-                optimizer.zeroGradients()
-                timing.other += clock.lap()
-                let logits = classifier.logits(tokenIDs: rows)
-                let loss = crossEntropy(logits: logits, targets: targets)
-                timing.forward += clock.lap()
-                try loss.backward()
-                timing.backward += clock.lap()
-                if let clip = options.gradientClipNorm { clipGradientNorm(optimizer.parameters, maxNorm: clip) }
-                optimizer.step()
-                timing.optimizer += clock.lap()
-                state.globalStep += 1
-                lossSum += Double(loss.scalar) * Double(batch.count)
-                correct += zip(logits.argmax(), targets).reduce(0) { $0 + ($1.0 == $1.1 ? 1 : 0) }
-                seen += batch.count
-                tokens += rows.reduce(0) { $0 + $1.count }
-                padded += batch.count * (rows.map(\.count).max() ?? 0)
-                reporter.step(epoch: epoch, epochs: options.epochs, step: i + 1, steps: batches.count,
-                              loss: lossSum / Double(seen), examplesDone: tokens, unit: "tok")
-                timing.other += clock.lap()
-            }
-            let trainingSeconds = timing.total
-            setTraining(false, epoch: epoch)
-
-            var record = ClassifierEpochRecord(
-                epoch: epoch, loss: lossSum / Double(Swift.max(seen, 1)),
-                trainAccuracy: Double(correct) / Double(Swift.max(seen, 1)), devAccuracy: nil, devLoss: nil,
-                tokens: tokens, paddedTokens: padded, trainingSeconds: trainingSeconds, seconds: 0,
-                learningRate: Double(learningRate), timing: timing)
-            if let encodedDev, let dev {
-                let evaluation = ClassifierEvaluation(classifier: classifier, encodedTexts: encodedDev, labels: dev.labels,
-                                                      batchSize: options.evaluationBatchSize)
-                record.devAccuracy = evaluation.accuracy
-                record.devLoss = evaluation.loss
-            }
-            let improved = record.devAccuracy.map { accuracy in state.bestDevAccuracy.map { accuracy > $0 } ?? true } ?? true
-            if improved {
-                state.bestEpoch = epoch
-                state.bestDevAccuracy = record.devAccuracy
-                state.epochsWithoutImprovement = 0
-            } else {
-                state.epochsWithoutImprovement += 1
-            }
-            if let patience = options.patience, dev != nil, state.epochsWithoutImprovement >= patience,
-               epoch < options.epochs {
-                state.stoppedEarly = true
-            }
-            state.completedEpochs = epoch
-            record.seconds = Double(DispatchTime.now().uptimeNanoseconds - epochStart) / 1e9
-            state.history.append(record)
-            records.append(record)
-            try writeCheckpoints(improved: improved, epoch: epoch)
-            reporter.endEpoch(Self.summary(record, epochs: options.epochs, best: improved && dev != nil,
-                                           stopping: state.stoppedEarly))
-            epoch += 1
-        }
-        let best = options.checkpointDirectory?.appendingPathComponent(TrainingCheckpoint.bestFolderName)
+        var procedure = ClassifierTrainingProcedure(classifier: classifier, encoder: encoder, options: options,
+                                                    train: train, dev: dev)
+        let records = try loop.run(&procedure, state: &state, stoppingAfterEpoch: stoppingAfterEpoch)
         return ClassifierTrainingResult(state: state, epochs: records,
                                         seconds: Double(DispatchTime.now().uptimeNanoseconds - runStart) / 1e9,
-                                        bestCheckpoint: best)
+                                        bestCheckpoint: loop.checkpoint?.bestFolder)
+    }
+
+    /// The loop that ``train(on:dev:stoppingAfterEpoch:)`` runs: the options' schedule, clipping,
+    /// patience, checkpoints (`best/` and `last/`) and observer.
+    var loop: TrainingLoop {
+        TrainingLoop(optimizer: optimizer, epochs: options.epochs, learningRate: options.learningRate,
+                     learningRateSchedule: options.learningRateSchedule, gradientClipNorm: options.gradientClipNorm,
+                     patience: options.patience,
+                     checkpoint: options.checkpointDirectory.map {
+                         TrainingCheckpointPlan(directory: $0, layout: .bestAndLast, module: classifier,
+                                                config: modelConfig, vocabulary: encoder.vocabulary.tokens)
+                     },
+                     observer: options.observer)
     }
 
     /// The batches (example indices into `train`) that epoch `epoch` of ``train(on:dev:stoppingAfterEpoch:)``
     /// uses, in order, and each example's ids (for benchmarks that replay the same batches elsewhere).
     public func plannedBatches(for train: TextDataSet, epoch: Int) -> (batches: [[Int]], ids: [[Int]]) {
-        let ids = train.examples.map { ClassifierBatching.encode($0.text, encoder: encoder) }
-        let batches = ClassifierBatching.epochBatches(
-            lengths: ids.map(\.count), batchSize: options.batchSize, bucketsByLength: options.bucketsByLength,
-            seed: TrainingSeed.derive(options.seed, .shuffle, epoch: epoch), shuffles: options.shuffles)
-        return (batches, ids)
+        let procedure = ClassifierTrainingProcedure(classifier: classifier, encoder: encoder, options: options,
+                                                    train: train, dev: nil)
+        return (procedure.batches(forEpoch: epoch), procedure.encodedTrain)
     }
 
     /// Accuracy and confusion counts of the current model on `dataSet` (dropout off).
@@ -241,34 +174,14 @@ public final class ClassifierTrainer {
     // MARK: Internals
 
     private func setTraining(_ training: Bool, epoch: Int) {
-        TrainingSeed.prepareDropout(in: classifier, training: training, seed: options.seed, epoch: epoch)
+        Self.setTraining(classifier, training, seed: options.seed, epoch: epoch)
+    }
+
+    /// Dropout on (reseeded for `epoch`) or off, and a transformer's training flag.
+    static func setTraining(_ classifier: TextClassifier, _ training: Bool, seed: UInt64, epoch: Int) {
+        TrainingSeed.prepareDropout(in: classifier, training: training, seed: seed, epoch: epoch)
         if let transformer = classifier as? TransformerClassifier, transformer.isTraining != training {
             transformer.isTraining = training
         }
-    }
-
-    private func writeCheckpoints(improved: Bool, epoch: Int) throws {
-        guard let directory = options.checkpointDirectory else { return }
-        let metadata = ["epoch": String(epoch), "format": "pt"]
-        if improved {
-            try TrainingCheckpoint.save(classifier, config: modelConfig, vocabulary: encoder.vocabulary.tokens,
-                                        state: state, optimizerState: nil,
-                                        to: directory.appendingPathComponent(TrainingCheckpoint.bestFolderName),
-                                        metadata: metadata)
-        }
-        try TrainingCheckpoint.save(classifier, config: modelConfig, vocabulary: encoder.vocabulary.tokens,
-                                    state: state, optimizerState: OptimizerStateIO.export(optimizer),
-                                    to: directory.appendingPathComponent(TrainingCheckpoint.lastFolderName),
-                                    metadata: metadata)
-    }
-
-    static func summary(_ r: ClassifierEpochRecord, epochs: Int, best: Bool, stopping: Bool) -> String {
-        var line = String(format: "epoch %d/%d  loss %.4f  train acc %.2f%%", r.epoch, epochs, r.loss,
-                          100 * r.trainAccuracy)
-        if let dev = r.devAccuracy { line += String(format: "  dev acc %.2f%%", 100 * dev) }
-        line += String(format: "  %.0f tok/s  %.1f s", r.tokensPerSecond, r.seconds)
-        if best { line += "  [best]" }
-        if stopping { line += "  (early stop)" }
-        return line
     }
 }

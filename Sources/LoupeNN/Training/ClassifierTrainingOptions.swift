@@ -44,8 +44,9 @@ public struct ClassifierTrainingOptions: Sendable {
     /// Draw a new example order every epoch (default). When false, every epoch takes the examples
     /// in data-set order, in consecutive batches (no bucketing): for replaying fixed batches.
     public var shuffles = true
-    /// How progress is shown (a live bar on a terminal, lines otherwise, or nothing).
-    public var progress: ProgressReporter.Style = .automatic
+    /// Who hears about the run's progress (epochs, steps, summaries), e.g. the `Loupe` module's
+    /// `ProgressReporter`; `nil` (the default): nobody, nothing is printed.
+    public var observer: (any TrainingObserver)? = nil
     /// Examples per batch when evaluating.
     public var evaluationBatchSize = 128
 

@@ -24,72 +24,27 @@ public final class ImageVAETrainer {
         state.seed = options.seed
     }
 
-    /// Trains up to `options.epochs`, reporting each epoch; returns this call's records.
+    /// Trains up to `options.epochs` through ``TrainingLoop``, reporting each epoch to
+    /// `options.observer` and, with `options.checkpointDirectory`, saving the model after each;
+    /// returns this call's records.
+    /// - Throws: ``DataSetError`` when the images do not have the model's pixel count.
     @discardableResult
     public func train(on images: ImageDataSet, heldOut: ImageDataSet? = nil) throws -> [VAEEpochRecord] {
-        precondition(images.width * images.height == model.config.pixelCount,
-                     "\(images.width)×\(images.height) images for a model of \(model.config.pixelCount) pixels")
-        let reporter = ProgressReporter(style: options.progress)
-        var records: [VAEEpochRecord] = []
-        var epoch = state.completedEpochs + 1
-        while epoch <= options.epochs && images.count > 0 {
-            let epochStart = DispatchTime.now().uptimeNanoseconds
-            let batches = images.batchIndices(size: options.batchSize,
-                                              shuffleSeed: TrainingSeed.derive(options.seed, .shuffle, epoch: epoch))
-            var noise = RandomGenerator(seed: TrainingSeed.derive(options.seed, .latentNoise, epoch: epoch))
-            reporter.beginEpoch(epoch, of: options.epochs)
-            var timing = TrainingTiming()
-            var clock = TrainingClock()
-            var (reconSum, klSum, seen) = (0.0, 0.0, 0)
-            var beta: Float = 0
-            for (i, batch) in batches.enumerated() {
-                let x = images.tensor(indices: batch)
-                beta = options.klAnnealing.weight(step: state.globalStep)
-                optimizer.zeroGradients()
-                timing.other += clock.lap()
-                let terms = lossTerms(x, generator: &noise)
-                let loss = terms.reconstruction + terms.kl * beta
-                timing.forward += clock.lap()
-                try loss.backward()
-                timing.backward += clock.lap()
-                if let clip = options.gradientClipNorm { clipGradientNorm(optimizer.parameters, maxNorm: clip) }
-                optimizer.step()
-                timing.optimizer += clock.lap()
-                state.globalStep += 1
-                reconSum += Double(terms.reconstruction.scalar) * Double(batch.count)
-                klSum += Double(terms.kl.scalar) * Double(batch.count)
-                seen += batch.count
-                reporter.step(epoch: epoch, epochs: options.epochs, step: i + 1, steps: batches.count,
-                              loss: (reconSum + Double(beta) * klSum) / Double(seen), examplesDone: seen, unit: "img")
-                timing.other += clock.lap()
-            }
-            let evaluationSet = heldOut ?? images
-            let limit = Array(0..<Swift.min(evaluationSet.count, options.evaluationLimit))
-            let sample = evaluationSet.tensor(indices: limit)
-            let variances = LatentActivity.variances(of: withoutGradients { model.encode(sample).mu })
-            var record = VAEEpochRecord(
-                epoch: epoch, reconstruction: reconSum / Double(seen), kl: klSum / Double(seen), klWeight: Double(beta),
-                heldOutReconstruction: nil, heldOutKL: nil,
-                activeUnits: variances.filter { $0 > options.activeUnitThreshold }.count,
-                latentVariances: variances, examples: seen, seconds: 0, timing: timing)
-            if heldOut != nil {
-                let (r, k) = evaluate(sample, seed: TrainingSeed.derive(options.seed, .latentNoise, epoch: -epoch))
-                record.heldOutReconstruction = r
-                record.heldOutKL = k
-            }
-            record.seconds = Double(DispatchTime.now().uptimeNanoseconds - epochStart) / 1e9
-            state.completedEpochs = epoch
-            state.history.append(record)
-            records.append(record)
-            if let directory = options.checkpointDirectory {
-                try TrainingCheckpoint.save(model, config: model.config.checkpointConfig, vocabulary: nil, state: state,
-                                            optimizerState: nil, to: directory,
-                                            metadata: ["epoch": String(epoch), "format": "pt"])
-            }
-            reporter.endEpoch(record.summary)
-            epoch += 1
+        for (name, data) in [("training images", images), ("held-out images", heldOut)] {
+            guard let data, data.width * data.height != model.config.pixelCount else { continue }
+            throw DataSetError(.dimensionMismatch, file: name,
+                               "\(data.width)×\(data.height) images for a model of \(model.config.pixelCount) pixels")
         }
-        return records
+        var procedure = ImageVAETrainingProcedure(trainer: self, images: images, heldOut: heldOut)
+        let loop = TrainingLoop(
+            optimizer: optimizer, epochs: options.epochs, learningRate: options.learningRate,
+            gradientClipNorm: options.gradientClipNorm,
+            checkpoint: options.checkpointDirectory.map {
+                TrainingCheckpointPlan(directory: $0, layout: .latest, module: model, config: model.config.checkpointConfig,
+                                       vocabulary: nil)
+            },
+            observer: options.observer)
+        return try loop.run(&procedure, state: &state)
     }
 
     /// Mean reconstruction and KL per image of `images` `[N, P]` (no gradients, one seeded sample).

@@ -53,74 +53,22 @@ public final class TextVAETrainer {
     /// The ids of `text` (truncated; at least one token: an empty text becomes [UNK]).
     public func encode(_ text: String) -> [Int] { ClassifierBatching.encode(text, encoder: encoder) }
 
-    /// Trains up to `options.epochs`, reporting each epoch; returns this call's records.
+    /// Trains up to `options.epochs` through ``TrainingLoop``, reporting each epoch to
+    /// `options.observer` and, with `options.checkpointDirectory`, saving the model after each;
+    /// returns this call's records.
     @discardableResult
     public func train(on texts: [String], heldOut: [String]? = nil) throws -> [VAEEpochRecord] {
-        let reporter = ProgressReporter(style: options.progress)
-        let encoded = texts.map(encode)
-        let encodedHeldOut = heldOut.map { $0.prefix(options.evaluationLimit).map(encode) }
-        var records: [VAEEpochRecord] = []
-        var epoch = state.completedEpochs + 1
-        while epoch <= options.epochs && !encoded.isEmpty {
-            let epochStart = DispatchTime.now().uptimeNanoseconds
-            let batches = ClassifierBatching.epochBatches(
-                lengths: encoded.map(\.count), batchSize: options.batchSize, bucketsByLength: options.bucketsByLength,
-                seed: TrainingSeed.derive(options.seed, .shuffle, epoch: epoch))
-            var noise = RandomGenerator(seed: TrainingSeed.derive(options.seed, .latentNoise, epoch: epoch))
-            var dropping = RandomGenerator(seed: TrainingSeed.derive(options.seed, .wordDropout, epoch: epoch))
-            reporter.beginEpoch(epoch, of: options.epochs)
-            var timing = TrainingTiming()
-            var clock = TrainingClock()
-            var (reconSum, klSum, seen, tokens) = (0.0, 0.0, 0, 0)
-            var beta: Float = 0
-            for (i, batch) in batches.enumerated() {
-                let rows = batch.map { encoded[$0] }
-                beta = options.klAnnealing.weight(step: state.globalStep)
-                let inputs = wordDropped(rows, generator: &dropping)
-                optimizer.zeroGradients()
-                timing.other += clock.lap()
-                let terms = lossTerms(rows, decoderInputs: inputs, generator: &noise)
-                let loss = terms.reconstruction + terms.klObjective * beta
-                timing.forward += clock.lap()
-                try loss.backward()
-                timing.backward += clock.lap()
-                if let clip = options.gradientClipNorm { clipGradientNorm(optimizer.parameters, maxNorm: clip) }
-                optimizer.step()
-                timing.optimizer += clock.lap()
-                state.globalStep += 1
-                reconSum += Double(terms.reconstruction.scalar) * Double(batch.count)
-                klSum += Double(terms.kl.scalar) * Double(batch.count)
-                seen += batch.count
-                tokens += rows.reduce(0) { $0 + $1.count + 1 }
-                reporter.step(epoch: epoch, epochs: options.epochs, step: i + 1, steps: batches.count,
-                              loss: (reconSum + Double(beta) * klSum) / Double(seen), examplesDone: tokens, unit: "tok")
-                timing.other += clock.lap()
-            }
-            let sample = Array(encoded.prefix(options.evaluationLimit))
-            let variances = LatentActivity.variances(of: posteriorMeans(encodedHeldOut ?? sample))
-            var record = VAEEpochRecord(
-                epoch: epoch, reconstruction: reconSum / Double(seen), kl: klSum / Double(seen), klWeight: Double(beta),
-                heldOutReconstruction: nil, heldOutKL: nil,
-                activeUnits: variances.filter { $0 > options.activeUnitThreshold }.count,
-                latentVariances: variances, examples: seen, seconds: 0, timing: timing)
-            if let encodedHeldOut, !encodedHeldOut.isEmpty {
-                let (r, k) = evaluate(encodedHeldOut, seed: TrainingSeed.derive(options.seed, .latentNoise, epoch: -epoch))
-                record.heldOutReconstruction = r
-                record.heldOutKL = k
-            }
-            record.seconds = Double(DispatchTime.now().uptimeNanoseconds - epochStart) / 1e9
-            state.completedEpochs = epoch
-            state.history.append(record)
-            records.append(record)
-            if let directory = options.checkpointDirectory {
-                try TrainingCheckpoint.save(model, config: model.config.checkpointConfig,
-                                            vocabulary: encoder.vocabulary.tokens, state: state, optimizerState: nil,
-                                            to: directory, metadata: ["epoch": String(epoch), "format": "pt"])
-            }
-            reporter.endEpoch(record.summary)
-            epoch += 1
-        }
-        return records
+        var procedure = TextVAETrainingProcedure(trainer: self, encoded: texts.map(encode),
+                                                 heldOut: heldOut.map { $0.prefix(options.evaluationLimit).map(encode) })
+        let loop = TrainingLoop(
+            optimizer: optimizer, epochs: options.epochs, learningRate: options.learningRate,
+            gradientClipNorm: options.gradientClipNorm,
+            checkpoint: options.checkpointDirectory.map {
+                TrainingCheckpointPlan(directory: $0, layout: .latest, module: model, config: model.config.checkpointConfig,
+                                       vocabulary: encoder.vocabulary.tokens)
+            },
+            observer: options.observer)
+        return try loop.run(&procedure, state: &state)
     }
 
     /// Mean reconstruction and KL per sentence over `texts` (no gradients, one seeded sample of `z`,
@@ -150,14 +98,14 @@ public final class TextVAETrainer {
     }
 
     /// `rows` with each token replaced by [UNK] with probability `wordDropout`.
-    private func wordDropped(_ rows: [[Int]], generator: inout RandomGenerator) -> [[Int]] {
+    func wordDropped(_ rows: [[Int]], generator: inout RandomGenerator) -> [[Int]] {
         guard options.wordDropout > 0 else { return rows }
         return rows.map { row in
             row.map { generator.nextUniform() < options.wordDropout ? Vocabulary.unknownID : $0 }
         }
     }
 
-    private func evaluate(_ rows: [[Int]], seed: UInt64) -> (Double, Double) {
+    func evaluate(_ rows: [[Int]], seed: UInt64) -> (Double, Double) {
         var generator = RandomGenerator(seed: seed)
         var (r, k) = (0.0, 0.0)
         withoutGradients {

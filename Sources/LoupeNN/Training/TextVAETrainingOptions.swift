@@ -33,7 +33,9 @@ public struct TextVAETrainingOptions: Sendable {
     public var bucketsByLength = true
     /// When set, the model, vocabulary and `training.json` are saved there after every epoch.
     public var checkpointDirectory: URL? = nil
-    public var progress: ProgressReporter.Style = .automatic
+    /// Who hears about the run's progress (epochs, steps, summaries), e.g. the `Loupe` module's
+    /// `ProgressReporter`; `nil` (the default): nobody, nothing is printed.
+    public var observer: (any TrainingObserver)? = nil
 
     public init(epochs: Int = 10, batchSize: Int = 32, learningRate: Float = 1e-3, seed: UInt64 = 0) {
         self.epochs = epochs

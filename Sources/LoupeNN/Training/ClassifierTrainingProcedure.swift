@@ -1,0 +1,90 @@
+import Foundation
+import LoupeTensor
+
+/// Cross-entropy training of a ``TextClassifier`` for ``TrainingLoop``: seeded (optionally
+/// length-bucketed) batches per epoch, per-epoch dropout masks, training loss and accuracy, and
+/// dev accuracy as the score.
+struct ClassifierTrainingProcedure: TrainingProcedure {
+    let classifier: TextClassifier
+    let options: ClassifierTrainingOptions
+    let train: TextDataSet
+    let encodedTrain: [[Int]]
+    let lengths: [Int]
+    let dev: (data: TextDataSet, ids: [[Int]])?
+    /// The logits of the current step, for its accuracy.
+    private var logits: Tensor?
+    private var tally = (lossSum: 0.0, correct: 0, seen: 0, tokens: 0, padded: 0)
+
+    init(classifier: TextClassifier, encoder: TextEncoder, options: ClassifierTrainingOptions, train: TextDataSet,
+         dev: TextDataSet?) {
+        self.classifier = classifier
+        self.options = options
+        self.train = train
+        self.encodedTrain = train.examples.map { ClassifierBatching.encode($0.text, encoder: encoder) }
+        self.lengths = encodedTrain.map(\.count)
+        self.dev = dev.map { ($0, $0.examples.map { ClassifierBatching.encode($0.text, encoder: encoder) }) }
+    }
+
+    var stepsPerEpoch: Int { (train.count + options.batchSize - 1) / options.batchSize }
+    var progressUnit: String { "tok" }
+
+    mutating func beginEpoch(_ epoch: Int) throws -> [[Int]] {
+        ClassifierTrainer.setTraining(classifier, true, seed: options.seed, epoch: epoch)
+        tally = (0, 0, 0, 0, 0)
+        return batches(forEpoch: epoch)
+    }
+
+    /// The batches (indices into `train`) of epoch `epoch`, drawn from the run's seed.
+    func batches(forEpoch epoch: Int) -> [[Int]] {
+        ClassifierBatching.epochBatches(
+            lengths: lengths, batchSize: options.batchSize, bucketsByLength: options.bucketsByLength,
+            seed: TrainingSeed.derive(options.seed, .shuffle, epoch: epoch), shuffles: options.shuffles)
+    }
+
+    mutating func loss(on batch: [Int], step: Int) throws -> Tensor {
+        let logits = classifier.logits(tokenIDs: batch.map { encodedTrain[$0] })
+        self.logits = logits
+        return crossEntropy(logits: logits, targets: batch.map { train.examples[$0].label })
+    }
+
+    mutating func recordStep(_ batch: [Int], loss: Tensor) -> TrainingStepTally {
+        let rows = batch.map { encodedTrain[$0] }
+        let targets = batch.map { train.examples[$0].label }
+        tally.lossSum += Double(loss.scalar) * Double(batch.count)
+        tally.correct += zip(logits?.argmax() ?? [], targets).reduce(0) { $0 + ($1.0 == $1.1 ? 1 : 0) }
+        tally.seen += batch.count
+        tally.tokens += rows.reduce(0) { $0 + $1.count }
+        tally.padded += batch.count * (rows.map(\.count).max() ?? 0)
+        logits = nil
+        return TrainingStepTally(loss: tally.lossSum / Double(tally.seen), processed: tally.tokens)
+    }
+
+    mutating func finishEpoch(_ context: TrainingEpochContext) throws -> ClassifierEpochRecord {
+        ClassifierTrainer.setTraining(classifier, false, seed: options.seed, epoch: context.epoch)
+        let seen = Double(Swift.max(tally.seen, 1))
+        return ClassifierEpochRecord(
+            epoch: context.epoch, loss: tally.lossSum / seen, trainAccuracy: Double(tally.correct) / seen,
+            devAccuracy: nil, devLoss: nil, tokens: tally.tokens, paddedTokens: tally.padded,
+            trainingSeconds: context.timing.total, seconds: 0, learningRate: Double(context.learningRate),
+            timing: context.timing)
+    }
+
+    mutating func evaluate(_ record: inout ClassifierEpochRecord) throws -> Double? {
+        guard let dev else { return nil }
+        let evaluation = ClassifierEvaluation(classifier: classifier, encodedTexts: dev.ids, labels: dev.data.labels,
+                                              batchSize: options.evaluationBatchSize)
+        record.devAccuracy = evaluation.accuracy
+        record.devLoss = evaluation.loss
+        return evaluation.accuracy
+    }
+
+    func summaryLine(for record: ClassifierEpochRecord, isBest: Bool, stopsEarly: Bool) -> String {
+        var line = String(format: "epoch %d/%d  loss %.4f  train acc %.2f%%", record.epoch, options.epochs, record.loss,
+                          100 * record.trainAccuracy)
+        if let dev = record.devAccuracy { line += String(format: "  dev acc %.2f%%", 100 * dev) }
+        line += String(format: "  %.0f tok/s  %.1f s", record.tokensPerSecond, record.seconds)
+        if isBest { line += "  [best]" }
+        if stopsEarly { line += "  (early stop)" }
+        return line
+    }
+}

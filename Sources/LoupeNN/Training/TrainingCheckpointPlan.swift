@@ -1,0 +1,69 @@
+import Foundation
+
+/// What a ``TrainingLoop`` checkpoints after every epoch, and where. Every folder is written by
+/// ``TrainingCheckpoint`` (one atomic rename per folder).
+public struct TrainingCheckpointPlan {
+    /// Which folders are written.
+    public enum Layout: Equatable, Sendable {
+        /// `directory` itself, rewritten every epoch: the model files and `training.json`.
+        case latest
+        /// `directory/best` when the epoch is the best so far (see ``TrainingRunState/earlyStopping``)
+        /// and `directory/last` every epoch, the latter with the optimizer state for resuming.
+        case bestAndLast
+    }
+
+    public var directory: URL
+    public var layout: Layout
+    /// The model whose weights are saved.
+    public var module: Module
+    /// Its `config.json`.
+    public var config: CheckpointConfig
+    /// Its `vocab.txt` tokens (`nil`: none).
+    public var vocabulary: [String]?
+
+    public init(directory: URL, layout: Layout, module: Module, config: CheckpointConfig, vocabulary: [String]?) {
+        self.directory = directory
+        self.layout = layout
+        self.module = module
+        self.config = config
+        self.vocabulary = vocabulary
+    }
+
+    /// The `last/` folder of a ``Layout/bestAndLast`` plan.
+    public var lastFolder: URL { directory.appendingPathComponent(TrainingCheckpoint.lastFolderName) }
+    /// The `best/` folder of a ``Layout/bestAndLast`` plan.
+    public var bestFolder: URL { directory.appendingPathComponent(TrainingCheckpoint.bestFolderName) }
+
+    /// Writes the folders of epoch `epoch`.
+    func write<State: Encodable>(state: State, optimizer: Optimizer, isBest: Bool, epoch: Int) throws {
+        let metadata = ["epoch": String(epoch), "format": "pt"]
+        switch layout {
+        case .latest:
+            try TrainingCheckpoint.save(module, config: config, vocabulary: vocabulary, state: state,
+                                        optimizerState: nil, to: directory, metadata: metadata)
+        case .bestAndLast:
+            if isBest {
+                try TrainingCheckpoint.save(module, config: config, vocabulary: vocabulary, state: state,
+                                            optimizerState: nil, to: bestFolder, metadata: metadata)
+            }
+            try TrainingCheckpoint.save(module, config: config, vocabulary: vocabulary, state: state,
+                                        optimizerState: OptimizerStateIO.export(optimizer), to: lastFolder,
+                                        metadata: metadata)
+        }
+    }
+}
+
+extension TrainingLoop {
+    /// The progress saved in checkpoint folder `directory` (its `training.json`), with the
+    /// optimizer state of `training-state.safetensors` (when present) restored into `optimizer`:
+    /// a loop run with the returned state continues where that run stopped — the same epoch,
+    /// schedule position and per-epoch random draws. Throws a ``CheckpointError`` for a missing or
+    /// unreadable file, or optimizer state that does not fit `optimizer`'s parameters.
+    public static func restoreState<State: Decodable>(_ type: State.Type, optimizer: Optimizer,
+                                                      from directory: URL) throws -> State {
+        let state = try TrainingCheckpoint.readState(State.self, from: directory)
+        try OptimizerStateIO.restore(try TrainingCheckpoint.readOptimizerState(from: directory), into: optimizer,
+                                     file: TrainingCheckpoint.optimizerStateFileName)
+        return state
+    }
+}

@@ -1,0 +1,6 @@
+extension VAETrainingState: TrainingRunState {}
+
+extension VAEEpochRecord: TrainingEpochRecord {
+    /// ``negativeELBO``.
+    public var trainingLoss: Double { negativeELBO }
+}
