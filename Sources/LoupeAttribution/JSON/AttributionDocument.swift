@@ -69,14 +69,8 @@ public struct AttributionDocument: Codable, Equatable, Sendable {
         }
     }
 
-    public struct Target: Codable, Equatable, Sendable {
-        public var index: Int
-        public var label: String?
-        public init(index: Int, label: String?) {
-            self.index = index
-            self.label = label
-        }
-    }
+    /// The explained target: a class, or a token at a position, optionally contrasted with a foil.
+    public typealias Target = AttributionTarget
 
     /// One method's result for one target, or the error that stopped it.
     public struct Entry: Codable, Equatable, Sendable {
@@ -99,7 +93,7 @@ public struct AttributionDocument: Codable, Equatable, Sendable {
         /// An entry for a result; non-finite numbers turn it into an error entry.
         public init(_ a: Attribution) {
             method = a.method
-            target = Target(index: a.target.index, label: a.target.label)
+            target = a.target
             output = a.output.rawValue
             layer = a.layer
             parameters = a.parameters
