@@ -40,7 +40,7 @@ public struct KLLeaveOneOut: Sendable {
                 var v = ids
                 switch removal {
                 case .remove: v.remove(at: i)
-                case .pad: v[i] = model.padID
+                case .pad: v[i] = model.paddingID
                 }
                 return v
             }

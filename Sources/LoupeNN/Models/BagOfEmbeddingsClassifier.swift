@@ -38,7 +38,6 @@ public final class BagOfEmbeddingsClassifier: TextClassifier {
 
     public var submodules: [Module] { [embedding, hidden, output] }
     public var labels: [String] { config.labels }
-    public var padID: Int { config.padID }
     public var tokenEmbedding: Embedding { embedding }
     public var paddingID: Int { config.padID }
     public var activationSites: [ActivationSite] {
@@ -46,7 +45,7 @@ public final class BagOfEmbeddingsClassifier: TextClassifier {
     }
 
     public func logits(embeddings: Tensor, tokenIDs: [[Int]]) -> Tensor {
-        let batch = TokenBatch(tokenIDs, padID: padID)
+        let batch = TokenBatch(tokenIDs, padID: paddingID)
         precondition(embeddings.shape == batch.shape + [config.embedDimension],
                      "embeddings \(embeddings.shape) for a \(batch.batchSize)×\(batch.length) batch")
         let pooled = batch.maskedMean(embeddings)

@@ -56,13 +56,10 @@ public enum LoadedModel {
     }
 
     /// The model as a text classifier, when it is one.
-    public var classifier: TextClassifier? {
-        switch self {
-        case .bagOfEmbeddings(let m): return m
-        case .transformerClassifier(let m): return m
-        case .textVAE, .imageVAE: return nil
-        }
-    }
+    public var classifier: TextClassifier? { module as? TextClassifier }
+
+    /// The model as a token model (what attribution explains), when it reads token ids.
+    public var tokenModel: TokenModel? { module as? TokenModel }
 }
 
 /// A model loaded from a checkpoint folder, with its config and vocabulary.

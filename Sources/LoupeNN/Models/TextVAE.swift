@@ -59,7 +59,6 @@ public final class TextVAE: VariationalAutoencoder, TokenModel {
         [embedding, encoder, toMu, toLogVariance, latentToHidden, decoder, output]
     }
     public var latentDimension: Int { config.latentDimension }
-    public var padID: Int { config.padID }
     public var tokenEmbedding: Embedding { embedding }
     public var paddingID: Int { config.padID }
     /// The encoder's posterior.
@@ -76,14 +75,14 @@ public final class TextVAE: VariationalAutoencoder, TokenModel {
     /// The posterior `mu`, `logVariance` `[B, Z]` of a ragged batch of sentences (token ids
     /// without [BOS]/[EOS]).
     public func encode(tokenIDs: [[Int]]) -> (mu: Tensor, logVariance: Tensor) {
-        let batch = TokenBatch(tokenIDs, padID: padID)
+        let batch = TokenBatch(tokenIDs, padID: paddingID)
         return encode(embeddings: embedding(batch.ids, shape: batch.shape), tokenIDs: tokenIDs)
     }
 
     /// The posterior from given token embeddings `[B, T, E]`; each sequence's length comes from
     /// `tokenIDs` (the encoder state is read at its last real token).
     public func encode(embeddings: Tensor, tokenIDs: [[Int]]) -> (mu: Tensor, logVariance: Tensor) {
-        let batch = TokenBatch(tokenIDs, padID: padID)
+        let batch = TokenBatch(tokenIDs, padID: paddingID)
         precondition(embeddings.shape == batch.shape + [config.embedDimension],
                      "embeddings \(embeddings.shape) for a \(batch.batchSize)×\(batch.length) batch")
         let last = encoder(embeddings, lengths: batch.lengths).last
@@ -108,7 +107,7 @@ public final class TextVAE: VariationalAutoencoder, TokenModel {
     /// `length` predicts [EOS]. Positions past a sentence's length + 1 are padding (their
     /// logits are computed from the carried-over state and should be ignored by a loss).
     public func teacherForcedLogits(z: Tensor, tokenIDs: [[Int]]) -> Tensor {
-        let inputs = TokenBatch(tokenIDs.map { [config.bosID] + $0 }, padID: padID)
+        let inputs = TokenBatch(tokenIDs.map { [config.bosID] + $0 }, padID: paddingID)
         precondition(z.shape == [inputs.batchSize, latentDimension],
                      "latents \(z.shape) for a batch of \(inputs.batchSize)")
         let embedded = embedding(inputs.ids, shape: inputs.shape)
@@ -120,7 +119,7 @@ public final class TextVAE: VariationalAutoencoder, TokenModel {
     /// The targets aligned with ``teacherForcedLogits(z:tokenIDs:)``: each sentence followed by
     /// [EOS], padded with [PAD] to `T + 1` (positions holding [PAD] should be left out of the loss).
     public func teacherForcingTargets(tokenIDs: [[Int]]) -> TokenBatch {
-        TokenBatch(tokenIDs.map { $0 + [config.eosID] }, padID: padID)
+        TokenBatch(tokenIDs.map { $0 + [config.eosID] }, padID: paddingID)
     }
 
     /// Greedy decoding from latents `z` `[B, Z]`: starting from [BOS], repeatedly feeds back the

@@ -70,7 +70,6 @@ public final class TransformerClassifier: TextClassifier {
 
     public var submodules: [Module] { [embedding, position, encoder, output] }
     public var labels: [String] { config.labels }
-    public var padID: Int { config.padID }
     public var tokenEmbedding: Embedding { embedding }
     public var paddingID: Int { config.padID }
     public var maximumSequenceLength: Int? { config.maxLength }
@@ -86,13 +85,13 @@ public final class TransformerClassifier: TextClassifier {
     /// Logits `[B, C]` and every layer's attention weights `[B, heads, T, T]` (for attention
     /// rollout), from token ids.
     public func logitsAndAttention(tokenIDs: [[Int]]) -> (logits: Tensor, attentionWeights: [Tensor]) {
-        let batch = TokenBatch(tokenIDs, padID: padID)
+        let batch = TokenBatch(tokenIDs, padID: paddingID)
         return forward(embeddings: embedding(batch.ids, shape: batch.shape), tokenIDs: tokenIDs)
     }
 
     /// The full forward pass from token embeddings `[B, T, E]`; masks come from `tokenIDs`.
     public func forward(embeddings: Tensor, tokenIDs: [[Int]]) -> (logits: Tensor, attentionWeights: [Tensor]) {
-        let batch = TokenBatch(tokenIDs, padID: padID)
+        let batch = TokenBatch(tokenIDs, padID: paddingID)
         precondition(embeddings.shape == batch.shape + [config.embedDimension],
                      "embeddings \(embeddings.shape) for a \(batch.batchSize)×\(batch.length) batch")
         precondition(batch.length <= config.maxLength,

@@ -89,7 +89,7 @@ public final class TextVAETrainer {
         let targets = model.teacherForcingTargets(tokenIDs: rows)
         let flat = logits.reshaped([targets.ids.count, model.config.vocabularySize])
         let perToken = crossEntropy(logits: flat, targets: targets.ids, reduction: .none)
-        let mask = Tensor(shape: [targets.ids.count], scalars: targets.ids.map { $0 == model.padID ? 0 : 1 })
+        let mask = Tensor(shape: [targets.ids.count], scalars: targets.ids.map { $0 == model.paddingID ? 0 : 1 })
         let reconstruction = (perToken * mask).sum() * (1 / Float(rows.count))
         let perDimension = model.klDivergencePerDimension(mu: mu, logVariance: logVariance).mean(alongAxis: 0)
         let kl = perDimension.sum()
