@@ -15,11 +15,7 @@ struct AttributionOptions: ParsableArguments {
     @Option(name: .long, help: "Explained quantity: 'logit', 'probability' or 'log-probability'.")
     var output: AttributionOutput = .logit
 
-    @Option(name: .long, parsing: .unconditional, help: "Integration steps of the path methods (≥ 1).")
-    var steps = 50
-
-    @Option(name: .long, help: "Integration rule: gauss-legendre, riemann-left, riemann-right, riemann-middle, riemann-trapezoid.")
-    var rule: IntegrationRule.Kind = .gaussLegendre
+    @OptionGroup var path: PathOptions
 
     @Option(name: .long, help: "Baseline of the path methods: 'pad' or 'zero'.")
     var baseline: Baseline = .pad
@@ -34,15 +30,11 @@ struct AttributionOptions: ParsableArguments {
     var layer = "embedding"
 
     func validate() throws {
-        if steps < 1 { throw ValidationError("--steps must be at least 1, got \(steps)") }
         if let samples, samples < 1 { throw ValidationError("--samples must be at least 1, got \(samples)") }
-        if rule == .riemannTrapezoid && steps < 2 {
-            throw ValidationError("--rule riemann-trapezoid needs --steps of at least 2")
-        }
     }
 
     var settings: AttributionMethodSettings {
-        AttributionMethodSettings(steps: steps, rule: rule, baseline: baseline, samples: samples, seed: seed, layer: layer)
+        AttributionMethodSettings(steps: path.steps, rule: path.rule, baseline: baseline, samples: samples, seed: seed, layer: layer)
     }
 
     /// The configured methods, checked against `model` (attention rollout needs attention, layer
@@ -62,5 +54,21 @@ struct AttributionOptions: ParsableArguments {
             throw CLIError.usage("--target \(target): \(error)")
         }
         return try names.map { try AttributionMethodCatalog.make($0, settings: settings) }
+    }
+}
+
+/// The quadrature of the path methods, shared by `explain`, `evaluate` and `kl`.
+struct PathOptions: ParsableArguments {
+    @Option(name: .long, parsing: .unconditional, help: "Integration steps of the path methods (≥ 1).")
+    var steps = 50
+
+    @Option(name: .long, help: "Integration rule: gauss-legendre, riemann-left, riemann-right, riemann-middle, riemann-trapezoid.")
+    var rule: IntegrationRule.Kind = .gaussLegendre
+
+    func validate() throws {
+        if steps < 1 { throw ValidationError("--steps must be at least 1, got \(steps)") }
+        if rule == .riemannTrapezoid && steps < 2 {
+            throw ValidationError("--rule riemann-trapezoid needs --steps of at least 2")
+        }
     }
 }

@@ -23,11 +23,7 @@ struct KLCommand: ParsableCommand {
     @Option(name: .long, help: "'integrated-gradients' or 'leave-one-out'.")
     var method: KLMethod = .integratedGradients
 
-    @Option(name: .long, parsing: .unconditional, help: "Integration steps (≥ 1).")
-    var steps = 50
-
-    @Option(name: .long, help: "Integration rule (gauss-legendre, riemann-trapezoid, …).")
-    var rule: IntegrationRule.Kind = .gaussLegendre
+    @OptionGroup var path: PathOptions
 
     @Option(name: .long, help: "Write the loupe.kl.v1 document.")
     var json: String?
@@ -40,9 +36,6 @@ struct KLCommand: ParsableCommand {
     @Argument(help: "The sentence.")
     var text: [String] = []
 
-    func validate() throws {
-        if steps < 1 { throw ValidationError("--steps must be at least 1, got \(steps)") }
-    }
 
     func run() throws {
         let console = global.console
@@ -64,7 +57,7 @@ struct KLCommand: ParsableCommand {
         let attribution: KLAttribution
         switch method {
         case .leaveOneOut: attribution = try KLLeaveOneOut().attribute(encoded, model: vae)
-        case .integratedGradients: attribution = try KLContribution(kind: rule, stepCount: steps).attribute(encoded, model: vae)
+        case .integratedGradients: attribution = try KLContribution(kind: path.rule, stepCount: path.steps).attribute(encoded, model: vae)
         }
         var summary = String(format: "KL = %.4f nats", attribution.kl)
         if let base = attribution.klOfBaseline { summary += String(format: " (baseline %.4f)", base) }

@@ -8,6 +8,24 @@ struct PathIntegral {
     var delta: Double
 }
 
+/// A method that integrates gradients along a straight path (``IntegratedGradients``,
+/// ``LayerIntegratedGradients``): its settings are one ``PathSettings``, readable and writable
+/// through the method itself (`ig.stepCount = 100`).
+@dynamicMemberLookup
+public protocol PathAttributionMethod: AttributionMethod {
+    var path: PathSettings { get set }
+}
+
+extension PathAttributionMethod {
+    public subscript<T>(dynamicMember keyPath: WritableKeyPath<PathSettings, T>) -> T {
+        get { path[keyPath: keyPath] }
+        set { path[keyPath: keyPath] = newValue }
+    }
+
+    public var parameters: [String: ParameterValue] { path.parameters }
+    public func validateSettings() throws { try path.validate() }
+}
+
 /// The settings every path method shares (integrated gradients at the embeddings or at a layer,
 /// the KL contribution): quadrature rule and step count, baseline, memory cap, and the adaptive
 /// mode's tolerance and ceiling.

@@ -47,3 +47,15 @@ public enum LayerAttributionError: Error, CustomStringConvertible, Equatable {
         }
     }
 }
+
+extension TokenModel {
+    /// Checks user input before any forward pass (``LoupeNN/TokenModel/validate(tokenIDs:)``),
+    /// reporting problems as ``AttributionError``s.
+    func validateInput(_ tokenIDs: [[Int]]) throws {
+        do {
+            try validate(tokenIDs: tokenIDs)
+        } catch let error as ModelInputError {
+            throw AttributionError(error)
+        }
+    }
+}

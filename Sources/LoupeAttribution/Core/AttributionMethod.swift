@@ -59,11 +59,7 @@ extension AttributionMethod {
     /// - Throws: ``AttributionError`` for bad inputs, targets or settings (never traps).
     public func attribute(_ inputs: [[Int]], targets: [OutputTarget], model: TokenModel,
                           output: AttributionOutput = .logit) throws -> [[Attribution]] {
-        do {
-            try model.validate(tokenIDs: inputs)
-        } catch let error as ModelInputError {
-            throw AttributionError(error)
-        }
+        try model.validateInput(inputs)
         guard !targets.isEmpty else { throw AttributionError.unknownTarget("no target given") }
         for target in targets {
             try target.validate(for: model.outputLayout)

@@ -1,20 +1,13 @@
+import LoupeNN
+
 /// The identity of an attribution method, as written in JSON and on the command line
 /// (kebab-case: `integrated-gradients`, `leave-one-out`, …).
 ///
 /// A method's identity never changes with its settings: occlusion with a one-token window is
 /// still `occlusion` (``LeaveOneOut`` is its own method).
-public struct AttributionMethodID: RawRepresentable, Hashable, Codable, Sendable, ExpressibleByStringLiteral,
-    CustomStringConvertible {
+public struct AttributionMethodID: StringIdentifier {
     public var rawValue: String
     public init(rawValue: String) { self.rawValue = rawValue }
-    public init(stringLiteral value: String) { rawValue = value }
-    public var description: String { rawValue }
-
-    public init(from decoder: Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.singleValueContainer()
-        try c.encode(rawValue)
-    }
 
     public static let integratedGradients: AttributionMethodID = "integrated-gradients"
     public static let gradient: AttributionMethodID = "gradient"
@@ -40,19 +33,9 @@ public struct AttributionMethodID: RawRepresentable, Hashable, Codable, Sendable
 /// - ``attention``: the attention weights (rollout);
 /// - any other value: an activation site (`blocks.0.hook_resid_post`) or a module path
 ///   (`encoder.layers.0`) of a layer method.
-public struct AttributionLayer: RawRepresentable, Hashable, Codable, Sendable, ExpressibleByStringLiteral,
-    CustomStringConvertible {
+public struct AttributionLayer: StringIdentifier {
     public var rawValue: String
     public init(rawValue: String) { self.rawValue = rawValue }
-    public init(_ rawValue: String) { self.rawValue = rawValue }
-    public init(stringLiteral value: String) { rawValue = value }
-    public var description: String { rawValue }
-
-    public init(from decoder: Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.singleValueContainer()
-        try c.encode(rawValue)
-    }
 
     public static let embedding: AttributionLayer = "embedding"
     public static let input: AttributionLayer = "input"

@@ -58,11 +58,7 @@ public struct KLContribution: Sendable {
     /// - Throws: ``AttributionError/emptyInput`` for no tokens, `invalidInput` for ids outside the
     ///   vocabulary, `invalidParameter` for a batch size below 1.
     public func attribute(_ ids: [Int], model: TextVAE) throws -> KLAttribution {
-        do {
-            try model.validate(tokenIDs: [ids])
-        } catch let error as ModelInputError {
-            throw AttributionError(error)
-        }
+        try model.validateInput([ids])
         guard internalBatchSize >= 1 else {
             throw AttributionError.invalidParameter("internal batch size must be ≥ 1 (got \(internalBatchSize))")
         }

@@ -30,11 +30,7 @@ public struct KLLeaveOneOut: Sendable {
 
     /// Attributes a sentence given as token ids.
     public func attribute(_ ids: [Int], model: TextVAE) throws -> KLAttribution {
-        do {
-            try model.validate(tokenIDs: [ids])
-        } catch let error as ModelInputError {
-            throw AttributionError(error)
-        }
+        try model.validateInput([ids])
         let (result, seconds) = timed { () -> KLAttribution in
             let variants: [[Int]] = ids.indices.map { i in
                 var v = ids

@@ -7,8 +7,7 @@ import LoupeTensor
 /// ``IntegrationRule``. Scores satisfy completeness, `Σ IG ≈ F(x) − F(x')`; the gap is reported as
 /// the convergence delta. Steps are evaluated as batches of at most `internalBatchSize` rows;
 /// the adaptive mode doubles the step count until |delta| ≤ `tolerance` (or `maximumStepCount`).
-@dynamicMemberLookup
-public struct IntegratedGradients: AttributionMethod {
+public struct IntegratedGradients: PathAttributionMethod {
     /// Rule, steps, baseline, batch size and adaptive tolerance (also readable as `ig.stepCount`, …).
     public var path: PathSettings
 
@@ -18,14 +17,7 @@ public struct IntegratedGradients: AttributionMethod {
                             tolerance: tolerance, maximumStepCount: maximumStepCount)
     }
 
-    public subscript<T>(dynamicMember keyPath: WritableKeyPath<PathSettings, T>) -> T {
-        get { path[keyPath: keyPath] }
-        set { path[keyPath: keyPath] = newValue }
-    }
-
     public var id: AttributionMethodID { .integratedGradients }
-    public var parameters: [String: ParameterValue] { path.parameters }
-    public func validateSettings() throws { try path.validate() }
 
     public func scores(for inputs: [[Int]], in context: AttributionContext) throws -> [[TargetScores]] {
         let probe = context.embeddingProbe

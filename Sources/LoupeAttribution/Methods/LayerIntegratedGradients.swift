@@ -19,8 +19,7 @@ import LoupeTensor
 /// end points evaluated with the layer's output replaced. For a layer with no skip connection
 /// around it `F|a' = F(baseline)`; for a sub-layer inside a residual block only the path through
 /// the layer is attributed.
-@dynamicMemberLookup
-public struct LayerIntegratedGradients: AttributionMethod {
+public struct LayerIntegratedGradients: PathAttributionMethod {
     /// The attributed site or module path.
     public var layer: AttributionLayer
     /// Rule, steps, baseline, batch size and adaptive tolerance.
@@ -34,14 +33,7 @@ public struct LayerIntegratedGradients: AttributionMethod {
                             tolerance: tolerance, maximumStepCount: maximumStepCount)
     }
 
-    public subscript<T>(dynamicMember keyPath: WritableKeyPath<PathSettings, T>) -> T {
-        get { path[keyPath: keyPath] }
-        set { path[keyPath: keyPath] = newValue }
-    }
-
     public var id: AttributionMethodID { .layerIntegratedGradients }
-    public var parameters: [String: ParameterValue] { path.parameters }
-    public func validateSettings() throws { try path.validate() }
 
     public func scores(for inputs: [[Int]], in context: AttributionContext) throws -> [[TargetScores]] {
         let probe = try context.probe(at: layer)

@@ -82,11 +82,7 @@ public struct EraserMetrics: Sendable {
     }
 
     static func validate(_ ids: [Int], scores: [Double], target: Int, model: TextClassifier) throws {
-        do {
-            try model.validate(tokenIDs: [ids])
-        } catch let error as ModelInputError {
-            throw AttributionError(error)
-        }
+        try model.validateInput([ids])
         guard scores.count == ids.count else {
             throw AttributionError.invalidParameter("\(scores.count) scores for \(ids.count) tokens")
         }

@@ -6,13 +6,9 @@ import LoupeTensor
 /// Names are the model's vocabulary for "a place in the network": capture hooks record the
 /// activation there, replace hooks substitute it (activation patching), layer attribution
 /// methods attribute to it.
-public struct ActivationSiteName: RawRepresentable, Hashable, Sendable, Codable, ExpressibleByStringInterpolation,
-    CustomStringConvertible {
+public struct ActivationSiteName: StringIdentifier {
     public var rawValue: String
     public init(rawValue: String) { self.rawValue = rawValue }
-    public init(_ rawValue: String) { self.rawValue = rawValue }
-    public init(stringLiteral value: String) { rawValue = value }
-    public var description: String { rawValue }
 
     /// The token embeddings `[B, T, E]`.
     public static let embed: ActivationSiteName = "hook_embed"
