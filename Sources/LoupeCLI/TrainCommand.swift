@@ -24,11 +24,26 @@ struct TrainCommand: ParsableCommand {
           loupe train --arch image-vae --data shapes:4000 --out runs/shapes
         """)
 
-    static let architectures = ["bag-of-embeddings", "transformer-classifier", "text-vae", "image-vae"]
-    static let aliases = ["bag": "bag-of-embeddings", "transformer": "transformer-classifier"]
+    /// The architectures `train` builds, by their `config.json` name (`bag` and `transformer` too).
+    enum Architecture: String, CaseIterable, ExpressibleByArgument {
+        case bagOfEmbeddings = "bag-of-embeddings"
+        case transformerClassifier = "transformer-classifier"
+        case textVAE = "text-vae"
+        case imageVAE = "image-vae"
+
+        init?(argument: String) {
+            switch argument.lowercased() {
+            case "bag": self = .bagOfEmbeddings
+            case "transformer": self = .transformerClassifier
+            default: self.init(rawValue: argument.lowercased())
+            }
+        }
+
+        var isVAE: Bool { self == .textVAE || self == .imageVAE }
+    }
 
     @Option(name: .long, help: "bag-of-embeddings, transformer-classifier, text-vae or image-vae.")
-    var arch: String
+    var arch: Architecture
 
     @Option(name: .long, help: "Training data file (or shapes[:N] for image-vae).")
     var data: String
@@ -58,12 +73,7 @@ struct TrainCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    var architecture: String { Self.aliases[arch.lowercased()] ?? arch.lowercased() }
-
     func validate() throws {
-        guard Self.architectures.contains(architecture) else {
-            throw ValidationError("unknown --arch '\(arch)' (known: \(Self.architectures.joined(separator: ", ")))")
-        }
         if epochs < 1 { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
         if let batchSize, batchSize < 1 { throw ValidationError("--batch-size must be at least 1, got \(batchSize)") }
         if !(learningRate > 0) || !learningRate.isFinite { throw ValidationError("--learning-rate must be positive") }
@@ -74,16 +84,16 @@ struct TrainCommand: ParsableCommand {
                               ("--patience", patience)] {
             if let value, value < 1 { throw ValidationError("\(name) must be at least 1, got \(value)") }
         }
-        if resume && architecture.hasSuffix("vae") { throw ValidationError("--resume is for classifiers only") }
+        if resume && arch.isVAE { throw ValidationError("--resume is for classifiers only") }
     }
 
     func run() throws {
         let console = global.console
         let outURL = try checkOutputFolder()
-        switch architecture {
-        case "text-vae": try trainTextVAE(out: outURL, console: console)
-        case "image-vae": try trainImageVAE(out: outURL, console: console)
-        default: try trainClassifier(out: outURL, console: console)
+        switch arch {
+        case .textVAE: try trainTextVAE(out: outURL, console: console)
+        case .imageVAE: try trainImageVAE(out: outURL, console: console)
+        case .bagOfEmbeddings, .transformerClassifier: try trainClassifier(out: outURL, console: console)
         }
     }
 
@@ -119,7 +129,7 @@ struct TrainCommand: ParsableCommand {
             try TrainingData.labelled($0, option: "--dev", textColumn: textColumn, labelColumn: labelColumn,
                                       labelNames: train.labelNames)
         }
-        console.note("training \(architecture) on \(train.count) examples (labels: \(train.labelNames.joined(separator: ", ")))"
+        console.note("training \(arch.rawValue) on \(train.count) examples (labels: \(train.labelNames.joined(separator: ", ")))"
                      + (devSet.map { ", dev \($0.count)" } ?? ""))
         var options = ClassifierTrainingOptions(epochs: epochs, batchSize: batchSize ?? 32, learningRate: learningRate, seed: seed)
         options.maxLength = maxLength
@@ -127,13 +137,13 @@ struct TrainCommand: ParsableCommand {
         options.checkpointDirectory = out
         options.resume = resume
         options.observer = console.progress
-        let arch: ClassifierArchitecture = architecture == "bag-of-embeddings"
+        let architecture: ClassifierArchitecture = arch == .bagOfEmbeddings
             ? .bagOfEmbeddings(embedDimension: embedDim ?? 64, hiddenDimension: hiddenDim ?? 64)
             : .transformer(embedDimension: embedDim ?? 128, heads: heads, layers: layers, feedForwardDimension: hiddenDim ?? 256)
-        if case .transformer(let e, let heads, _, _, _) = arch, e % heads != 0 {
+        if case .transformer(let e, let heads, _, _, _) = architecture, e % heads != 0 {
             throw CLIError.usage("--embed-dim \(e) must be a multiple of the transformer's \(heads) heads")
         }
-        let trainer = try ClassifierTrainer.make(architecture: arch, trainingData: train, options: options)
+        let trainer = try ClassifierTrainer.make(architecture: architecture, trainingData: train, options: options)
         let result = try trainer.train(on: train, dev: devSet)
         let best = result.state.bestEpoch
         let accuracy = result.state.bestDevAccuracy.map { String(format: ", dev accuracy %.2f %%", $0 * 100) } ?? ""
