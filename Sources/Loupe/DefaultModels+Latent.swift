@@ -25,7 +25,7 @@ extension DefaultModels {
             let trainer = TextVAETrainer.make(texts: texts, embedDimension: 32, hiddenDimension: 64,
                                               latentDimension: 8, options: options)
             try trainer.train(on: texts)
-            return (trainer.model, trainer.model.config.checkpointConfig, trainer.encoder.vocabulary.tokens)
+            return (trainer.model, try trainer.model.config.checkpointConfig(), trainer.encoder.vocabulary.tokens)
         }
     }
 
@@ -48,7 +48,7 @@ extension DefaultModels {
             let model = ImageVAE(config: ImageVAEConfig(height: imageSide, width: imageSide, hiddenDimension: 128,
                                                         latentDimension: 6), seed: 0)
             try ImageVAETrainer(model: model, options: options).train(on: shapes)
-            return (model, model.config.checkpointConfig, nil)
+            return (model, try model.config.checkpointConfig(), nil)
         }
     }
 }

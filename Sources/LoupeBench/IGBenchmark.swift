@@ -37,7 +37,7 @@ func runIGBenchmark(_ argv: [String]) throws {
     // The peer: same weights, same ids.
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("loupe-ig-bench-\(getpid())")
     defer { try? FileManager.default.removeItem(at: folder) }
-    try Checkpoint.save(model, config: model.config.checkpointConfig, vocabulary: nil, to: folder)
+    try Checkpoint.save(model, config: model.config.checkpointConfig(), vocabulary: nil, to: folder)
     let idsFile = folder.appendingPathComponent("ids.json")
     try JSONSerialization.data(withJSONObject: ["single": ids, "dev": dev ?? []]).write(to: idsFile)
     guard !args.flag("no-peer"), let peer = runPeer("ig", extra: ["--weights", folder.path, "--ids", idsFile.path]),

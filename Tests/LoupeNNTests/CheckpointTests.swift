@@ -112,19 +112,22 @@ struct CheckpointTests {
             "zeta": 1, "alpha": "a\"b", "eps": 1e-5, "labels": ["x", "y"], "flag": true, "none": .null, "empty": [],
         ])
         let text = String(decoding: try config.serialized(), as: UTF8.self)
+        // Foundation's pretty printer: `key : value`, an empty array opened and closed on two lines.
         #expect(text == """
             {
-              "alpha": "a\\"b",
-              "architecture": "tiny",
-              "empty": [],
-              "eps": 1e-05,
-              "flag": true,
-              "labels": [
+              "alpha" : "a\\"b",
+              "architecture" : "tiny",
+              "empty" : [
+
+              ],
+              "eps" : 1e-05,
+              "flag" : true,
+              "labels" : [
                 "x",
                 "y"
               ],
-              "none": null,
-              "zeta": 1
+              "none" : null,
+              "zeta" : 1
             }
 
             """)

@@ -4,8 +4,9 @@ import Foundation
 ///
 /// Numbers are held as `Double` (exact for integers up to 2⁵³, which covers every size and byte
 /// offset a checkpoint can have). Use ``JSONValue/parse(_:fileName:)`` to read text with line
-/// numbers in its errors, and ``JSONValue/serialized(pretty:)`` for deterministic output with
-/// sorted keys.
+/// numbers in its errors (the strict reader of untrusted files: duplicate keys and runaway nesting
+/// are errors, which Foundation's decoders accept silently), and ``JSONValue/serialized(pretty:)``
+/// (Foundation's encoder) for deterministic output with sorted keys.
 public enum JSONValue: Equatable, Codable, Sendable {
     /// A JSON number.
     case number(Double)
@@ -90,7 +91,8 @@ public enum JSONValue: Equatable, Codable, Sendable {
     /// A short description of the value's type and content, for error messages.
     public var briefDescription: String {
         switch self {
-        case .number(let value): return "number \(JSONWriter.formatNumber(value) ?? "\(value)")"
+        case .number(let value):
+            return "number " + (value == value.rounded() && Swift.abs(value) < 9.0e15 ? String(Int64(value)) : "\(value)")
         case .string(let value):
             let shown = value.count > 40 ? String(value.prefix(40)) + "…" : value
             return "string \"\(shown)\""
@@ -122,12 +124,26 @@ extension JSONValue {
         try CheckpointJSONParser.parse(Array(data), fileName: fileName)
     }
 
-    /// The value as JSON text with object keys sorted (by UTF-8 bytes): compact, or indented by two
-    /// spaces like Python's `json.dumps(indent=2, sort_keys=True)`. Integral numbers are written
-    /// without a fraction. Throws for NaN or infinite numbers, which JSON cannot represent.
+    /// The value as JSON text with object keys sorted, compact or indented (Foundation's
+    /// `JSONEncoder`, the one JSON writer). Integral numbers are written without a fraction.
+    /// Throws for NaN or infinite numbers, which JSON cannot represent.
     public func serialized(pretty: Bool = false) throws -> String {
-        var writer = JSONWriter(pretty: pretty)
-        try writer.write(self, depth: 0)
-        return writer.output
+        do {
+            return String(decoding: try JSONEncoder.loupe(pretty: pretty).encode(self), as: UTF8.self)
+        } catch {
+            throw CheckpointError(.invalidArgument, file: "JSON", "cannot write: \(error)")
+        }
+    }
+}
+
+extension JSONEncoder {
+    /// The encoder every Loupe file is written with: sorted keys (so output is deterministic),
+    /// slashes unescaped, optionally pretty-printed.
+    public static func loupe(pretty: Bool = true) -> JSONEncoder {
+        let encoder = JSONEncoder()
+        var format: JSONEncoder.OutputFormatting = [.withoutEscapingSlashes, .sortedKeys]
+        if pretty { format.insert(.prettyPrinted) }
+        encoder.outputFormatting = format
+        return encoder
     }
 }

@@ -70,7 +70,7 @@ public struct SafeTensorsFile {
             header["__metadata__"] = .object(metadata.mapValues { .string($0) })
         }
         var offset = 0
-        let names = JSONWriter.sortedKeys(tensors)
+        let names = tensors.keys.sorted()
         for name in names {
             guard name != "__metadata__" else {
                 throw CheckpointError(.invalidArgument, file: fileName, key: name, "this name is reserved for metadata")

@@ -52,7 +52,7 @@ enum SafeTensorsReader {
         let metadata = try parseMetadata(members.removeValue(forKey: "__metadata__"), fileName: fileName)
 
         var entries: [Entry] = []
-        for name in JSONWriter.sortedKeys(members) {
+        for name in members.keys.sorted() {
             entries.append(try parseEntry(name: name, members[name] ?? .null, dataCount: dataCount, fileName: fileName))
         }
         let warnings = try checkLayout(entries, dataCount: dataCount, fileName: fileName)

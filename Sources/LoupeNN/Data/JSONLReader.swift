@@ -91,18 +91,25 @@ extension TextDataSet {
     /// The data set as JSON Lines (`text`, `label` by name, and `rationale` / `rationale_spans` where
     /// known), one example per line; ``readJSONL(at:textKey:labelKey:labelNames:onMalformedRow:)`` reads it back.
     public func jsonLines() -> String {
-        var output = ""
-        for example in examples {
-            output += "{\"text\": " + JSONWriter.quote(example.text)
-            output += ", \"label\": " + JSONWriter.quote(labelNames[example.label])
-            if let indices = example.rationaleTokenIndices {
-                output += ", \"rationale\": [" + indices.map(String.init).joined(separator: ", ") + "]"
-            }
-            if let spans = example.rationaleSpans {
-                output += ", \"rationale_spans\": [" + spans.map { "[\($0.start), \($0.end)]" }.joined(separator: ", ") + "]"
-            }
-            output += "}\n"
-        }
-        return output
+        let encoder = JSONEncoder.loupe(pretty: false)
+        return examples.map { example in
+            let row = JSONLRow(text: example.text, label: labelNames[example.label],
+                               rationale: example.rationaleTokenIndices,
+                               rationaleSpans: example.rationaleSpans.map { $0.map { [$0.start, $0.end] } })
+            // Strings, integers and arrays of them always encode.
+            return ((try? encoder.encode(row)).map { String(decoding: $0, as: UTF8.self) } ?? "") + "\n"
+        }.joined()
+    }
+}
+
+/// One line of a labelled JSON Lines file, as written.
+private struct JSONLRow: Encodable {
+    var text: String
+    var label: String
+    var rationale: [Int]?
+    var rationaleSpans: [[Int]]?
+
+    enum CodingKeys: String, CodingKey {
+        case text, label, rationale, rationaleSpans = "rationale_spans"
     }
 }

@@ -33,17 +33,24 @@ public enum LoadedModel {
     }
 
     /// The model's `config.json` contents (for ``Checkpoint/save(_:config:vocabulary:to:metadata:)``).
-    public var config: CheckpointConfig {
+    public func checkpointConfig() throws -> CheckpointConfig {
         switch self {
-        case .bagOfEmbeddings(let m): return m.config.checkpointConfig
-        case .transformerClassifier(let m): return m.config.checkpointConfig
-        case .textVAE(let m): return m.config.checkpointConfig
-        case .imageVAE(let m): return m.config.checkpointConfig
+        case .bagOfEmbeddings(let m): return try m.config.checkpointConfig()
+        case .transformerClassifier(let m): return try m.config.checkpointConfig()
+        case .textVAE(let m): return try m.config.checkpointConfig()
+        case .imageVAE(let m): return try m.config.checkpointConfig()
         }
     }
 
     /// The architecture name.
-    public var architecture: String { config.architecture }
+    public var architecture: String {
+        switch self {
+        case .bagOfEmbeddings: return BagOfEmbeddingsConfig.architecture
+        case .transformerClassifier: return TransformerClassifierConfig.architecture
+        case .textVAE: return TextVAEConfig.architecture
+        case .imageVAE: return ImageVAEConfig.architecture
+        }
+    }
 
     /// The model as a module (for parameters, hooks, optimizers and saving).
     public var module: Module {
@@ -95,7 +102,7 @@ public enum ModelFactory {
     /// Saves `model` as a checkpoint folder (config from the model, weights by parameter name).
     public static func save(_ model: LoadedModel, vocabulary: [String]?, to directory: URL,
                             metadata: [String: String] = [:]) throws {
-        try Checkpoint.save(model.module, config: model.config, vocabulary: vocabulary, to: directory, metadata: metadata)
+        try Checkpoint.save(model.module, config: try model.checkpointConfig(), vocabulary: vocabulary, to: directory, metadata: metadata)
     }
 }
 

@@ -61,7 +61,7 @@ public final class ClassifierTrainer {
             throw CheckpointError(.invalidArgument, file: CheckpointConfig.fileName, key: "architecture", subject: "key",
                                   "'\(model.architecture)' is not a text classifier")
         }
-        self.init(classifier: classifier, config: model.config, vocabulary: vocabulary, options: options)
+        self.init(classifier: classifier, config: try model.checkpointConfig(), vocabulary: vocabulary, options: options)
     }
 
     /// A trainer for a new model of `architecture`, with a vocabulary built from the training

@@ -39,8 +39,8 @@ public final class ImageVAETrainer {
         let loop = TrainingLoop(
             optimizer: optimizer, epochs: options.epochs, learningRate: options.learningRate,
             gradientClipNorm: options.gradientClipNorm,
-            checkpoint: options.checkpointDirectory.map {
-                TrainingCheckpointPlan(directory: $0, layout: .latest, module: model, config: model.config.checkpointConfig,
+            checkpoint: try options.checkpointDirectory.map {
+                TrainingCheckpointPlan(directory: $0, layout: .latest, module: model, config: try model.config.checkpointConfig(),
                                        vocabulary: nil)
             },
             observer: options.observer)

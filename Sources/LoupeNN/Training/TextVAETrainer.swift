@@ -63,8 +63,8 @@ public final class TextVAETrainer {
         let loop = TrainingLoop(
             optimizer: optimizer, epochs: options.epochs, learningRate: options.learningRate,
             gradientClipNorm: options.gradientClipNorm,
-            checkpoint: options.checkpointDirectory.map {
-                TrainingCheckpointPlan(directory: $0, layout: .latest, module: model, config: model.config.checkpointConfig,
+            checkpoint: try options.checkpointDirectory.map {
+                TrainingCheckpointPlan(directory: $0, layout: .latest, module: model, config: try model.config.checkpointConfig(),
                                        vocabulary: encoder.vocabulary.tokens)
             },
             observer: options.observer)
