@@ -9,6 +9,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .library(name: "Loupe", targets: ["Loupe"]),
+        .library(name: "LoupeIO", targets: ["LoupeIO"]),
         .library(name: "LoupeTensor", targets: ["LoupeTensor"]),
         .library(name: "LoupeNN", targets: ["LoupeNN"]),
         .library(name: "LoupeAttribution", targets: ["LoupeAttribution"]),
@@ -28,16 +29,18 @@ let package = Package(
             ]
         ),
         .target(name: "LoupeTensor", dependencies: ["CLoupeKernels"]),
+        // The one crash-safe file writer (temporary sibling, fsync, rename), below every module that writes.
+        .target(name: "LoupeIO"),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-        .target(name: "LoupeNN", dependencies: ["LoupeTensor", "CZlib"], resources: [.process("Resources")]),
+        .target(name: "LoupeNN", dependencies: ["LoupeTensor", "LoupeIO", "CZlib"], resources: [.process("Resources")]),
         .target(name: "LoupeAttribution", dependencies: ["LoupeNN"]),
 
         .systemLibrary(name: "CLibPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CFreeType", pkgConfig: "freetype2", providers: [.apt(["libfreetype-dev"])]),
         .systemLibrary(name: "CFontconfig", pkgConfig: "fontconfig", providers: [.apt(["libfontconfig-dev"])]),
-        .target(name: "LoupeRender", dependencies: ["CLibPNG", "CFreeType", "CFontconfig"]),
+        .target(name: "LoupeRender", dependencies: ["LoupeIO", "CLibPNG", "CFreeType", "CFontconfig"]),
 
-        .target(name: "Loupe", dependencies: ["LoupeTensor", "LoupeNN", "LoupeAttribution", "LoupeRender"]),
+        .target(name: "Loupe", dependencies: ["LoupeIO", "LoupeTensor", "LoupeNN", "LoupeAttribution", "LoupeRender"]),
         .executableTarget(
             name: "LoupeCLI",
             dependencies: ["Loupe", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -50,6 +53,7 @@ let package = Package(
 
         // Shared test helpers: expectClose, finite-difference checker, tiny fixture models.
         .target(name: "LoupeTestSupport", dependencies: ["LoupeTensor", "LoupeNN"], path: "Tests/LoupeTestSupport"),
+        .testTarget(name: "LoupeIOTests", dependencies: ["LoupeIO"]),
         .testTarget(name: "LoupeTensorTests", dependencies: ["LoupeTensor", "LoupeTestSupport"]),
         .testTarget(
             name: "LoupeNNTests",

@@ -35,7 +35,7 @@ do {
     let document = explanation.document(model: explainer.modelInfo)
     let jsonURL = outFolder.appendingPathComponent("explanation.json")
     let pngURL = outFolder.appendingPathComponent("explanation.png")
-    try AtomicOutput.write(try document.prettyJSON() + [0x0A], to: jsonURL)
+    try AtomicFile.write(try document.prettyJSON() + [0x0A], to: jsonURL)
     try document.sentenceHeatmap().writePNG(to: pngURL, style: RenderStyle(scale: 2))
     print("wrote \(jsonURL.path)\nwrote \(pngURL.path)")
 } catch {

@@ -32,7 +32,7 @@ do {
     }
     let output = lines.map { $0 + "\n" }.joined()
     if let outPath {
-        try AtomicOutput.write(output, to: URL(fileURLWithPath: outPath))
+        try AtomicFile.write(output, to: URL(fileURLWithPath: outPath))
         FileHandle.standardError.write(Data("wrote \(lines.count) documents to \(outPath)\n".utf8))
     } else {
         print(output, terminator: "")

@@ -20,7 +20,7 @@ do {
     let imageResult = try LatentTraversal(dimensions: .all, values: .standard).run(on: imageVAE, from: .zero)
     let imageURL = outFolder.appendingPathComponent("traversal-image.png")
     try imageResult.traversalGrid(title: "Image VAE traversal").writePNG(to: imageURL, style: RenderStyle(scale: 2))
-    try AtomicOutput.write(try TraversalDocument(imageResult).prettyJSON(),
+    try AtomicFile.write(try TraversalDocument(imageResult).prettyJSON(),
                            to: outFolder.appendingPathComponent("traversal-image.json"))
     print("wrote \(imageURL.path)")
 

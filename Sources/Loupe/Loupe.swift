@@ -1,4 +1,5 @@
 // Loupe: the umbrella module. `import Loupe` brings in every layer of the toolkit.
+@_exported import LoupeIO
 @_exported import LoupeTensor
 @_exported import LoupeNN
 @_exported import LoupeAttribution

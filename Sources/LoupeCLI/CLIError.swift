@@ -27,7 +27,7 @@ struct CLIError: Error, CustomStringConvertible {
         case let e as ExplainerError: return .usage(e.description)
         case let e as LayerAttributionError: return .usage(e.description)
         case let e as ModelInputError: return .usage(e.description)
-        case let e as OutputError: return .usage(e.description)
+        case let e as AtomicFileError: return .usage(e.description)
         case let e as IntegrationRule.RuleError: return .usage(e.description)
         case let e as AttributionError:
             switch e {

@@ -56,7 +56,7 @@ struct OutputPlan {
     func commit(announce: (String) -> Void) throws -> [String] {
         var written: [String] = []
         for file in pending {
-            try AtomicOutput.write(file.bytes, to: file.url)
+            try AtomicFile.write(file.bytes, to: file.url)
             written.append(file.url.path)
             announce(file.url.path)
         }

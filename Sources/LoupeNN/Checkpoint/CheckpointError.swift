@@ -1,3 +1,4 @@
+import LoupeIO
 import Foundation
 
 /// A failure to read, validate, assign or write a checkpoint.
@@ -92,4 +93,13 @@ extension CheckpointError: LocalizedError {
 func describeCheckpointKeys(_ keys: [String], limit: Int = 8) -> String {
     let shown = keys.prefix(limit).map { "'\($0)'" }.joined(separator: ", ")
     return keys.count > limit ? shown + " and \(keys.count - limit) more" : shown
+}
+
+extension CheckpointError {
+    /// Runs file-system work, reporting a write failure as an `.io` error naming the file.
+    static func writing<R>(_ body: () throws -> R) throws -> R {
+        do { return try body() } catch let error as AtomicFileError {
+            throw CheckpointError(.io, file: error.path, error.reason)
+        }
+    }
 }

@@ -1,3 +1,4 @@
+import LoupeIO
 import Foundation
 import LoupeTensor
 
@@ -52,7 +53,7 @@ extension Checkpoint {
         }
 
         // 3. Build the new folder beside the destination.
-        let temporary = CheckpointAtomicFile.temporarySibling(of: target, tag: "tmp")
+        let temporary = AtomicFile.temporarySibling(of: target, tag: "tmp")
         do {
             try fileManager.createDirectory(at: temporary, withIntermediateDirectories: false)
         } catch {
@@ -62,31 +63,31 @@ extension Checkpoint {
         defer {
             if !committed { try? fileManager.removeItem(at: temporary) }
         }
-        try CheckpointAtomicFile.writeNew(configData, to: temporary.appendingPathComponent(configFileName))
-        try CheckpointAtomicFile.writeNew(weights, to: temporary.appendingPathComponent(weightsFileName))
+        try CheckpointError.writing { try AtomicFile.writeNew(configData, to: temporary.appendingPathComponent(configFileName)) }
+        try CheckpointError.writing { try AtomicFile.writeNew(weights, to: temporary.appendingPathComponent(weightsFileName)) }
         if let vocabularyData {
-            try CheckpointAtomicFile.writeNew(vocabularyData, to: temporary.appendingPathComponent(vocabularyFileName))
+            try CheckpointError.writing { try AtomicFile.writeNew(vocabularyData, to: temporary.appendingPathComponent(vocabularyFileName)) }
         }
-        CheckpointAtomicFile.syncDirectory(temporary)
+        AtomicFile.syncDirectory(temporary)
         try beforeCommit(temporary)
 
         // 4. Commit by renames.
         if exists {
-            let previous = CheckpointAtomicFile.temporarySibling(of: target, tag: "old")
-            try CheckpointAtomicFile.move(target, to: previous)
+            let previous = AtomicFile.temporarySibling(of: target, tag: "old")
+            try CheckpointError.writing { try AtomicFile.move(target, to: previous) }
             do {
-                try CheckpointAtomicFile.move(temporary, to: target)
+                try CheckpointError.writing { try AtomicFile.move(temporary, to: target) }
             } catch {
-                try? CheckpointAtomicFile.move(previous, to: target)
+                try? AtomicFile.move(previous, to: target)
                 throw error
             }
             committed = true
             try? fileManager.removeItem(at: previous)
         } else {
-            try CheckpointAtomicFile.move(temporary, to: target)
+            try CheckpointError.writing { try AtomicFile.move(temporary, to: target) }
             committed = true
         }
-        CheckpointAtomicFile.syncDirectory(parent)
+        AtomicFile.syncDirectory(parent)
     }
 
     /// Whether `target` exists; throws when it exists but must not be replaced.

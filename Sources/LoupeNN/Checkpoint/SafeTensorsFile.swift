@@ -1,3 +1,4 @@
+import LoupeIO
 import Foundation
 import LoupeTensor
 
@@ -53,7 +54,7 @@ public struct SafeTensorsFile {
     /// one, never a partial write. The temporary file is removed if anything fails.
     public func write(to url: URL) throws {
         let data = try serialized(fileName: url.lastPathComponent)
-        try CheckpointAtomicFile.write(data, to: url)
+        try CheckpointError.writing { try AtomicFile.write(data, to: url) }
     }
 
     /// The file's bytes: F32 data for every tensor in UTF-8 byte order of the names, contiguous

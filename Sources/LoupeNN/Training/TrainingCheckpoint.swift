@@ -1,3 +1,4 @@
+import LoupeIO
 import Foundation
 import LoupeTensor
 
@@ -34,11 +35,11 @@ public enum TrainingCheckpoint {
         }
         try Checkpoint.save(module, config: config, vocabulary: vocabulary, to: directory, metadata: metadata,
                             beforeCommit: { folder in
-            try CheckpointAtomicFile.writeNew(stateData, to: folder.appendingPathComponent(stateFileName))
+            try CheckpointError.writing { try AtomicFile.writeNew(stateData, to: folder.appendingPathComponent(stateFileName)) }
             if let optimizerData {
-                try CheckpointAtomicFile.writeNew(optimizerData, to: folder.appendingPathComponent(optimizerStateFileName))
+                try CheckpointError.writing { try AtomicFile.writeNew(optimizerData, to: folder.appendingPathComponent(optimizerStateFileName)) }
             }
-            CheckpointAtomicFile.syncDirectory(folder)
+            AtomicFile.syncDirectory(folder)
         })
     }
 

@@ -1,3 +1,4 @@
+import LoupeIO
 /// An error raised by LoupeRender for bad input, an unreadable or unwritable PNG,
 /// or a file-system failure.
 ///
@@ -44,6 +45,15 @@ extension RenderError {
     static func checkFinite(_ values: [Double], what: String) throws {
         if let index = values.firstIndex(where: { !$0.isFinite }) {
             throw RenderError.nonFiniteValue(what: what, index: index)
+        }
+    }
+}
+
+extension RenderError {
+    /// Runs a file write, reporting a failure as ``RenderError/io(path:message:)``.
+    static func writing(_ body: () throws -> Void) throws {
+        do { try body() } catch let error as AtomicFileError {
+            throw RenderError.io(path: error.path, message: error.reason)
         }
     }
 }

@@ -1,3 +1,4 @@
+import LoupeIO
 import Foundation
 
 /// Builds one self-contained HTML file: inline CSS, pictures embedded as base64 PNG data
@@ -105,6 +106,6 @@ public struct HTMLReport: Sendable {
 
     /// Writes the document as UTF-8, atomically (temporary file + rename).
     public func write(to url: URL) throws {
-        try AtomicFile.write(Array(html().utf8), to: url)
+        try RenderError.writing { try AtomicFile.write(Array(html().utf8), to: url) }
     }
 }

@@ -1,3 +1,4 @@
+import LoupeIO
 import Foundation
 
 extension Canvas {
@@ -10,7 +11,7 @@ extension Canvas {
     /// folder); on error no file is left behind.
     public func writePNG(to url: URL, colorType: PNGColorType = .automatic,
                          text: [PNGTextChunk] = []) throws {
-        try AtomicFile.write(pngData(colorType: colorType, text: text), to: url)
+        try RenderError.writing { try AtomicFile.write(pngData(colorType: colorType, text: text), to: url) }
     }
 
     /// Reads a PNG file into an RGBA8 canvas plus its text entries.
