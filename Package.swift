@@ -2,8 +2,11 @@
 import PackageDescription
 
 // Module graph (one-way):
+//   LoupeIO (atomic files) ← LoupeNN, LoupeRender
 //   CLoupeKernels ← LoupeTensor ← LoupeNN ← LoupeAttribution ─┐
-//   CLibPNG, CFreeType, CFontconfig ← LoupeRender ─────────────┴→ Loupe (umbrella) ← loupe, loupe-bench
+//                                 LoupeNN ← LoupeDefaults ────┤
+//   CLibPNG, CFreeType, CFontconfig ← LoupeRender ────────────┴→ Loupe (umbrella) ← loupe, loupe-bench,
+//                                                                                    loupe-regenerate-defaults
 let package = Package(
     name: "Loupe",
     platforms: [.macOS(.v13)],
@@ -16,6 +19,8 @@ let package = Package(
         .library(name: "LoupeRender", targets: ["LoupeRender"]),
         .executable(name: "loupe", targets: ["LoupeCLI"]),
         .executable(name: "loupe-bench", targets: ["LoupeBench"]),
+        .executable(name: "loupe-regenerate-defaults", targets: ["RegenerateDefaults"]),
+        .library(name: "LoupeDefaults", targets: ["LoupeDefaults"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -32,7 +37,7 @@ let package = Package(
         // The one crash-safe file writer (temporary sibling, fsync, rename), below every module that writes.
         .target(name: "LoupeIO"),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-        .target(name: "LoupeNN", dependencies: ["LoupeTensor", "LoupeIO", "CZlib"], resources: [.process("Resources")]),
+        .target(name: "LoupeNN", dependencies: ["LoupeTensor", "LoupeIO", "CZlib"]),
         .target(name: "LoupeAttribution", dependencies: ["LoupeNN"]),
 
         .systemLibrary(name: "CLibPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
@@ -40,12 +45,16 @@ let package = Package(
         .systemLibrary(name: "CFontconfig", pkgConfig: "fontconfig", providers: [.apt(["libfontconfig-dev"])]),
         .target(name: "LoupeRender", dependencies: ["LoupeIO", "CLibPNG", "CFreeType", "CFontconfig"]),
 
-        .target(name: "Loupe", dependencies: ["LoupeIO", "LoupeTensor", "LoupeNN", "LoupeAttribution", "LoupeRender"]),
+        // Demo material and defaults: the built-in corpus, procedural shapes, the bundled model and its recipe.
+        .target(name: "LoupeDefaults", dependencies: ["LoupeNN"], resources: [.process("Resources")]),
+
+        .target(name: "Loupe", dependencies: ["LoupeIO", "LoupeTensor", "LoupeNN", "LoupeAttribution", "LoupeRender", "LoupeDefaults"]),
         .executableTarget(
             name: "LoupeCLI",
             dependencies: ["Loupe", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(name: "LoupeBench", dependencies: ["Loupe"]),
+        .executableTarget(name: "RegenerateDefaults", dependencies: ["Loupe"]),
         .executableTarget(name: "SeedVAE", dependencies: ["Loupe"], path: "Examples/SeedVAE"),
         .executableTarget(name: "ExplainSentence", dependencies: ["Loupe"], path: "Examples/ExplainSentence"),
         .executableTarget(name: "RenderTraversal", dependencies: ["Loupe"], path: "Examples/RenderTraversal"),
@@ -57,9 +66,10 @@ let package = Package(
         .testTarget(name: "LoupeTensorTests", dependencies: ["LoupeTensor", "LoupeTestSupport"]),
         .testTarget(
             name: "LoupeNNTests",
-            dependencies: ["LoupeNN", "LoupeTestSupport"],
+            dependencies: ["LoupeNN", "LoupeDefaults", "LoupeTestSupport"],
             resources: [.copy("Fixtures")]
         ),
+        .testTarget(name: "LoupeDefaultsTests", dependencies: ["LoupeDefaults", "LoupeTestSupport"]),
         .testTarget(name: "LoupeRenderTests", dependencies: ["LoupeRender"]),
         .testTarget(
             name: "LoupeAttributionTests",

@@ -4,3 +4,4 @@
 @_exported import LoupeNN
 @_exported import LoupeAttribution
 @_exported import LoupeRender
+@_exported import LoupeDefaults

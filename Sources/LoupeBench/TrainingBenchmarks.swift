@@ -139,63 +139,6 @@ private func bestClassifier(_ result: ClassifierTrainingResult, fallback: Classi
     return (loaded.model.classifier!, TextEncoder(vocabulary: vocabulary, maximumLength: fallback.options.maxLength))
 }
 
-/// The sentences the default model must get right.
-let defaultModelProbes: [(String, String)] = [
-    ("I had a great day today.", "positive"), ("我今天过得很好。", "positive"),
-    ("The food was terrible.", "negative"), ("这家店的服务太差了。", "negative"),
-    ("The service was excellent.", "positive"), ("这部电影太无聊了。", "negative"),
-]
-
-/// `train-default [transformer|bag] [--write]`: the default model (a small transformer unless
-/// `bag`) on the embedded bilingual corpus (80/20 split, seed 0);
-/// `--write` stores it in Sources/LoupeNN/Resources/default-model/.
-func runDefaultModelTraining(_ argv: [String]) throws {
-    let args = BenchArguments(argv)
-    let (train, heldOut) = try DefaultCorpus.loadSplit(heldOutFraction: 0.2, seed: 0)
-    let kind = args.positional.first ?? "transformer"
-    var options = ClassifierTrainingOptions(epochs: args.int("epochs", 20), batchSize: 32,
-                                            learningRate: args.float("lr", 3e-3), seed: UInt64(args.int("seed", 0)))
-    options.maxLength = 64
-    options.observer = ProgressReporter(style: .lines)
-    options.learningRateSchedule = .linearDecay(warmupSteps: 100)
-    options.minimumTokenCount = 2
-    options.optimizer = .adamW
-    options.weightDecay = 0.01
-    options.embeddingScale = args.float("embed-scale", kind == "bag" ? 0.1 : 0.02)
-    let architecture: ClassifierArchitecture = kind == "bag"
-        ? .bagOfEmbeddings(embedDimension: args.int("embed", 32), hiddenDimension: args.int("hidden", 32))
-        : .transformer(embedDimension: args.int("embed", 32), heads: args.int("heads", 2), layers: args.int("layers", 2),
-                       feedForwardDimension: args.int("ffn", 64), dropout: args.float("dropout", 0.1))
-    let trainer = try ClassifierTrainer.make(architecture: architecture, trainingData: train, options: options)
-    let result = try trainer.train(on: train, dev: heldOut)
-    let evaluation = trainer.evaluate(heldOut)
-    report("default corpus held-out", result, evaluation)
-    if args.flag("errors") {
-        for (i, example) in heldOut.examples.enumerated() where evaluation.predictions[i] != example.label {
-            let unknown = trainer.encoder.encode(example.text).unknownTokenIndices.count
-            print("  ✘ [\(heldOut.labelNames[example.label])] \(example.text)  (unknown tokens: \(unknown))")
-        }
-    }
-    var allRight = true
-    for (text, expected) in defaultModelProbes {
-        let p = trainer.probabilities(of: text)
-        let predicted = trainer.classifier.labels[p[1] > p[0] ? 1 : 0]
-        allRight = allRight && predicted == expected
-        print(String(format: "  %@ → %@ (p = %.3f)%@", text, predicted, Double(Swift.max(p[0], p[1])),
-                     predicted == expected ? "" : "  ✘ expected \(expected)"))
-    }
-    if args.flag("write") {
-        guard allRight else { throw DataSetError(.invalidArgument, file: "default-model", "a probe sentence is wrong") }
-        let folder = repositoryRoot.appendingPathComponent("Sources/LoupeNN/Resources/default-model")
-        try trainer.saveModel(to: folder, metadata: ["source": "loupe-bench train-default (DefaultCorpus, seed 0)"])
-        let size = try FileManager.default.contentsOfDirectory(atPath: folder.path).reduce(0) { total, name in
-            let attributes = try FileManager.default.attributesOfItem(atPath: folder.appendingPathComponent(name).path)
-            return total + ((attributes[.size] as? Int) ?? 0)
-        }
-        print("wrote \(folder.path) (\(size) bytes)")
-    }
-}
-
 /// `train-speed [--steps N] [--batch 32]`: tokens/s of ClassifierTrainer on the benchmark
 /// transformer (vocab 16,000, E = 128, 2 layers, 4 heads, ffn 256, no dropout, Adam, no clipping)
 /// over the first N length-bucketed SST-2 batches of epoch 1, with the forward / backward /

@@ -18,7 +18,6 @@ let benchmarks: [(name: String, summary: String, run: ([String]) throws -> Void)
     ("render", "30-token heatmap render time", { _ in runRenderBenchmark() }),
     ("train-sst2", "train bag|transformer on SST-2, dev accuracy [--epochs N --lr X --out DIR]", { try runSST2TrainingBenchmark($0) }),
     ("train-waimai", "train bag|transformer on waimai_10k, 20% held-out accuracy", { try runWaimaiTrainingBenchmark($0) }),
-    ("train-default", "train the default bilingual model [--write: save to Resources/default-model]", { try runDefaultModelTraining($0) }),
     ("train-speed", "trainer tokens/s, SST-2 batches, benchmark transformer, split (PyTorch peer)", { try runTrainingSpeedBenchmark($0) }),
     ("train-text-vae", "GRU sentence VAE on the default corpus: recon, KL, active units", { try runTextVAETraining($0) }),
     ("train-mnist-vae", "image VAE 784-400-20 on MNIST [--png: docs/images/mnist-reconstructions.png]", { try runMNISTVAETraining($0) }),

@@ -1,4 +1,5 @@
 import Foundation
+import LoupeDefaults
 @testable import LoupeNN
 import LoupeTensor
 import Testing

@@ -17,7 +17,7 @@ import Foundation
 /// dimension's minimum to maximum over the data (a value equal to the maximum falls in the last
 /// bin; a constant dimension falls in one bin and carries no information). Mutual information
 /// and entropy are the plug-in estimates from the empirical joint counts, in nats. Factors are
-/// any discrete labels (the grid indices of ``ShapesGenerator`` factors, say). A factor with a
+/// any discrete labels (the grid indices of `ShapesGenerator` (LoupeDefaults) factors, say). A factor with a
 /// single value has zero entropy and is left out of the average (reported with `gap == nil`).
 /// With one latent dimension the second-largest information counts as 0.
 public struct MutualInformationGap: Sendable {

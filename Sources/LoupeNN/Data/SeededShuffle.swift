@@ -3,7 +3,7 @@ import LoupeTensor
 extension RandomGenerator {
     /// Uniform integer in `0..<bound` by Lemire's multiply-and-reject method, written out so the
     /// sequence depends only on ``RandomGenerator`` and not on the standard library's algorithm.
-    mutating func dataIndex(below bound: Int) -> Int {
+    public mutating func dataIndex(below bound: Int) -> Int {
         precondition(bound > 0, "empty range")
         let range = UInt64(bound)
         var product = next().multipliedFullWidth(by: range)

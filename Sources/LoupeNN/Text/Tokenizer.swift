@@ -92,7 +92,7 @@ public struct Tokenizer: Sendable, Equatable {
     }
 
     /// CJK ideographs and syllabic scripts written without spaces.
-    static func isIdeograph(_ s: Unicode.Scalar) -> Bool {
+    public static func isIdeograph(_ s: Unicode.Scalar) -> Bool {
         switch s.value {
         case 0x4E00...0x9FFF, 0x3400...0x4DBF, 0x20000...0x2A6DF, 0x2A700...0x2EBEF, 0x30000...0x3134F,
              0xF900...0xFAFF, 0x2F800...0x2FA1F,   // Han

@@ -1,4 +1,5 @@
 import Foundation
+import LoupeNN
 import LoupeTensor
 
 /// The shape of a generated sprite.

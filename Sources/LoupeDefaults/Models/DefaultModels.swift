@@ -4,8 +4,8 @@ import LoupeNN
 /// The models Loupe uses when none is given: a sentiment classifier (English + Chinese) and, for
 /// the latent pictures, a small text VAE and image VAE.
 ///
-/// The classifier is the checkpoint bundled with LoupeNN (``DefaultModelResource``) when the
-/// package ships one. Otherwise — and always for the VAEs — the model is trained once,
+/// The classifier is the checkpoint bundled with LoupeDefaults (``DefaultModel``) when the
+/// package ships one, else trained with the same recipe (``DefaultModelRecipe``). Otherwise — and always for the VAEs — the model is trained once,
 /// deterministically (fixed seeds, fixed data), on the built-in corpus (``DefaultCorpus``) or on
 /// procedural shapes (``ShapesGenerator``), and cached under `$XDG_CACHE_HOME/loupe/` (default
 /// `~/.cache/loupe/`): `default-model`, `default-text-vae`, `default-image-vae`. A cached folder
@@ -21,7 +21,7 @@ public enum DefaultModels {
         /// The recipe tag written into the cached weights' metadata.
         public var recipe: String {
             switch self {
-            case .classifier: return "classifier-transformer-v1"
+            case .classifier: return DefaultModelRecipe.tag
             case .textVAE: return "text-vae-v2"
             case .imageVAE: return "image-vae-v1"
             }
@@ -55,7 +55,7 @@ public enum DefaultModels {
     ///   - observer: who hears about training progress (e.g. a ``ProgressReporter``; `nil`: nobody).
     public static func classifier(log: (String) -> Void = { print($0) },
                                   observer: (any TrainingObserver)? = nil) throws -> ModelCheckpoint {
-        if let bundled = DefaultModelResource.url {
+        if let bundled = DefaultModel.directory {
             log("using the bundled default classifier (\(bundled.path))")
             return try ModelFactory.load(from: bundled)
         }
@@ -92,20 +92,12 @@ public enum DefaultModels {
         }
     }
 
-    /// Trains the default classifier: a small transformer (2 layers, 4 heads, width 32) on the
-    /// built-in corpus (90 % of it; the rest measures accuracy), 8 epochs of Adam, seed 0 —
-    /// about 90 % held-out accuracy in some 15 seconds of a release build.
+    /// Trains the default classifier with ``DefaultModelRecipe/classifier`` — the recipe of the
+    /// bundled weights.
     static func trainClassifier(log: (String) -> Void,
                                 observer: (any TrainingObserver)?) throws -> (Module, CheckpointConfig, [String]?) {
-        let (train, heldOut) = try DefaultCorpus.loadSplit(heldOutFraction: 0.1, seed: 0)
-        log("training the default classifier on the built-in corpus (\(train.count) English and Chinese sentences)…")
-        var options = ClassifierTrainingOptions(epochs: 8, batchSize: 32, learningRate: 3e-3, seed: 0)
-        options.observer = observer
-        options.maxLength = 64
-        let architecture = ClassifierArchitecture.transformer(embedDimension: 32, heads: 4, layers: 2,
-                                                              feedForwardDimension: 64, dropout: 0.1)
-        let trainer = try ClassifierTrainer.make(architecture: architecture, trainingData: train, options: options)
-        let result = try trainer.train(on: train, dev: heldOut)
+        log("training the default classifier on the built-in corpus (English and Chinese sentences)…")
+        let (trainer, result, _) = try DefaultModelRecipe.classifier.train(observer: observer)
         if let accuracy = result.state.history.last?.devAccuracy {
             log(String(format: "default classifier: held-out accuracy %.1f %%", accuracy * 100))
         }

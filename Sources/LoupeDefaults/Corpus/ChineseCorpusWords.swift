@@ -1,3 +1,4 @@
+import LoupeNN
 /// A topic of the Chinese grammar: subjects, the bare nouns of "这是我…过最…的…", and fitting adjectives.
 struct ChineseDomain {
     var subjects: [String]

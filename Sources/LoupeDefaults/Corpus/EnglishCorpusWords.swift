@@ -1,3 +1,4 @@
+import LoupeNN
 /// A noun phrase of the English grammar: with its determiner, bare, and whether it is plural.
 struct EnglishNoun {
     var phrase: String

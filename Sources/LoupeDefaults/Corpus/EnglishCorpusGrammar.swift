@@ -1,3 +1,4 @@
+import LoupeNN
 /// Sentence patterns of the English half of the default corpus. Every pattern builds a sentence of
 /// the requested polarity and marks its deciding words (sentiment word, plus the negator if negated).
 struct EnglishCorpusGrammar {

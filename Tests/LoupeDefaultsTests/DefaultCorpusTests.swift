@@ -1,4 +1,5 @@
 import Foundation
+import LoupeDefaults
 import LoupeNN
 import Testing
 
@@ -8,12 +9,12 @@ struct DefaultCorpusTests {
     let tokenizer = Tokenizer()
 
     /// The shipped resource is exactly what the generator makes; with LOUPE_REGENERATE_CORPUS=1 the
-    /// test rewrites it instead (Sources/LoupeNN/Resources/default-corpus.jsonl).
+    /// test rewrites it instead (Sources/LoupeDefaults/Resources/default-corpus.jsonl).
     @Test func resourceMatchesGenerator() throws {
         let generated = DefaultCorpus.generate().jsonLines()
         if ProcessInfo.processInfo.environment["LOUPE_REGENERATE_CORPUS"] == "1" {
             let target = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-                .appendingPathComponent("../../Sources/LoupeNN/Resources/\(DefaultCorpus.resourceFileName)").standardized
+                .appendingPathComponent("../../Sources/LoupeDefaults/Resources/\(DefaultCorpus.resourceFileName)").standardized
             try generated.write(to: target, atomically: true, encoding: .utf8)
             print("wrote \(target.path)")
             return

@@ -1,3 +1,4 @@
+import LoupeNN
 /// Sentence patterns of the Chinese half of the default corpus. Every pattern builds a sentence of
 /// the requested polarity and marks its deciding words (sentiment word, plus 不 / 没 if negated).
 struct ChineseCorpusGrammar {

@@ -1,4 +1,5 @@
 import Foundation
+import LoupeNN
 
 /// The built-in bilingual (English + Chinese) sentiment corpus, with rationales.
 ///
@@ -46,7 +47,7 @@ public enum DefaultCorpus {
     /// Loads the shipped corpus (8,000 examples unless regenerated with other settings).
     public static func load() throws -> TextDataSet {
         guard let url = resourceURL else {
-            throw DataSetError(.io, file: resourceFileName, "resource missing from the LoupeNN bundle")
+            throw DataSetError(.io, file: resourceFileName, "resource missing from the LoupeDefaults bundle")
         }
         return try TextDataSet.readJSONL(at: url, labelNames: labelNames).dataSet
     }

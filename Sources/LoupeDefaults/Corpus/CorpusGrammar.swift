@@ -1,3 +1,4 @@
+import LoupeNN
 import LoupeTensor
 
 /// A piece of a generated sentence; `isKey` marks the words that decide its label (the rationale).

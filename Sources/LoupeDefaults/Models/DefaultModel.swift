@@ -1,0 +1,53 @@
+import Foundation
+import LoupeNN
+
+/// The trained default classifier shipped as a LoupeDefaults resource (`Resources/default-model`):
+/// a small `transformer-classifier` (E = 32, 2 layers, 2 heads, ffn 64, 998-token vocabulary,
+/// ~210 KB) trained on ``DefaultCorpus`` (English + Chinese sentiment) with
+/// ``DefaultModelRecipe/classifier``, so that tools can explain a sentence without training first.
+/// Labels: `negative`, `positive`.
+///
+/// Regenerate it (bit-identical on the same CPU kernel) with
+/// `swift run -c release loupe-regenerate-defaults --write` (see docs/training.md).
+public enum DefaultModel {
+    /// The resource folder's name.
+    public static let folderName = "default-model"
+
+    /// The folder holding `config.json`, `model.safetensors` and `vocab.txt`, or `nil` when the
+    /// package was built without it. (SwiftPM's `.process` rule flattens `Resources/default-model/`
+    /// into the bundle root; a `.copy` rule keeps the subfolder — both layouts are found.)
+    public static var directory: URL? {
+        let bundle = Bundle.module
+        if let folder = bundle.url(forResource: folderName, withExtension: nil), isCheckpoint(folder) { return folder }
+        guard let root = bundle.resourceURL else { return nil }
+        for candidate in [root.appendingPathComponent(folderName), root] where isCheckpoint(candidate) {
+            return candidate
+        }
+        return nil
+    }
+
+    /// Loads the model with its vocabulary.
+    public static func load() throws -> ModelCheckpoint {
+        guard let directory else {
+            throw CheckpointError(.io, file: folderName, "resource missing from the LoupeDefaults bundle")
+        }
+        return try ModelFactory.load(from: directory)
+    }
+
+    /// The loaded classifier and a text encoder for it (truncating to its `max_len`).
+    public static func classifier() throws -> (classifier: TextClassifier, encoder: TextEncoder) {
+        let loaded = try load()
+        guard let classifier = loaded.model.classifier, let tokens = loaded.vocabulary else {
+            throw CheckpointError(.invalidArgument, file: folderName, "is not a classifier with a vocabulary")
+        }
+        return (classifier, TextEncoder(vocabulary: try Vocabulary(tokens: tokens),
+                                        maximumLength: classifier.maximumSequenceLength))
+    }
+
+    /// Whether `folder` holds the two required files of a checkpoint.
+    static func isCheckpoint(_ folder: URL) -> Bool {
+        let manager = FileManager.default
+        return manager.fileExists(atPath: folder.appendingPathComponent(Checkpoint.configFileName).path)
+            && manager.fileExists(atPath: folder.appendingPathComponent(Checkpoint.weightsFileName).path)
+    }
+}
