@@ -5,6 +5,8 @@ import PackageDescription
 //   LoupeIO (atomic files) ← LoupeNN, LoupeRender
 //   CLoupeKernels ← LoupeTensor ← LoupeNN ← LoupeAttribution ─┐
 //                                 LoupeNN ← LoupeDefaults ────┤
+//                                 LoupeNN ← LoupePretrained ──┤
+//                         LoupeTokenizers ← LoupePretrained    │
 //   CLibPNG, CFreeType, CFontconfig ← LoupeRender ────────────┴→ Loupe (umbrella) ← loupe, loupe-bench,
 //                                                                                    loupe-regenerate-defaults
 let package = Package(
@@ -21,6 +23,8 @@ let package = Package(
         .executable(name: "loupe-bench", targets: ["LoupeBench"]),
         .executable(name: "loupe-regenerate-defaults", targets: ["RegenerateDefaults"]),
         .library(name: "LoupeDefaults", targets: ["LoupeDefaults"]),
+        .library(name: "LoupeTokenizers", targets: ["LoupeTokenizers"]),
+        .library(name: "LoupePretrained", targets: ["LoupePretrained"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -39,6 +43,10 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "LoupeNN", dependencies: ["LoupeTensor", "LoupeIO", "CZlib"]),
         .target(name: "LoupeAttribution", dependencies: ["LoupeNN"]),
+        // Tokenizers of pretrained models (tokenizer.json, vocab files, GGUF metadata) and chat templates.
+        .target(name: "LoupeTokenizers"),
+        // Pretrained checkpoints: Hugging Face folders and GGUF files, their architectures.
+        .target(name: "LoupePretrained", dependencies: ["LoupeNN", "LoupeTokenizers"]),
 
         .systemLibrary(name: "CLibPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CFreeType", pkgConfig: "freetype2", providers: [.apt(["libfreetype-dev"])]),
@@ -48,7 +56,8 @@ let package = Package(
         // Demo material and defaults: the built-in corpus, procedural shapes, the bundled model and its recipe.
         .target(name: "LoupeDefaults", dependencies: ["LoupeNN"], resources: [.process("Resources")]),
 
-        .target(name: "Loupe", dependencies: ["LoupeIO", "LoupeTensor", "LoupeNN", "LoupeAttribution", "LoupeRender", "LoupeDefaults"]),
+        .target(name: "Loupe", dependencies: ["LoupeIO", "LoupeTensor", "LoupeNN", "LoupeAttribution", "LoupeRender", "LoupeDefaults",
+                                          "LoupeTokenizers", "LoupePretrained"]),
         .executableTarget(
             name: "LoupeCLI",
             dependencies: ["Loupe", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -74,6 +83,12 @@ let package = Package(
         .testTarget(
             name: "LoupeAttributionTests",
             dependencies: ["LoupeAttribution", "LoupeTestSupport"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(name: "LoupeTokenizersTests", dependencies: ["LoupeTokenizers"], resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "LoupePretrainedTests",
+            dependencies: ["LoupePretrained", "LoupeAttribution", "LoupeTestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "LoupeCLITests", dependencies: ["Loupe", "LoupeTestSupport"]),
