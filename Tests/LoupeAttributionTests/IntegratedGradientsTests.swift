@@ -39,14 +39,14 @@ struct IntegratedGradientsTests {
         let model = TokenwiseTanhClassifier()
         let ig = IntegratedGradients(rule: .riemannLeft, stepCount: 2, tolerance: 1e-3)
         for a in try ig.attribute(sentences[2], targets: [0, 1, 2], model: model) {
-            guard case .int(let steps)? = a.parameters["steps"] else { Issue.record("no steps"); return }
+            let steps = try #require(a.parameters["steps"]?.intValue, "adaptive results report their steps")
             #expect(steps > 2)
             #expect(a.parameters["requested_steps"] == .int(2))
             #expect(Swift.abs(a.convergenceDelta ?? 1) <= 1e-3)
         }
         // The fixed run at the reported step count has the same delta.
         let adaptive = try ig.attribute(sentences[2], targets: [1], model: model)[0]
-        guard case .int(let steps)? = adaptive.parameters["steps"] else { return }
+        let steps = try #require(adaptive.parameters["steps"]?.intValue)
         let fixed = try IntegratedGradients(rule: .riemannLeft, stepCount: steps).attribute(sentences[2], targets: [1], model: model)[0]
         #expect(maxDifference(adaptive.scores, fixed.scores) < 1e-9)
     }
@@ -100,12 +100,26 @@ struct IntegratedGradientsTests {
             vocabularySize: 30, embedDimension: 16, heads: 2, layerCount: 1, feedForwardDimension: 24,
             maxLength: 16, labels: ["a", "b"]), seed: 5)
         let ids = [3, 9, 14, 2, 20, 7, 11]
-        // 128 steps × 7 tokens: enough rows for one shard per core.
+        // 128 steps × 7 tokens, cut into 4 shards that run concurrently whatever the core count.
         let ig = IntegratedGradients(stepCount: 128)
-        let sharded = try ig.attribute(ids, targets: [0, 1], model: model)
-        let oneThread = try GEMM.withThreadCap(1) { try ig.attribute(ids, targets: [0, 1], model: model) }
+        let log = Parallel.ShardLog()
+        let sharded = try Parallel.withShards(count: 4, recordingInto: log) {
+            try ig.attribute(ids, targets: [0, 1], model: model)
+        }
+        #expect(log.runs.contains { $0.count == 4 }, "the steps were really split: \(log.runs)")
+        for run in log.runs {
+            let contiguous = zip(run, run.dropFirst()).allSatisfy { pair in pair.0.upperBound == pair.1.lowerBound }
+            #expect(run.first?.lowerBound == 0 && contiguous, "shards are contiguous from 0: \(run)")
+        }
+        let oneLog = Parallel.ShardLog()
+        let oneThread = try GEMM.withThreadCap(1) {
+            try Parallel.withShards(count: nil, recordingInto: oneLog) { try ig.attribute(ids, targets: [0, 1], model: model) }
+        }
+        #expect(oneLog.runs.allSatisfy { $0.count == 1 }, "capped to one thread: one shard")
         let capture = ActivationCapture()
-        let hooked = try withHooks([.capture(model.output, into: capture)]) { try ig.attribute(ids, targets: [0, 1], model: model) }
+        let hooked = try withHooks([.capture(model.output, into: capture)]) {
+            try Parallel.withShards(count: 4) { try ig.attribute(ids, targets: [0, 1], model: model) }
+        }
         #expect(!capture.activations.isEmpty, "an enclosing hook sees the steps (they ran on its thread)")
         for k in 0..<2 {
             #expect(sharded[k].scores == oneThread[k].scores)
@@ -124,7 +138,9 @@ struct IntegratedGradientsTests {
         let generators = dropouts.map(\.generator)
         let ids = [3, 9, 14, 2, 20, 7, 11]
         let ig = IntegratedGradients(stepCount: 128)
-        let first = try ig.attribute(ids, targets: [0], model: model)[0]
+        let log = Parallel.ShardLog()
+        let first = try Parallel.withShards(count: 4, recordingInto: log) { try ig.attribute(ids, targets: [0], model: model)[0] }
+        #expect(log.runs.allSatisfy { $0.count == 1 }, "even when 4 shards are asked for: \(log.runs)")
         for (d, g) in zip(dropouts, generators) { d.generator = g }
         let oneThread = try GEMM.withThreadCap(1) { try ig.attribute(ids, targets: [0], model: model)[0] }
         #expect(first.scores == oneThread.scores, "the same masks in the same order")

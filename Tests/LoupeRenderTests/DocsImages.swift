@@ -10,12 +10,44 @@ import Testing
 struct DocsImages {
     static let folder = ProcessInfo.processInfo.environment["LOUPE_RENDER_DOCS_DIR"]
 
-    @Test func generate() throws {
-        guard let folder = Self.folder else {
-            print("skipped: set LOUPE_RENDER_DOCS_DIR to regenerate docs/images")
-            return
+    static let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("docs")
+
+    /// Every picture the README and docs/ link to exists and decodes to a non-trivial image
+    /// (runs always; the regeneration below only on request).
+    @Test("every picture the docs link to decodes")
+    func linkedPicturesDecode() throws {
+        let pages = [Self.docs.deletingLastPathComponent().appendingPathComponent("README.md")]
+            + (try FileManager.default.contentsOfDirectory(at: Self.docs, includingPropertiesForKeys: nil))
+                .filter { $0.pathExtension == "md" }
+        var linked = Set<String>()
+        for page in pages {
+            let text = try String(contentsOf: page, encoding: .utf8)
+            var rest = Substring(text)
+            while let r = rest.range(of: "images/") {
+                let tail = rest[r.upperBound...]
+                let name = tail.prefix { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }
+                if name.hasSuffix(".png") { linked.insert(String(name)) }
+                rest = tail
+            }
         }
-        let out = URL(fileURLWithPath: folder)
+        #expect(linked.count >= 5, "the docs link pictures: \(linked.sorted())")
+        for name in linked.sorted() {
+            let url = Self.docs.appendingPathComponent("images").appendingPathComponent(name)
+            let bytes = try #require(FileManager.default.contents(atPath: url.path), "docs/images/\(name) exists")
+            let png = try PNGDecoder.decode([UInt8](bytes))
+            #expect(png.canvas.width >= 100 && png.canvas.height >= 40, "\(name): \(png.canvas.width)×\(png.canvas.height)")
+            let first = Array(png.canvas.pixels.prefix(4))
+            let uniform = stride(from: 0, to: png.canvas.pixels.count, by: 4).allSatisfy {
+                Array(png.canvas.pixels[$0..<($0 + 4)]) == first
+            }
+            #expect(!uniform, "\(name) is not a blank picture")
+        }
+    }
+
+    @Test("regenerate docs/images", .enabled(if: folder != nil, "set LOUPE_RENDER_DOCS_DIR to regenerate docs/images"))
+    func generate() throws {
+        let out = URL(fileURLWithPath: try #require(Self.folder))
         try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
         let style = RenderStyle(scale: 2)
 

@@ -1,3 +1,4 @@
+import Foundation
 import LoupeTensor
 import Testing
 
@@ -22,6 +23,24 @@ struct ParallelTests {
         #expect(results.allSatisfy { $0.range == $0.result.0 }, "each result beside its own range")
         if results.count > 1 { #expect(results.allSatisfy { $0.result.1 == 1 }) }
         #expect(GEMM.effectiveThreadCount == GEMM.threadCount, "the cap is lifted afterwards")
+    }
+
+    @Test("forced shards cut the range as asked on any machine, in order, and are logged", arguments: [2, 3, 8])
+    func forcedShardsRunConcurrently(count: Int) throws {
+        let log = Parallel.ShardLog()
+        let results = try Parallel.withShards(count: count, recordingInto: log) {
+            try Parallel.map(1000) { range -> Int in
+                return range.reduce(0, +)
+            }
+        }
+        #expect(results.count == count, "asked for \(count) shards")
+        #expect(results.map(\.range).flatMap { Array($0) } == Array(0..<1000))
+        let total: Int = results.map(\.result).reduce(0, +)
+        #expect(total == 499_500)
+        #expect(log.runs.map(\.count) == [count])
+        #expect(log.runs.first == results.map(\.range))
+        // Outside the scope the usual choice returns.
+        #expect(Parallel.shards(1000).count == Swift.min(GEMM.effectiveThreadCount, 1000))
     }
 
     struct Failure: Error, Equatable { let shard: Int }

@@ -25,6 +25,15 @@ public enum ParameterValue: Equatable, Codable, Sendable, CustomStringConvertibl
         }
     }
 
+    /// The integer, for an `.int` (or an integral `.double`, as JSON may read one back).
+    public var intValue: Int? {
+        switch self {
+        case .int(let v): return v
+        case .double(let v): return v.rounded() == v && Swift.abs(v) < 1e15 ? Int(v) : nil
+        default: return nil
+        }
+    }
+
     /// Numbers compare by value across `int` and `double`: JSON writes an integral double such as
     /// `2.0` as `2`, which reads back as `.int(2)`, and a round trip must compare equal.
     public static func == (a: ParameterValue, b: ParameterValue) -> Bool {

@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 
 /// Data-parallel shards over the cores, for work made of independent rows (e.g. the
 /// interpolation points of integrated gradients).
@@ -10,11 +11,44 @@ import Dispatch
 public enum Parallel {
     /// The ranges `0..<count` is cut into: at most `GEMM.effectiveThreadCount` contiguous
     /// shards of at least `minimumShardSize` items (one shard when that is all there is).
+    ///
+    /// Inside ``withShards(count:recordingInto:_:)`` the shard count is the forced one instead
+    /// (still at most `count`), whatever the number of cores.
     public static func shards(_ count: Int, minimumShardSize: Int = 1) -> [Range<Int>] {
         guard count > 0 else { return [] }
-        let byWork = count / Swift.max(1, minimumShardSize)
-        let n = Swift.max(1, Swift.min(GEMM.effectiveThreadCount, byWork, count))
+        let n: Int
+        if let forced = forcedShardCount {
+            n = Swift.max(1, Swift.min(forced, count))
+        } else {
+            let byWork = count / Swift.max(1, minimumShardSize)
+            n = Swift.max(1, Swift.min(GEMM.effectiveThreadCount, byWork, count))
+        }
         return (0..<n).map { w in (count * w / n)..<(count * (w + 1) / n) }
+    }
+
+    /// The shards each ``map(_:minimumShardSize:_:)`` call ran, in call order (see
+    /// ``withShards(count:recordingInto:_:)``).
+    public final class ShardLog: @unchecked Sendable {
+        private let lock = NSLock()
+        private var storage: [[Range<Int>]] = []
+        public init() {}
+        /// One entry per `map` call: its shard ranges.
+        public var runs: [[Range<Int>]] { lock.withLock { storage } }
+        func append(_ ranges: [Range<Int>]) { lock.withLock { storage.append(ranges) } }
+    }
+
+    @TaskLocal static var forcedShardCount: Int?
+    @TaskLocal static var shardLog: ShardLog?
+
+    /// Runs `body` with every ``map(_:minimumShardSize:_:)`` it starts cut into `count` shards
+    /// (`nil`: the usual choice by cores and work), each call's shards appended to `log`. The
+    /// shards really run concurrently even on one core, so code can be checked to give the same
+    /// result however its work is cut, on any machine.
+    public static func withShards<R>(count: Int?, recordingInto log: ShardLog? = nil,
+                                     _ body: () throws -> R) rethrows -> R {
+        try $forcedShardCount.withValue(count) {
+            try $shardLog.withValue(log) { try body() }
+        }
     }
 
     /// Runs `body` once per shard of `0..<count`, concurrently when there is more than one
@@ -26,6 +60,7 @@ public enum Parallel {
     public static func map<R>(_ count: Int, minimumShardSize: Int = 1,
                               _ body: (Range<Int>) throws -> R) throws -> [(range: Range<Int>, result: R)] {
         let ranges = shards(count, minimumShardSize: minimumShardSize)
+        shardLog?.append(ranges)
         if ranges.count <= 1 { return try ranges.map { ($0, try body($0)) } }
         var results = [Result<R, Error>?](repeating: nil, count: ranges.count)
         results.withUnsafeMutableBufferPointer { slots in
