@@ -3,20 +3,30 @@ import LoupeTensor
 
 /// What integration and occlusion replace the input with.
 public enum Baseline: String, Codable, Sendable, CaseIterable {
-    /// The embedding of [PAD] at every position (zeros when the model has a padding row).
+    /// The embedding of [PAD] at every position but the model's special tokens ([CLS], [SEP],
+    /// `<s>`, …: ``LoupeNN/TokenModel/specialTokenIDs``), which keep their own embedding — the
+    /// reference of Captum's BERT tutorial. For models without special tokens, [PAD] everywhere
+    /// (zeros when the model's padding row is zero).
     case pad
     /// Zero vectors.
     case zero
 
-    /// Baseline embeddings shaped like `x` `[B, T, E]` for `model`.
-    func embeddings(like x: Tensor, model: TokenModel) -> Tensor {
+    /// Baseline embeddings shaped like `x` `[1, T, E]` (the embeddings of `ids`) for `model`.
+    func embeddings(like x: Tensor, ids: [Int], model: TokenModel) -> Tensor {
         switch self {
         case .zero: return Tensor.zeros(x.shape)
         case .pad:
             let e = x.shape[2]
             let row = model.tokenEmbedding.weight.value.gatherRows([model.paddingID]).scalars
+            let special = model.specialTokenIDs
             var out = [Float](repeating: 0, count: x.count)
-            for i in stride(from: 0, to: out.count, by: e) { for j in 0..<e { out[i + j] = row[j] } }
+            for (t, i) in stride(from: 0, to: out.count, by: e).enumerated() {
+                if t < ids.count, special.contains(ids[t]) {
+                    for j in 0..<e { out[i + j] = x.scalars[i + j] }
+                } else {
+                    for j in 0..<e { out[i + j] = row[j] }
+                }
+            }
             return Tensor(shape: x.shape, scalars: out)
         }
     }

@@ -71,10 +71,15 @@ public protocol TokenModel: Module {
     func outputs(embeddings: Tensor, tokenIDs: [[Int]]) -> ModelOutput
     /// The named activation sites of the model, in forward order.
     var activationSites: [ActivationSite] { get }
+    /// Ids of the special tokens a tokenizer adds around the text ([CLS], [SEP], `<s>`, …); the
+    /// [PAD] baseline keeps them. Empty for models whose input has none.
+    var specialTokenIDs: Set<Int> { get }
 }
 
 extension TokenModel {
     public var maximumSequenceLength: Int? { nil }
+
+    public var specialTokenIDs: Set<Int> { [] }
 
     /// Only the token embeddings; models with more sites list them.
     public var activationSites: [ActivationSite] { [ActivationSite(.embed, tokenEmbedding)] }
