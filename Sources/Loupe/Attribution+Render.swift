@@ -12,7 +12,8 @@ extension AttributionDocument {
     public var tokenTexts: [String] {
         let scalars = Array(input.text.unicodeScalars)
         return input.tokens.map { token in
-            let start = max(0, min(token.start, scalars.count)), end = max(start, min(token.end, scalars.count))
+            guard let span = token.span else { return token.text }
+            let start = max(0, min(span.lowerBound, scalars.count)), end = max(start, min(span.upperBound, scalars.count))
             var view = String.UnicodeScalarView()
             view.append(contentsOf: scalars[start..<end])
             let text = String(view)
@@ -47,8 +48,16 @@ extension AttributionDocument {
         guard let chosen = entry ?? scoredEntries.first, let scores = chosen.scores else {
             throw RenderError.emptyInput("attribution scores (every method failed)")
         }
-        return try SentenceHeatmap(text: input.text, offsets: input.tokens.map { (start: $0.start, end: $0.end) },
-                                   scores: scores, summary: summary(for: chosen, modelName: modelName))
+        // Sub-word tokenizers: the words, each coloured by the sum of its tokens' scores.
+        if let words = input.words, let wordScores = chosen.wordScores, wordScores.count == words.count, !words.isEmpty {
+            return try SentenceHeatmap(text: input.text, offsets: words.map { (start: $0.start, end: $0.end) },
+                                       scores: wordScores, summary: summary(for: chosen, modelName: modelName))
+        }
+        // Tokens with a span (special tokens the tokenizer added are not in the text).
+        let shown = input.tokens.indices.filter { input.tokens[$0].span != nil && scores.indices.contains($0) }
+        return try SentenceHeatmap(text: input.text,
+                                   offsets: shown.map { (start: input.tokens[$0].start ?? 0, end: input.tokens[$0].end ?? 0) },
+                                   scores: shown.map { scores[$0] }, summary: summary(for: chosen, modelName: modelName))
     }
 
     /// Row label of an entry in a comparison: the method, plus the target when several are shown.

@@ -30,17 +30,45 @@ public struct AttributionDocument: Codable, Equatable, Sendable {
     public struct InputToken: Codable, Equatable, Sendable {
         public var text: String
         public var id: Int
-        /// Offset into `input.text`, in Unicode scalars (code points), inclusive.
-        public var start: Int
-        /// Offset into `input.text`, in Unicode scalars, exclusive.
-        public var end: Int
+        /// Offset into `input.text`, in Unicode scalars (code points), inclusive; absent for a
+        /// special token the tokenizer added ([CLS], [SEP], `<s>`).
+        public var start: Int?
+        /// Offset into `input.text`, in Unicode scalars, exclusive; absent with `start`.
+        public var end: Int?
         public var unknown: Bool?
-        public init(text: String, id: Int, start: Int, end: Int, unknown: Bool? = nil) {
+        /// True for a special token (added by the tokenizer, not in the text).
+        public var special: Bool?
+        public init(text: String, id: Int, start: Int?, end: Int?, unknown: Bool? = nil, special: Bool? = nil) {
             self.text = text
             self.id = id
             self.start = start
             self.end = end
             self.unknown = unknown
+            self.special = special
+        }
+
+        /// The token's span, when it has one.
+        public var span: Range<Int>? {
+            guard let start, let end, end >= start else { return nil }
+            return start..<end
+        }
+    }
+
+    /// A word of the input: a run of letters, digits and marks, or one other visible character
+    /// (a CJK ideograph, a punctuation mark), with the model tokens that start inside it. Listed
+    /// when the model's tokens are sub-words (pretrained tokenizers); entries then carry
+    /// `word_scores`, the sum of their tokens' scores.
+    public struct InputWord: Codable, Equatable, Sendable {
+        public var text: String
+        public var start: Int
+        public var end: Int
+        /// Indices into `input.tokens`.
+        public var tokens: [Int]
+        public init(text: String, start: Int, end: Int, tokens: [Int]) {
+            self.text = text
+            self.start = start
+            self.end = end
+            self.tokens = tokens
         }
     }
 
@@ -49,10 +77,13 @@ public struct AttributionDocument: Codable, Equatable, Sendable {
         /// The unit of `start`/`end`: always `"unicode-scalar"` (code points).
         public var offsetUnit: String = "unicode-scalar"
         public var tokens: [InputToken]
-        enum CodingKeys: String, CodingKey { case text, offsetUnit = "offset_unit", tokens }
-        public init(text: String, tokens: [InputToken]) {
+        /// Word-level grouping of the tokens (pretrained sub-word tokenizers only).
+        public var words: [InputWord]?
+        enum CodingKeys: String, CodingKey { case text, offsetUnit = "offset_unit", tokens, words }
+        public init(text: String, tokens: [InputToken], words: [InputWord]? = nil) {
             self.text = text
             self.tokens = tokens
+            self.words = words
         }
     }
 
@@ -81,13 +112,15 @@ public struct AttributionDocument: Codable, Equatable, Sendable {
         public var parameters: [String: ParameterValue]
         public var scores: [Double]?
         public var scoresL2: [Double]?
+        /// Per word of `input.words`: the sum of its tokens' scores.
+        public var wordScores: [Double]?
         public var convergenceDelta: Double?
         public var seconds: Double?
         public var error: String?
 
         enum CodingKeys: String, CodingKey {
             case method, target, output, layer, parameters, scores
-            case scoresL2 = "scores_l2", convergenceDelta = "convergence_delta", seconds, error
+            case scoresL2 = "scores_l2", wordScores = "word_scores", convergenceDelta = "convergence_delta", seconds, error
         }
 
         /// An entry for a result; non-finite numbers turn it into an error entry.
@@ -129,6 +162,15 @@ public struct AttributionDocument: Codable, Equatable, Sendable {
         self.attributions = attributions
         self.faithfulness = faithfulness
         self.warnings = warnings
+    }
+
+    /// Fills every entry's `word_scores` from its token scores and `input.words` (no-op without words).
+    public mutating func aggregateWords() {
+        guard let words = input.words else { return }
+        for i in attributions.indices {
+            guard let scores = attributions[i].scores else { continue }
+            attributions[i].wordScores = words.map { w in w.tokens.reduce(0.0) { $0 + (scores.indices.contains($1) ? scores[$1] : 0) } }
+        }
     }
 
     /// Compact JSON (one line, keys sorted) — for JSON Lines.
