@@ -19,10 +19,12 @@ public struct Explanation: Sendable {
     public var failures: [AttributionDocument.Entry]
     /// Notes for the reader (unknown tokens, truncation).
     public var warnings: [String]
+    /// True when the tokens are sub-words: the document then lists words and word scores.
+    public var groupsWords: Bool
 
     public init(encoded: EncodedText, labels: [String], logits: [Double], probabilities: [Double],
                 predictedIndex: Int, attributions: [Attribution], failures: [AttributionDocument.Entry] = [],
-                warnings: [String] = []) {
+                warnings: [String] = [], groupsWords: Bool = false) {
         self.encoded = encoded
         self.labels = labels
         self.logits = logits
@@ -31,6 +33,7 @@ public struct Explanation: Sendable {
         self.attributions = attributions
         self.failures = failures
         self.warnings = warnings
+        self.groupsWords = groupsWords
     }
 
     /// The predicted class name.
@@ -41,15 +44,21 @@ public struct Explanation: Sendable {
     /// The explanation as a `loupe.attribution.v1` document.
     public func document(model: AttributionDocument.ModelInfo, faithfulness: FaithfulnessBlock? = nil) -> AttributionDocument {
         let unknown = Set(encoded.unknownTokenIndices)
+        let special = Set(encoded.specialTokenIndices)
         let tokens = encoded.tokens.enumerated().map { i, token in
-            AttributionDocument.InputToken(text: token.text, id: encoded.ids[i], start: token.start, end: token.end,
-                                           unknown: unknown.contains(i) ? true : nil)
+            special.contains(i)
+                ? AttributionDocument.InputToken(text: token.text, id: encoded.ids[i], start: nil, end: nil, special: true)
+                : AttributionDocument.InputToken(text: token.text, id: encoded.ids[i], start: token.start, end: token.end,
+                                                 unknown: unknown.contains(i) ? true : nil)
         }
-        return AttributionDocument(
-            model: model, input: AttributionDocument.Input(text: encoded.text, tokens: tokens),
+        let words = groupsWords ? WordSegmentation.words(text: encoded.text, spans: tokens.map(\.span)) : nil
+        var document = AttributionDocument(
+            model: model, input: AttributionDocument.Input(text: encoded.text, tokens: tokens, words: words),
             prediction: AttributionDocument.Prediction(index: predictedIndex, label: predictedLabel, logits: logits,
                                                        probabilities: probabilities),
             attributions: attributions.map(AttributionDocument.Entry.init) + failures,
             faithfulness: faithfulness, warnings: warnings.isEmpty ? nil : warnings)
+        document.aggregateWords()
+        return document
     }
 }

@@ -22,17 +22,18 @@ public struct ExplainerError: Error, CustomStringConvertible, Equatable {
 public struct TextExplainer {
     /// The classifier.
     public let model: TextClassifier
-    /// Tokenizer and vocabulary (truncating to the model's `max_len` where it has one).
-    public let encoder: TextEncoder
+    /// Text to model input: Loupe's tokenizer and vocabulary, or a pretrained model's tokenizer
+    /// (truncating to the model's maximum length where it has one).
+    public let frontEnd: any TextFrontEnd
     /// The checkpoint's architecture name.
     public let architecture: String
     /// The checkpoint folder, for the document's `model.path`.
     public let modelPath: String?
 
     /// A text front end and a classifier.
-    public init(model: TextClassifier, encoder: TextEncoder, architecture: String, modelPath: String? = nil) {
+    public init(model: TextClassifier, frontEnd: any TextFrontEnd, architecture: String, modelPath: String? = nil) {
         self.model = model
-        self.encoder = encoder
+        self.frontEnd = frontEnd
         self.architecture = architecture
         self.modelPath = modelPath
     }
@@ -50,7 +51,8 @@ public struct TextExplainer {
         do { vocabulary = try Vocabulary(tokens: tokens) } catch {
             throw ExplainerError("\(checkpoint.directory.path)/vocab.txt: \(error)")
         }
-        self.init(model: model, encoder: TextEncoder(vocabulary: vocabulary, maximumLength: model.maximumSequenceLength),
+        self.init(model: model,
+                  frontEnd: VocabularyFrontEnd(TextEncoder(vocabulary: vocabulary, maximumLength: model.maximumSequenceLength)),
                   architecture: checkpoint.model.architecture, modelPath: checkpoint.directory.path)
     }
 
@@ -69,27 +71,7 @@ public struct TextExplainer {
     }
 
     /// Encodes `text` and lists what the reader should know about the encoding.
-    public func encode(_ text: String) -> (encoded: EncodedText, warnings: [String]) {
-        let encoded = encoder.encode(text)
-        var warnings: [String] = []
-        let fullCount = encoder.tokenizer.tokenize(text).count
-        if fullCount > encoded.tokens.count {
-            warnings.append("text truncated from \(fullCount) to \(encoded.tokens.count) tokens (the model's max_len)")
-        }
-        let unknown = encoded.unknownTokenIndices
-        if !unknown.isEmpty {
-            let names = unknown.prefix(8).map { "'\(encoded.tokens[$0].text)'" }.joined(separator: ", ")
-            let more = unknown.count > 8 ? " and \(unknown.count - 8) more" : ""
-            if unknown.count == encoded.tokens.count {
-                warnings.append("every token is unknown to the model's vocabulary (\(names)\(more)); "
-                                + "the model saw only [UNK], so the explanation says little")
-            } else {
-                warnings.append("\(unknown.count) of \(encoded.tokens.count) tokens are not in the model's vocabulary "
-                                + "and were read as [UNK]: \(names)\(more)")
-            }
-        }
-        return (encoded, warnings)
-    }
+    public func encode(_ text: String) -> (encoded: EncodedText, warnings: [String]) { frontEnd.encode(text) }
 
     /// Explains `text`: prediction, then each method for each target class.
     ///
@@ -124,6 +106,6 @@ public struct TextExplainer {
         }
         return Explanation(encoded: encoded, labels: model.labels, logits: logits, probabilities: probabilities,
                            predictedIndex: predicted, attributions: attributions, failures: failures,
-                           warnings: warnings)
+                           warnings: warnings, groupsWords: frontEnd.groupsWords)
     }
 }

@@ -4,17 +4,17 @@ import Loupe
 // Typed command-line values: each option is parsed once, into the library's own type, and
 // ArgumentParser reports a bad value (naming it and the accepted ones) before any command runs.
 
-extension AttributionOutput: @retroactive ExpressibleByArgument {
+extension AttributionOutput: ExpressibleByArgument {
     public init?(argument: String) { self.init(rawValue: argument.lowercased()) }
     public static var allValueStrings: [String] { allCases.map(\.rawValue) }
 }
 
-extension Baseline: @retroactive ExpressibleByArgument {
+extension Baseline: ExpressibleByArgument {
     public init?(argument: String) { self.init(rawValue: argument.lowercased()) }
     public static var allValueStrings: [String] { allCases.map(\.rawValue) }
 }
 
-extension IntegrationRule.Kind: @retroactive ExpressibleByArgument {
+extension IntegrationRule.Kind: ExpressibleByArgument {
     /// Accepts the rule's name in any case, with or without dashes (`gausslegendre`).
     public init?(argument: String) {
         guard let kind = IntegrationRule.kind(named: argument) else { return nil }
@@ -23,7 +23,7 @@ extension IntegrationRule.Kind: @retroactive ExpressibleByArgument {
     public static var allValueStrings: [String] { allCases.map(\.rawValue) }
 }
 
-extension TargetSelection: @retroactive ExpressibleByArgument, @retroactive CustomStringConvertible {
+extension TargetSelection: ExpressibleByArgument, CustomStringConvertible {
     public init?(argument: String) { self.init(parsing: argument) }
     public var description: String {
         switch self {
@@ -36,7 +36,7 @@ extension TargetSelection: @retroactive ExpressibleByArgument, @retroactive Cust
     public var defaultValueDescription: String { description }
 }
 
-extension AttributionMethodID: @retroactive ExpressibleByArgument {
+extension AttributionMethodID: ExpressibleByArgument {
     /// A method by its name or a short form (`ig`, `loo`, …).
     public init?(argument: String) {
         guard let id = AttributionMethodCatalog.canonicalName(argument) else { return nil }

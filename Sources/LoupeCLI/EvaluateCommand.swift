@@ -41,13 +41,16 @@ struct EvaluateCommand: ParsableCommand {
         let jsonURL = try OutputPlan.check(json, option: "--json")
         _ = try TrainingData.corpusPart(data, option: "--data")
         let explainer = try ModelLoader.explainer(model, console: console)
-        guard let classifier = explainer.model as? TextClassifier else {
-            throw CLIError.usage("--model \(model ?? "default"): not a text classifier")
-        }
+        let classifier = explainer.model
         var dataSet = try TrainingData.labelled(data, option: "--data", textColumn: textColumn, labelColumn: labelColumn,
                                                 labelNames: classifier.labels)
         if let limit, limit < dataSet.count { dataSet = dataSet.subset(0..<limit) }
-        let evaluation = ClassifierEvaluation(classifier: classifier, encoder: explainer.encoder, dataSet: dataSet)
+        let evaluation = ClassifierEvaluation(classifier: classifier,
+                                              encodedTexts: dataSet.examples.map { example in
+                                                  let ids = explainer.encode(example.text).encoded.ids
+                                                  return ids.isEmpty ? [Vocabulary.unknownID] : ids   // as training does
+                                              },
+                                              labels: dataSet.labels)
         console.result(String(format: "accuracy %.2f %% (%d / %d), loss %.4f", evaluation.accuracy * 100,
                               evaluation.correct, evaluation.count, evaluation.loss))
         for (i, label) in classifier.labels.enumerated() {

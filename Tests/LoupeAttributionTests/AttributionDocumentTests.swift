@@ -113,7 +113,7 @@ struct AttributionDocumentTests {
         let doc = try Self.document("🙂 naïve 好")
         let scalars = Array(doc.input.text.unicodeScalars)
         for token in doc.input.tokens {
-            #expect(String(String.UnicodeScalarView(scalars[token.start..<token.end])) == token.text)
+            #expect(String(String.UnicodeScalarView(scalars[try #require(token.span)])) == token.text)
         }
     }
 }

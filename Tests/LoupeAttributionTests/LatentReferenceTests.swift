@@ -120,7 +120,7 @@ struct LatentReferenceTests {
         #expect(doc.input.tokens.map(\.id) == encoded.ids)
         let scalars = Array(sentence.unicodeScalars)
         for token in doc.input.tokens {
-            #expect(String(String.UnicodeScalarView(scalars[token.start..<token.end])) == token.text)
+            #expect(String(String.UnicodeScalarView(scalars[try #require(token.span)])) == token.text)
         }
         let line = try doc.jsonLine()
         for key in ["\"schema\":\"loupe.kl.v1\"", "\"per_token\"", "\"per_token_per_dimension\"", "\"kl_of_baseline\"",

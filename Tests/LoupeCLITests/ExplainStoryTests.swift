@@ -28,7 +28,7 @@ struct ExplainStoryTests {
         let scalars = Array(text.unicodeScalars)
         for token in document.input.tokens {
             var view = String.UnicodeScalarView()
-            view.append(contentsOf: scalars[token.start..<token.end])
+            view.append(contentsOf: scalars[try #require(token.span)])
             #expect(String(view).lowercased() == token.text, "span of '\(token.text)' points into the original text")
         }
         let entry = try #require(document.attributions.first)

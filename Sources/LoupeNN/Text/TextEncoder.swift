@@ -5,6 +5,17 @@ public struct EncodedText: Equatable, Sendable {
     public var ids: [Int]
     /// Indices (into `tokens`) of tokens that mapped to `[UNK]`.
     public var unknownTokenIndices: [Int]
+    /// Indices (into `tokens`) of special tokens a pretrained tokenizer added ([CLS], [SEP]);
+    /// their spans are empty. Empty for Loupe's own tokenizer.
+    public var specialTokenIndices: [Int] = []
+
+    public init(text: String, tokens: [Token], ids: [Int], unknownTokenIndices: [Int], specialTokenIndices: [Int] = []) {
+        self.text = text
+        self.tokens = tokens
+        self.ids = ids
+        self.unknownTokenIndices = unknownTokenIndices
+        self.specialTokenIndices = specialTokenIndices
+    }
 }
 
 /// Tokenizer + vocabulary: the text front end of a model.
