@@ -1,0 +1,39 @@
+import Foundation
+import LoupeNN
+import LoupeTensor
+
+/// A BERT-family sequence classifier (`BertForSequenceClassification`,
+/// `DistilBertForSequenceClassification`, `RobertaForSequenceClassification`,
+/// `XLMRobertaForSequenceClassification`, or a bare encoder with a head loaded from a second
+/// file) as a LoupeNN ``LoupeNN/TextClassifier``: every attribution method, activation capture
+/// and patching works on it.
+///
+/// - ``tokenEmbedding`` is the word-embedding table, so attribution at the embedding layer
+///   works on word embeddings; ``logits(embeddings:tokenIDs:)`` adds the position and
+///   token-type embeddings itself, and takes masks and positions from the ids. A [PAD]
+///   baseline therefore replaces only the word vectors, as in Captum's BERT tutorial.
+/// - ``labels`` are `id2label` in index order.
+/// - ``activationSites`` are the encoder's TransformerLens-named sites.
+public final class HFEncoderClassifier: TextClassifier {
+    public let path = ""
+    public let encoder: HFEncoder
+    public let head: EncoderClassificationHead
+    public let labels: [String]
+
+    init(encoder: HFEncoder, head: EncoderClassificationHead, labels: [String]) {
+        self.encoder = encoder
+        self.head = head
+        self.labels = labels
+    }
+
+    public var config: EncoderConfig { encoder.config }
+    public var submodules: [Module] { [encoder, head] }
+    public var tokenEmbedding: Embedding { encoder.embeddings.word }
+    public var paddingID: Int { encoder.config.padTokenID }
+    public var maximumSequenceLength: Int? { encoder.config.maximumSequenceLength }
+    public var activationSites: [ActivationSite] { encoder.activationSites }
+
+    public func logits(embeddings: Tensor, tokenIDs: [[Int]]) -> Tensor {
+        hooked(head(encoder.encode(embeddings: embeddings, tokenIDs: tokenIDs)))
+    }
+}
