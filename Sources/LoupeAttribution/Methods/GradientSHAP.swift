@@ -60,7 +60,7 @@ public struct GradientSHAP: AttributionMethod {
         let probe = context.embeddingProbe
         let targets = context.targets
         let x = probe.embeddings([ids])                                   // [1, T, E]
-        let bases = baselines.map { $0.embeddings(like: x, model: context.model) }
+        let bases = baselines.map { $0.embeddings(like: x, tokenIDs: [ids], model: context.model) }
         let sigma = noise.standardDeviation(for: x)
         let (t, e) = (x.shape[1], x.shape[2])
         let size = t * e

@@ -23,7 +23,7 @@ public struct IntegratedGradients: PathAttributionMethod {
         let probe = context.embeddingProbe
         return try context.eachInput(inputs) { ids in
             let x = probe.embeddings([ids])                 // [1, T, E]
-            let x0 = path.baseline.embeddings(like: x, model: context.model)
+            let x0 = path.baseline.embeddings(like: x, tokenIDs: [ids], model: context.model)
             return try path.adaptiveScores { steps in
                 try path.integrate(ids, probe: probe, from: x0, to: x, steps: steps)
             }

@@ -41,7 +41,7 @@ public struct LayerIntegratedGradients: PathAttributionMethod {
         return try context.eachInput(inputs) { ids in
             let x = embeddings.embeddings([ids])
             let a = try probe.activation([ids])
-            let a0 = try probe.activation([ids], embeddings: path.baseline.embeddings(like: x, model: context.model))
+            let a0 = try probe.activation([ids], embeddings: path.baseline.embeddings(like: x, tokenIDs: [ids], model: context.model))
             return try path.adaptiveScores { steps in
                 try path.integrate(ids, probe: probe, from: a0, to: a, steps: steps)
             }

@@ -60,15 +60,20 @@ extension HFEncoderClassifier {
         let encoder = try HFEncoder(config: config, names: HFEncoder.stateNames(config: config, store: store), loader: loader)
         let head = try EncoderClassificationHead(kind: config.head, encoder: encoder, classCount: config.labels.count,
                                                  loader: loader, separateFile: false)
-        return HFEncoderClassifier(encoder: encoder, head: head, labels: config.labels)
+        return HFEncoderClassifier(encoder: encoder, head: head, labels: config.labels,
+                                   specialTokenIDs: TokenizerSpecialTokens.read(folder: folder) ?? config.specialTokenIDs)
     }
 
     /// Loads the encoder in `folder` and a classification head from the safetensors file `head`
+    /// (special token ids as in ``load(folder:)``)
     /// (e.g. `classifier.weight` `[C, H]` and `classifier.bias` for a BERT encoder with a pooler;
     /// `pooler.dense.*` in the head file replaces the encoder's pooler).
     /// - Parameter labels: class names; `nil`: `LABEL_0`, … for the rows of the stored classifier.
     public static func load(folder: URL, head: URL, labels: [String]? = nil) throws -> HFEncoderClassifier {
-        try HFEncoderClassifier(encoder: HFEncoder.load(folder: folder), head: SafeTensorsStore(file: head), labels: labels)
+        let model = try HFEncoderClassifier(encoder: HFEncoder.load(folder: folder), head: SafeTensorsStore(file: head),
+                                            labels: labels)
+        if let ids = TokenizerSpecialTokens.read(folder: folder) { model.specialTokenIDs = ids }
+        return model
     }
 
     /// Puts the classification head stored in `store` on `encoder` (see ``load(folder:head:labels:)``).
@@ -76,7 +81,8 @@ extension HFEncoderClassifier {
         let head = try EncoderClassificationHead(kind: encoder.sequenceClassificationHead, encoder: encoder,
                                                  classCount: labels?.count, loader: WeightLoader(store: store),
                                                  separateFile: true)
-        self.init(encoder: encoder, head: head, labels: labels ?? (0..<head.classCount).map { "LABEL_\($0)" })
+        self.init(encoder: encoder, head: head, labels: labels ?? (0..<head.classCount).map { "LABEL_\($0)" },
+                  specialTokenIDs: encoder.config.specialTokenIDs)
     }
 }
 

@@ -14,16 +14,23 @@ import LoupeTensor
 ///   baseline therefore replaces only the word vectors, as in Captum's BERT tutorial.
 /// - ``labels`` are `id2label` in index order.
 /// - ``activationSites`` are the encoder's TransformerLens-named sites.
+/// - ``specialTokenIDs`` (`[CLS]`, `[SEP]`) are what LoupeAttribution's `pad-special` baseline
+///   keeps, giving Captum's tutorial reference `[CLS] [PAD] … [PAD] [SEP]`.
 public final class HFEncoderClassifier: TextClassifier {
     public let path = ""
     public let encoder: HFEncoder
     public let head: EncoderClassificationHead
     public let labels: [String]
+    /// The ids the tokenizer adds around a text, kept by the `pad-special` baseline. Loading
+    /// reads them from the folder's `tokenizer.json` post-processor when there is one, else from
+    /// the config's `bos/eos/cls/sep_token_id`; set them when the tokenizer lives elsewhere.
+    public var specialTokenIDs: Set<Int>
 
-    init(encoder: HFEncoder, head: EncoderClassificationHead, labels: [String]) {
+    init(encoder: HFEncoder, head: EncoderClassificationHead, labels: [String], specialTokenIDs: Set<Int>) {
         self.encoder = encoder
         self.head = head
         self.labels = labels
+        self.specialTokenIDs = specialTokenIDs
     }
 
     public var config: EncoderConfig { encoder.config }

@@ -120,7 +120,7 @@ extension EncoderConfig {
             layerCount: layers, headCount: heads, intermediateSize: intermediate, activation: activation,
             maxPositionEmbeddings: positions, typeVocabularySize: typeVocabulary, layerNormEpsilon: epsilon,
             padTokenID: pad, labels: try labels(config), problemType: try problemType(config),
-            sinusoidalPositionEmbeddings: sinusoidal)
+            sinusoidalPositionEmbeddings: sinusoidal, specialTokenIDs: try specialTokenIDs(config, vocabulary: vocabulary))
         guard config0.maximumSequenceLength > 0 else {
             throw config.fail("max_position_embeddings", "\(positions) leaves no position after the offset \(config0.positionOffset)")
         }
@@ -152,6 +152,20 @@ extension EncoderConfig {
         }
         let count = try config.int("num_labels", default: 2, minimum: 1)
         return (0..<count).map { "LABEL_\($0)" }
+    }
+
+    private static func specialTokenIDs(_ config: ConfigReader, vocabulary: Int) throws -> Set<Int> {
+        var ids: Set<Int> = []
+        for key in ["bos_token_id", "eos_token_id", "cls_token_id", "sep_token_id"] {
+            // eos_token_id may be a list in newer configs.
+            if case .array(let items)? = config.value(key) {
+                for item in items { if let id = item.intValue, id >= 0, id < vocabulary { ids.insert(id) } }
+            } else if let id = try config.optionalInt(key) {
+                guard id >= 0, id < vocabulary else { throw config.fail(key, "\(id) is outside the vocabulary of \(vocabulary)") }
+                ids.insert(id)
+            }
+        }
+        return ids
     }
 
     private static func problemType(_ config: ConfigReader) throws -> String? {

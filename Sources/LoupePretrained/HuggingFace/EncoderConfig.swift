@@ -68,6 +68,10 @@ public struct EncoderConfig: Equatable, Sendable {
     public var problemType: String?
     /// DistilBERT's `sinusoidal_pos_embds` (the stored position table holds the sinusoids).
     public var sinusoidalPositionEmbeddings: Bool
+    /// The ids `bos_token_id`, `eos_token_id`, `cls_token_id` and `sep_token_id` name (those
+    /// present): RoBERTa's `<s>` and `</s>`. BERT configs name none; its `[CLS]` and `[SEP]` come
+    /// from the tokenizer (see ``HFEncoderClassifier/specialTokenIDs``).
+    public var specialTokenIDs: Set<Int>
 
     /// First position id: RoBERTa counts positions from `pad_token_id + 1`, BERT from 0.
     public var positionOffset: Int {

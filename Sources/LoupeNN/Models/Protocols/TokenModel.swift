@@ -64,6 +64,9 @@ public protocol TokenModel: Module {
     var paddingID: Int { get }
     /// The longest sequence the model accepts (`nil`: no limit).
     var maximumSequenceLength: Int? { get }
+    /// Ids of the special tokens a tokenizer adds around the text (`[CLS]`, `[SEP]`, `<s>`,
+    /// `</s>`); the `pad-special` attribution baseline keeps them. Empty by default.
+    var specialTokenIDs: Set<Int> { get }
     /// What ``outputs(embeddings:tokenIDs:)`` produces.
     var outputLayout: OutputLayout { get }
     /// The forward pass from token embeddings `[B, T, E]` (`T` = the longest of `tokenIDs`); masks
@@ -75,6 +78,7 @@ public protocol TokenModel: Module {
 
 extension TokenModel {
     public var maximumSequenceLength: Int? { nil }
+    public var specialTokenIDs: Set<Int> { [] }
 
     /// Only the token embeddings; models with more sites list them.
     public var activationSites: [ActivationSite] { [ActivationSite(.embed, tokenEmbedding)] }
