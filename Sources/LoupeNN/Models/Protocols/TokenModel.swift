@@ -78,7 +78,6 @@ public protocol TokenModel: Module {
 
 extension TokenModel {
     public var maximumSequenceLength: Int? { nil }
-
     public var specialTokenIDs: Set<Int> { [] }
 
     /// Only the token embeddings; models with more sites list them.
