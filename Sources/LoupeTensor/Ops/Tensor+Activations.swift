@@ -1,0 +1,29 @@
+import Foundation
+
+/// The activations of decoder language models: SiLU (LLaMA's and Qwen2's SwiGLU) and GELU's tanh
+/// approximation (GPT-2's `gelu_new`).
+extension Tensor {
+    /// SiLU (swish), `x · σ(x)` (Elfwing, Uchibe & Doya, 2018; Ramachandran et al., 2017), as
+    /// `torch.nn.functional.silu`. Derivative `σ(x) · (1 + x · (1 − σ(x)))`.
+    public func silu() -> Tensor {
+        unary("silu", { $0 * Tensor.sigmoidScalar($0) }) { g, x, _ in
+            g * x.map { v in
+                let s = Tensor.sigmoidScalar(v)
+                return s * (1 + v * (1 - s))
+            }
+        }
+    }
+
+    /// GELU's tanh approximation `½x(1 + tanh(√(2/π)(x + 0.044715x³)))` (Hendrycks & Gimpel,
+    /// "Gaussian Error Linear Units", 2016): PyTorch's `gelu(approximate='tanh')`, GPT-2's
+    /// `gelu_new`.
+    public func geluTanh() -> Tensor {
+        let c = Float((2 / Double.pi).squareRoot())
+        return unary("gelu-tanh", { v in 0.5 * v * (1 + Foundation.tanh(c * (v + 0.044715 * v * v * v))) }) { g, x, _ in
+            g * x.map { v in
+                let t = Foundation.tanh(c * (v + 0.044715 * v * v * v))
+                return 0.5 * (1 + t) + 0.5 * v * (1 - t * t) * c * (1 + 3 * 0.044715 * v * v)
+            }
+        }
+    }
+}
