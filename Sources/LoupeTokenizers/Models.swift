@@ -15,14 +15,38 @@ struct ModelToken {
 }
 
 /// WordPiece (BERT): greedy longest-match-first with a continuing-subword prefix.
-struct WordPieceModel: Sendable {
+final class WordPieceModel: @unchecked Sendable {
     let vocab: Vocabulary
     let unkToken: String
     let prefix: String
     let maxInputCharsPerWord: Int
+    private var cache: [TokenString: [ModelToken]] = [:]
+    private let lock = NSLock()
+
+    init(vocab: Vocabulary, unkToken: String, prefix: String, maxInputCharsPerWord: Int) {
+        self.vocab = vocab
+        self.unkToken = unkToken
+        self.prefix = prefix
+        self.maxInputCharsPerWord = maxInputCharsPerWord
+    }
 
     func tokenize(_ word: [Unicode.Scalar]) -> [ModelToken] {
-        let unk = { () -> [ModelToken] in
+        guard word.count <= 64 else { return split(word) }
+        let key = TokenString(makeString(word))
+        lock.lock()
+        let hit = cache[key]
+        lock.unlock()
+        if let hit { return hit }
+        let result = split(word)
+        lock.lock()
+        if cache.count > 20_000 { cache.removeAll(keepingCapacity: true) }
+        cache[key] = result
+        lock.unlock()
+        return result
+    }
+
+    private func split(_ word: [Unicode.Scalar]) -> [ModelToken] {
+        let unk = { [self] () -> [ModelToken] in
             guard let id = vocab[unkToken] else { return [] }
             return [ModelToken(id: id, text: unkToken, start: 0, end: word.count)]
         }
