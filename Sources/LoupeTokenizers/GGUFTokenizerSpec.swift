@@ -57,7 +57,7 @@ public struct GGUFTokenizerSpec: Equatable, Sendable {
     }
 }
 
-extension Tokenizer {
+extension PretrainedTokenizer {
     /// The tokenizer transformers builds from a GGUF file's metadata (its `integrations/gguf`
     /// conversion): byte-level BPE for "gpt2" (the split expression named by `pre`), SentencePiece-style
     /// BPE with byte fallback and Metaspace for "llama"; control tokens become special added tokens,
@@ -107,7 +107,7 @@ extension Tokenizer {
                 return parts
             }
         } else {
-            pairs = Tokenizer.mergesFromVocabulary(tokens: tokens, vocab: vocab, scores: spec.scores?.map(Double.init))
+            pairs = PretrainedTokenizer.mergesFromVocabulary(tokens: tokens, vocab: vocab, scores: spec.scores?.map(Double.init))
         }
         for (rank, p) in pairs.enumerated() {
             try TokenModel.addMerge(p.0, p.1, rank: rank, vocab: vocab, into: &merges, file: file, key: "tokenizer.ggml.merges[\(rank)]")

@@ -5,10 +5,10 @@ public enum TokenizerLoader {
     /// Loads `tokenizer.json` if the folder has one, else `vocab.txt` (BERT WordPiece), else
     /// `vocab.json` + `merges.txt` (GPT-2 byte-level BPE). Throws `TokenizerError` naming the file
     /// and the key or line at fault.
-    public static func load(folder: URL) throws -> Tokenizer {
+    public static func load(folder: URL) throws -> PretrainedTokenizer {
         let fm = FileManager.default
         let json = folder.appendingPathComponent("tokenizer.json")
-        if fm.fileExists(atPath: json.path) { return try Tokenizer(tokenizerJSON: json) }
+        if fm.fileExists(atPath: json.path) { return try PretrainedTokenizer(tokenizerJSON: json) }
         let vocabTxt = folder.appendingPathComponent("vocab.txt")
         if fm.fileExists(atPath: vocabTxt.path) {
             var lowercase = true
@@ -18,12 +18,12 @@ public enum TokenizerLoader {
                let flag = object["do_lower_case"] as? Bool {
                 lowercase = flag
             }
-            return try Tokenizer(bertVocabulary: vocabTxt, lowercase: lowercase)
+            return try PretrainedTokenizer(bertVocabulary: vocabTxt, lowercase: lowercase)
         }
         let vocabJSON = folder.appendingPathComponent("vocab.json")
         let merges = folder.appendingPathComponent("merges.txt")
         if fm.fileExists(atPath: vocabJSON.path) && fm.fileExists(atPath: merges.path) {
-            return try Tokenizer(gpt2Vocabulary: vocabJSON, merges: merges)
+            return try PretrainedTokenizer(gpt2Vocabulary: vocabJSON, merges: merges)
         }
         throw TokenizerError(file: folder.path, key: "", reason: "no tokenizer.json, vocab.txt, or vocab.json + merges.txt")
     }
@@ -35,7 +35,7 @@ public enum TokenizerLoader {
     }
 }
 
-extension Tokenizer {
+extension PretrainedTokenizer {
     /// BERT's tokenizer from a `vocab.txt` (one token a line, id = line index): BertNormalizer,
     /// BertPreTokenizer, WordPiece (`[UNK]`, `##`, 100 characters a word), `[CLS] $A [SEP]`,
     /// as transformers' `BertTokenizer` converts it.

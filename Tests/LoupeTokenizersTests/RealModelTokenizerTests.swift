@@ -17,7 +17,7 @@ struct RealModelTokenizerTests {
     @Test(.enabled(if: RealModels.miniLMTokenizer != nil))
     func miniLMVocabTxtFallbackMatchesTokenizerJSON() throws {
         let folder = try #require(RealModels.miniLMTokenizer).deletingLastPathComponent()
-        let fromVocab = try Tokenizer(bertVocabulary: folder.appendingPathComponent("vocab.txt"))
+        let fromVocab = try PretrainedTokenizer(bertVocabulary: folder.appendingPathComponent("vocab.txt"))
         #expect(try ParityFixtures.check(fromVocab, against: "minilm") >= 2000)
     }
 
@@ -25,7 +25,7 @@ struct RealModelTokenizerTests {
     func smolLM2MatchesTransformersGGUFConversion() throws {
         let spec = try GGUFTokenizerMetadata.spec(of: try #require(RealModels.smolLM2))
         #expect(spec.model == "gpt2")
-        let tokenizer = try Tokenizer(gguf: spec)
+        let tokenizer = try PretrainedTokenizer(gguf: spec)
         #expect(tokenizer.kind == "BPE (byte-level)")
         #expect(try ParityFixtures.check(tokenizer, against: "smollm2") >= 2000)
     }

@@ -32,7 +32,7 @@ import Testing
     func badTokenizerJSONThrowsWithPath(_ index: Int) {
         let c = Self.badJSON[index]
         do {
-            _ = try Tokenizer(tokenizerJSON: Data(c.json.utf8), file: "bad/tokenizer.json")
+            _ = try PretrainedTokenizer(tokenizerJSON: Data(c.json.utf8), file: "bad/tokenizer.json")
             Issue.record("no error for \(c.json)")
         } catch let e as TokenizerError {
             #expect(e.file == "bad/tokenizer.json")
@@ -54,8 +54,8 @@ import Testing
             (GGUFTokenizerSpec(model: "llama", tokens: ["a"], scores: [0, 1]), "tokenizer.ggml.scores"),
         ]
         for (spec, key) in cases {
-            #expect(throws: TokenizerError.self) { try Tokenizer(gguf: spec) }
-            do { _ = try Tokenizer(gguf: spec) } catch let e as TokenizerError { #expect(e.key == key, "\(e)") } catch {}
+            #expect(throws: TokenizerError.self) { try PretrainedTokenizer(gguf: spec) }
+            do { _ = try PretrainedTokenizer(gguf: spec) } catch let e as TokenizerError { #expect(e.key == key, "\(e)") } catch {}
         }
     }
 

@@ -19,7 +19,7 @@ import Testing
         }
         try Data(("#version: 0.2\n" + merges.joined(separator: "\n") + "\n").utf8).write(to: dir.appendingPathComponent("merges.txt"))
         let fallback = try TokenizerLoader.load(folder: dir)
-        let json = try Tokenizer(tokenizerJSON: url)
+        let json = try PretrainedTokenizer(tokenizerJSON: url)
         #expect(fallback.kind == "BPE (byte-level)")
         for text in ParityFixtures.strings.prefix(400) where !text.contains("<|") && !text.contains("<s>") {
             let a = fallback.encode(text, addSpecialTokens: true)
@@ -30,7 +30,7 @@ import Testing
     }
 
     @Test func addSpecialTokensFalseLeavesTheTemplateOut() throws {
-        let t = try Tokenizer(tokenizerJSON: try ParityFixtures.url("wordpiece.tokenizer.json"))
+        let t = try PretrainedTokenizer(tokenizerJSON: try ParityFixtures.url("wordpiece.tokenizer.json"))
         let with = t.encode("hello world", addSpecialTokens: true)
         let without = t.encode("hello world", addSpecialTokens: false)
         #expect(with.first?.text == "[CLS]" && with.last?.text == "[SEP]")

@@ -9,7 +9,7 @@ import Testing
 
     @Test(arguments: names)
     func matchesTokenizers(_ name: String) throws {
-        let tokenizer = try Tokenizer(tokenizerJSON: try ParityFixtures.url("\(name).tokenizer.json"))
+        let tokenizer = try PretrainedTokenizer(tokenizerJSON: try ParityFixtures.url("\(name).tokenizer.json"))
         let count = try ParityFixtures.check(tokenizer, against: name)
         #expect(count >= (name.contains("variant") ? 700 : 2000))
     }
@@ -24,7 +24,7 @@ import Testing
             bosTokenID: object["bos_token_id"] as? Int, eosTokenID: object["eos_token_id"] as? Int,
             unknownTokenID: object["unknown_token_id"] as? Int, paddingTokenID: object["padding_token_id"] as? Int,
             addBOSToken: object["add_bos_token"] as? Bool, addEOSToken: object["add_eos_token"] as? Bool)
-        let tokenizer = try Tokenizer(gguf: spec)
+        let tokenizer = try PretrainedTokenizer(gguf: spec)
         #expect(try ParityFixtures.check(tokenizer, against: "gguf_llama") >= 700)
     }
 }

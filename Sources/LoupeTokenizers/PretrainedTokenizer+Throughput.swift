@@ -1,6 +1,6 @@
 import Foundation
 
-extension Tokenizer {
+extension PretrainedTokenizer {
     /// Encodes every text `repetitions` times and returns the throughput in bytes of UTF-8 text
     /// per second (for loupe-bench; no assertion depends on it).
     public func encodeThroughput(_ texts: [String], repetitions: Int = 3) -> Double {

@@ -1,6 +1,6 @@
 import Foundation
 
-extension Tokenizer {
+extension PretrainedTokenizer {
     /// Reads a Hugging Face `tokenizer.json` file.
     public init(tokenizerJSON url: URL) throws {
         let data: Data

@@ -4,7 +4,7 @@ import Foundation
 /// added tokens, normalizer, pre-tokenizer, model (WordPiece, BPE, Unigram), post-processor and
 /// decoder. `encode` and `decode` follow `Tokenizer.encode` / `Tokenizer.decode` of `tokenizers`,
 /// offsets in Unicode scalars of the original text.
-public struct Tokenizer: ModelTokenizer, @unchecked Sendable {
+public struct PretrainedTokenizer: ModelTokenizer, @unchecked Sendable {
     let normalizer: Normalizer?
     let preTokenizer: PreTokenizer?
     let model: TokenModel
