@@ -17,7 +17,7 @@ struct AttributionOptions: ParsableArguments {
 
     @OptionGroup var path: PathOptions
 
-    @Option(name: .long, help: "Baseline of the path methods: 'pad' or 'zero'.")
+    @Option(name: .long, help: "Baseline of the path methods: 'pad' ([PAD] at every position but special tokens such as [CLS]/[SEP], which are kept) or 'zero'.")
     var baseline: Baseline = .pad
 
     @Option(name: .long, help: "Samples of the stochastic methods (default: each method's own).")
