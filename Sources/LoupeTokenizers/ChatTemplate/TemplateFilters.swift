@@ -276,7 +276,13 @@ enum TemplateFilters {
     }
 
     static func round(_ value: TemplateValue, _ args: TemplateArguments) throws -> TemplateValue {
-        let precision = intArgument(args.value(0, "precision"), 0)
+        var precision = 0
+        if let given = args.value(0, "precision") {
+            guard case let .int(p)? = given.numeric else {
+                throw TemplateRuntimeFailure.type("'\(given.pythonTypeName)' object cannot be interpreted as an integer")
+            }
+            precision = p
+        }
         let method = args.value(1, "method")?.renderedString ?? "common"
         guard let number = value.numeric else {
             throw TemplateRuntimeFailure.type("type \(value.pythonTypeName) doesn't define __round__ method")

@@ -192,7 +192,7 @@ extension TemplateParser {
     mutating func parsePostfix(_ base: TemplateExpression) throws -> TemplateExpression {
         var expression = base
         while true {
-            let start = location
+            let start = base.location
             if isOp(".") {
                 advance()
                 switch current.kind {
