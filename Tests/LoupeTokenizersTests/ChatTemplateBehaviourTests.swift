@@ -23,7 +23,11 @@ import Testing
                                   fields: ["name": "bot", "content": .none, "tool_calls": .list([])])
         let rendered = try template.render(messages: [message], addGenerationPrompt: false, bosToken: "<s>",
                                            eosToken: nil, extra: ["extra_flag": .bool(true)])
-        #expect(rendered == "<s>|False|True|{\"role\": \"assistant\", \"content\": null, \"name\": \"bot\", \"tool_calls\": []}|True")
+        #expect(rendered == "<s>|False|True|{\"role\": \"assistant\", \"name\": \"bot\", \"tool_calls\": []}|True")
+        let error = try #require(throws: ChatTemplateError.self) {
+            try template.render(messages: [], addGenerationPrompt: false, bosToken: nil, eosToken: nil)
+        }
+        #expect(error.kind == .type)
     }
 
     @Test func strftimeNowReadsTheClock() throws {

@@ -17,11 +17,22 @@ public struct ChatMessage: Sendable, Equatable {
         self.fields = fields
     }
 
-    /// The message as the template sees it.
+    /// The names a message's reasoning may come under; transformers copies the first one set to
+    /// `thinking` (first) and `reasoning_content` (last).
+    static let reasoningFields = ["reasoning_content", "thinking", "reasoning"]
+
+    /// The message dict as `apply_chat_template` gives it to the template: `role`, `content`, the
+    /// fields, less those whose value is `None` (`_normalize_chat_messages`), with reasoning aliased
+    /// as `{"thinking": r, **message, "reasoning_content": r}` (`_alias_reasoning_fields`).
     public var templateValue: TemplateValue {
         var d: TemplateDictionary = ["role": .string(role), "content": .string(content)]
         for (key, value) in fields { d[key] = value }
-        return .dict(d)
+        for key in d.keys where d[key] == TemplateValue.none { d[key] = nil }
+        guard let reasoning = ChatMessage.reasoningFields.lazy.compactMap({ d[$0] }).first else { return .dict(d) }
+        var aliased: TemplateDictionary = ["thinking": reasoning]
+        for (key, value) in d where key != "thinking" { aliased[key] = value }
+        aliased["reasoning_content"] = reasoning
+        return .dict(aliased)
     }
 }
 
@@ -62,10 +73,19 @@ public struct ChatTemplate: Sendable {
     /// `add_generation_prompt`, `bos_token` and `eos_token` (left undefined when `nil`), `tools`
     /// and `documents` as `None`, and the entries of `extra` (which win over all of these).
     ///
+    /// Messages are given as ``ChatMessage/templateValue`` shapes them (keys valued `None` dropped,
+    /// reasoning aliased), as transformers does. transformers also passes every special token of the
+    /// tokenizer (`unk_token`, `pad_token`, …); give those a template reads in `extra`.
+    ///
     /// - Throws: ``ChatTemplateError``; `raise_exception(message)` gives kind
-    ///   ``ChatTemplateError/Kind/raised`` with that message.
+    ///   ``ChatTemplateError/Kind/raised`` with that message; an empty conversation is refused
+    ///   (kind ``ChatTemplateError/Kind/type``, line 0) as transformers refuses it.
     public func render(messages: [ChatMessage], addGenerationPrompt: Bool, bosToken: String?, eosToken: String?,
                        extra: [String: TemplateValue] = [:]) throws -> String {
+        if messages.isEmpty {
+            throw ChatTemplateError(kind: .type, message: "Cannot apply chat template to an empty conversation.",
+                                    line: 0, column: 0)
+        }
         var context: [String: TemplateValue] = [
             "messages": .list(messages.map(\.templateValue)),
             "add_generation_prompt": .bool(addGenerationPrompt),
