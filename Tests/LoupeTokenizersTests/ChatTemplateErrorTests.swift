@@ -86,6 +86,16 @@ import Testing
         #expect(error.line == 1)
     }
 
+    @Test func deepNestingIsRefusedNotACrash() throws {
+        let deep = "{{ " + String(repeating: "(", count: 5000) + "1" + String(repeating: ")", count: 5000) + " }}"
+        #expect(try parseError(deep).kind == .syntax)
+        #expect(try parseError("{{ " + String(repeating: "- ", count: 5000) + "1 }}").kind == .syntax)
+        #expect(try parseError("{{ " + String(repeating: "not ", count: 5000) + "1 }}").kind == .syntax)
+        #expect(try parseError(String(repeating: "{% if x %}", count: 5000)).kind == .syntax)
+        #expect(try ChatTemplate("{{ " + String(repeating: "[", count: 40) + String(repeating: "]", count: 40) + " }}")
+            .render(context: [:]).hasPrefix("[[[["))
+    }
+
     @Test func unsupportedTagsAreReported() throws {
         #expect(try parseError("{% include 'x.j2' %}").kind == .unsupported)
         #expect(try parseError("{% for x in xs recursive %}{% endfor %}").kind == .unsupported)

@@ -47,6 +47,8 @@ extension TemplateParser {
 
     mutating func parseOr() throws -> TemplateExpression {
         let start = location
+        try enterNesting()
+        defer { depth -= 1 }
         var left = try parseAnd()
         while skipName("or") { left = node(.or(left, try parseAnd()), start) }
         return left
@@ -61,7 +63,11 @@ extension TemplateParser {
 
     mutating func parseNot() throws -> TemplateExpression {
         let start = location
-        if skipName("not") { return node(.not(try parseNot()), start) }
+        if skipName("not") {
+            try enterNesting()
+            defer { depth -= 1 }
+            return node(.not(try parseNot()), start)
+        }
         return try parseCompare()
     }
 
@@ -122,10 +128,13 @@ extension TemplateParser {
     mutating func parseUnary(withFilter: Bool = true) throws -> TemplateExpression {
         let start = location
         var expression: TemplateExpression
-        if skipOp("-") {
-            expression = node(.negate(try parseUnary(withFilter: false)), start)
-        } else if skipOp("+") {
-            expression = node(.plus(try parseUnary(withFilter: false)), start)
+        if isOp("-") || isOp("+") {
+            let negative = isOp("-")
+            advance()
+            try enterNesting()
+            let inner = try parseUnary(withFilter: false)
+            depth -= 1
+            expression = node(negative ? .negate(inner) : .plus(inner), start)
         } else {
             expression = try parsePrimary()
         }
@@ -282,12 +291,10 @@ extension TemplateParser {
         while true {
             let start = location
             if skipOp("|") {
-                let at = location
                 let name = try parseDottedName()
                 index -= 1
                 try checkFilter(name)
                 advance()
-                _ = at
                 let arguments = isOp("(") ? try parseCallArguments() : TemplateCallArguments()
                 expression = node(.filter(expression, name, arguments), start)
             } else if skipName("is") {

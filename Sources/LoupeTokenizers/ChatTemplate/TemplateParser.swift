@@ -5,6 +5,9 @@
 struct TemplateParser {
     var tokens: [TemplateToken]
     var index = 0
+    /// Current nesting of expressions and blocks, capped so that a hostile template cannot exhaust the stack.
+    var depth = 0
+    static let maximumDepth = 96
 
     init(_ tokens: [TemplateToken]) { self.tokens = tokens }
 
@@ -76,7 +79,16 @@ struct TemplateParser {
     // MARK: statements
 
     /// Nodes up to `{% name` for a name in `ends` (consumed, returned), or to the end of the template.
+    mutating func enterNesting() throws {
+        depth += 1
+        if depth > TemplateParser.maximumDepth {
+            throw error("the template nests deeper than \(TemplateParser.maximumDepth) levels")
+        }
+    }
+
     mutating func parseNodes(until ends: Set<String>) throws -> ([TemplateNode], String?) {
+        try enterNesting()
+        defer { depth -= 1 }
         var nodes: [TemplateNode] = []
         while true {
             switch current.kind {
