@@ -8,7 +8,7 @@ import Darwin
 /// A whole file mapped read-only into memory (`mmap(PROT_READ, MAP_PRIVATE)`), unmapped when the
 /// object is released. Tensors are read out of the mapping on demand, so opening a checkpoint
 /// costs no copy of its data.
-final class MappedFile {
+final class MappedFile: @unchecked Sendable {
     /// The file, for error messages.
     let url: URL
     /// The mapped bytes (empty for an empty file, which is never mapped).

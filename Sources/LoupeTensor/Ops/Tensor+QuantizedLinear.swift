@@ -1,0 +1,105 @@
+/// The affine map of a fully connected layer whose weight stays in its stored (quantized) format.
+extension Tensor {
+    /// `self · Wᵀ + bias` over the last axis with `W = quantized.dequantized()`: `self` `[..., in]`,
+    /// `quantized` `[out, in]` (PyTorch's layout), optional `bias` `[out]` → `[..., out]`.
+    ///
+    /// The weight is never expanded whole: tiles of its rows are decoded into a scratch buffer
+    /// and multiplied with ``GEMM``, tiles in parallel (see ``Parallel``). The derivative flows
+    /// to the input (`dx = dy · W`, again tile by tile) and to the bias; the stored weight is a
+    /// constant.
+    public func linear(quantized weight: QuantizedMatrix, bias: Tensor?) -> Tensor {
+        precondition(rank >= 1 && weight.columns == shape[rank - 1],
+                     "linear: input \(shape) does not match quantized weight \(weight.shape) ([out, in])")
+        let (n, k) = (weight.rows, weight.columns)
+        if let bias { precondition(bias.shape == [n], "linear: bias \(bias.shape) for \(n) outputs") }
+        let rows = k == 0 ? 0 : count / k
+        let tile = QuantizedTiles.rowsPerTile(columns: k)
+        let tileCount = (n + tile - 1) / tile
+        let out = [Float](unsafeUninitializedCapacity: rows * n) { buffer, initialized in
+            if rows > 0 && n > 0 {
+                let pc = buffer.baseAddress!
+                if k == 0 {
+                    for r in 0..<rows {
+                        for j in 0..<n { pc[r * n + j] = bias?.scalars[j] ?? 0 }
+                    }
+                } else {
+                    scalars.withUnsafeBufferPointer { px in
+                        withOptionalBuffer(bias?.scalars) { pbias in
+                            _ = try? Parallel.map(tileCount) { tiles in
+                                let scratch = UnsafeMutablePointer<Float>.allocate(capacity: tile * k)
+                                defer { scratch.deallocate() }
+                                for t in tiles {
+                                    let j0 = t * tile, j1 = Swift.min(n, j0 + tile)
+                                    weight.dequantizeRows(j0..<j1, into: scratch)
+                                    if let pbias {
+                                        GEMM.multiply(transposeA: false, transposeB: true, m: rows, n: j1 - j0, k: k,
+                                                      a: px.baseAddress!, lda: k, b: scratch, ldb: k,
+                                                      addingRowVector: pbias + j0, c: pc + j0, ldc: n)
+                                    } else {
+                                        GEMM.multiply(transposeA: false, transposeB: true, m: rows, n: j1 - j0, k: k,
+                                                      a: px.baseAddress!, lda: k, b: scratch, ldb: k,
+                                                      c: pc + j0, ldc: n)
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            initialized = rows * n
+        }
+        let outShape = Array(shape.dropLast()) + [n]
+        let inShape = shape
+        var inputs = [self]
+        if let bias { inputs.append(bias) }
+        return Tensor.record("linear-quantized", shape: outShape, scalars: out, inputs: inputs) { g, needs in
+            var grads: [Tensor?] = [nil, nil]
+            g.scalars.withUnsafeBufferPointer { pg in
+                if needs[0] {
+                    // dx = g · W, accumulated over tiles of W's rows: dx += g[:, j0..<j1] · W[j0..<j1, :].
+                    var dx = [Float](repeating: 0, count: rows * k)
+                    if rows > 0 && k > 0 && n > 0 {
+                        dx.withUnsafeMutableBufferPointer { pd in
+                            let scratch = UnsafeMutablePointer<Float>.allocate(capacity: tile * k)
+                            defer { scratch.deallocate() }
+                            for t in 0..<tileCount {
+                                let j0 = t * tile, j1 = Swift.min(n, j0 + tile)
+                                weight.dequantizeRows(j0..<j1, into: scratch)
+                                GEMM.multiply(transposeA: false, transposeB: false, m: rows, n: k, k: j1 - j0,
+                                              a: pg.baseAddress! + j0, lda: n, b: scratch, ldb: k,
+                                              beta: t == 0 ? 0 : 1, c: pd.baseAddress!, ldc: k)
+                            }
+                        }
+                    }
+                    grads[0] = Tensor(shape: inShape, scalars: dx)
+                }
+                if needs.count > 1 && needs[1] {
+                    var db = [Float](repeating: 0, count: n)
+                    db.withUnsafeMutableBufferPointer { pd in
+                        for r in 0..<rows {
+                            let row = pg.baseAddress! + r * n
+                            for j in 0..<n { pd[j] += row[j] }
+                        }
+                    }
+                    grads[1] = Tensor(shape: [n], scalars: db)
+                }
+            }
+            return Array(grads.prefix(needs.count))
+        }
+    }
+}
+
+/// Tile sizes of the quantized kernels.
+enum QuantizedTiles {
+    /// Weight rows decoded at a time: about 64 K floats (256 KB, an L2's worth), at least 16.
+    static func rowsPerTile(columns: Int) -> Int {
+        Swift.max(16, 65_536 / Swift.max(1, columns))
+    }
+}
+
+/// Runs `body` with a pointer to `array`'s elements, or `nil` when there is no array.
+@inline(__always)
+private func withOptionalBuffer<R>(_ array: [Float]?, _ body: (UnsafePointer<Float>?) -> R) -> R {
+    guard let array else { return body(nil) }
+    return array.withUnsafeBufferPointer { body($0.baseAddress!) }
+}
