@@ -5,3 +5,5 @@
 @_exported import LoupeAttribution
 @_exported import LoupeRender
 @_exported import LoupeDefaults
+@_exported import LoupeTokenizers
+@_exported import LoupePretrained

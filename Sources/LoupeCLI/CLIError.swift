@@ -27,6 +27,9 @@ struct CLIError: Error, CustomStringConvertible {
         case let e as ExplainerError: return .usage(e.description)
         case let e as LayerAttributionError: return .usage(e.description)
         case let e as ModelInputError: return .usage(e.description)
+        case let e as PretrainedError: return .usage(e.description)
+        case let e as TokenizerError: return .usage(e.description)
+        case let e as ChatTemplateError: return .usage("chat template: \(e.description)")
         case let e as AtomicFileError: return .usage(e.description)
         case let e as IntegrationRule.RuleError: return .usage(e.description)
         case let e as AttributionError:

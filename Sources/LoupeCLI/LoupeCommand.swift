@@ -7,7 +7,9 @@ struct LoupeCommand: ParsableCommand {
         abstract: "Loupe: see why a text model decided — attributions, pictures, JSON.",
         discussion: """
         Models are checkpoint folders in the interchange layout (config.json, model.safetensors, \
-        vocab.txt), whether trained by 'loupe train' or exported from PyTorch. Without --model, \
+        vocab.txt), whether trained by 'loupe train' or exported from PyTorch, Hugging Face folders \
+        (BERT, DistilBERT, RoBERTa, XLM-R classifiers; GPT-2, LLaMA, Qwen2 language models) and \
+        GGUF files (llama, qwen2). Without --model, \
         'explain' uses the built-in English + Chinese sentiment model (trained once on the embedded \
         corpus and cached in ~/.cache/loupe, or $XDG_CACHE_HOME/loupe).
 
@@ -23,10 +25,13 @@ struct LoupeCommand: ParsableCommand {
           loupe traverse --model runs/shapes --values -3,3,7 --png grid.png
           loupe kl --model runs/text-vae --png kl.png "the film was not good"
           loupe inspect --model runs/bag
+          loupe tokenize --model path/to/hf-folder "Unbelievably good!"
+          loupe generate --model SmolLM2-135M-Instruct.Q4_1.gguf --chat "Is this positive? 我今天过得很好。"
 
         See docs/user-guide.md for a tour.
         """,
         version: "0.1.0",
         subcommands: [DemoCommand.self, ExplainCommand.self, TrainCommand.self, EvaluateCommand.self,
-                      TraverseCommand.self, KLCommand.self, InspectCommand.self])
+                      TraverseCommand.self, KLCommand.self, InspectCommand.self,
+                      TokenizeCommand.self, GenerateCommand.self])
 }

@@ -29,8 +29,45 @@ enum ModelLoader {
         }
     }
 
-    /// The classifier at `path`, or the default classifier.
+    /// A pretrained checkpoint (Hugging Face folder or GGUF file); errors name the option.
+    static func pretrained(_ path: String, option: String = "--model") throws -> PretrainedModel {
+        let url = URL(fileURLWithPath: path)
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw CLIError.usage("\(option) \(path): no such file or folder")
+        }
+        guard PretrainedModel.isPretrained(url) else {
+            throw CLIError.usage("\(option) \(path): not a Hugging Face folder (config.json with model_type) or a GGUF file")
+        }
+        do { return try PretrainedModel.load(url) } catch let error as PretrainedError {
+            throw CLIError.usage("\(option) \(error)")
+        }
+    }
+
+    /// Only the tokenizer of a pretrained checkpoint.
+    static func pretrainedTokenizer(_ path: String, option: String = "--model") throws -> PretrainedTokenizer {
+        let url = URL(fileURLWithPath: path)
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw CLIError.usage("\(option) \(path): no such file or folder")
+        }
+        do { return try PretrainedModel.loadTokenizer(url) } catch let error as PretrainedError {
+            throw CLIError.usage("\(option) \(error)")
+        }
+    }
+
+    /// The classifier at `path` (Loupe's layout, or a Hugging Face classifier), or the default classifier.
     static func explainer(_ path: String?, console: Console) throws -> TextExplainer {
+        if let path, PretrainedModel.isPretrained(URL(fileURLWithPath: path)) {
+            let loaded = try pretrained(path)
+            guard let classifier = loaded.classifier else {
+                let what = loaded.languageModel != nil ? "a causal language model (use 'loupe generate')"
+                    : "an encoder without a classification head"
+                throw CLIError.usage("--model \(path): '\(loaded.architecture)' is \(what); explain needs a sequence classifier")
+            }
+            return TextExplainer(model: classifier,
+                                 frontEnd: PretrainedFrontEnd(tokenizer: loaded.tokenizer,
+                                                              maximumLength: classifier.maximumSequenceLength),
+                                 architecture: loaded.architecture, modelPath: loaded.source.path)
+        }
         let checkpoint: ModelCheckpoint
         if let path {
             checkpoint = try load(path)

@@ -73,7 +73,8 @@ public struct GreedyGenerator {
     /// Generates up to `maxNewTokens` tokens after `prompt`.
     /// - Throws: ``ModelInputError`` for an empty prompt, an id outside the vocabulary or a
     ///   prompt longer than the model accepts.
-    public func generate(prompt: [Int], maxNewTokens: Int) throws -> Generation {
+    public func generate(prompt: [Int], maxNewTokens: Int,
+                         onToken: ((GeneratedToken) -> Void)? = nil) throws -> Generation {
         try model.validate(tokenIDs: [prompt])
         guard maxNewTokens > 0 else { return Generation(tokens: [], stop: .length) }
         return try withoutGradients {
@@ -85,6 +86,7 @@ public struct GreedyGenerator {
                 let row = Array(logits.scalars[(last * logits.shape[1])..<((last + 1) * logits.shape[1])])
                 let token = Self.choose(row, alternatives: alternativeCount)
                 tokens.append(token)
+                onToken?(token)
                 if !ignoreEndOfSequence, endOfSequenceIDs.contains(token.id) {
                     return Generation(tokens: tokens, stop: .endOfSequence)
                 }

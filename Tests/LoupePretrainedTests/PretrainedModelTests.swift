@@ -1,0 +1,78 @@
+import Foundation
+import LoupeNN
+import LoupeTokenizers
+import Testing
+@testable import LoupePretrained
+
+/// The one loader entry point: what it recognises, what it refuses, and the real models end to end.
+@Suite struct PretrainedModelTests {
+    static var fixtures: URL {
+        get throws { try #require(Bundle.module.resourceURL).appendingPathComponent("Fixtures") }
+    }
+
+    @Test func recognisesHuggingFaceFoldersAndGGUFFiles() throws {
+        let encoders = try Self.fixtures.appendingPathComponent("encoders")
+        let folders = try FileManager.default.contentsOfDirectory(at: encoders, includingPropertiesForKeys: nil)
+            .filter { FileManager.default.fileExists(atPath: $0.appendingPathComponent("config.json").path) }
+        #expect(!folders.isEmpty)
+        for folder in folders { #expect(PretrainedModel.isPretrained(folder), "\(folder.lastPathComponent)") }
+        let missing = FileManager.default.temporaryDirectory.appendingPathComponent("no-such-\(UUID())")
+        #expect(!PretrainedModel.isPretrained(missing))
+        let loupeLayout = FileManager.default.temporaryDirectory.appendingPathComponent("loupe-layout-\(UUID())")
+        try FileManager.default.createDirectory(at: loupeLayout, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: loupeLayout) }
+        try Data(#"{"architecture": "bag-of-embeddings", "labels": ["a", "b"]}"#.utf8)
+            .write(to: loupeLayout.appendingPathComponent("config.json"))
+        #expect(!PretrainedModel.isPretrained(loupeLayout), "Loupe's own layout is not a pretrained folder")
+        let notGGUF = loupeLayout.appendingPathComponent("model.gguf")
+        try Data("NOPE and more bytes".utf8).write(to: notGGUF)
+        #expect(!PretrainedModel.isPretrained(notGGUF))
+    }
+
+    @Test func missingPathsAndBadFilesThrowNamingThem() throws {
+        let missing = "/nonexistent/model-\(UUID())"
+        #expect(throws: PretrainedError.malformed(file: missing, detail: "no such file or folder")) {
+            _ = try PretrainedModel.load(URL(fileURLWithPath: missing))
+        }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("bad-gguf-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let truncated = folder.appendingPathComponent("model.gguf")
+        try Data("GGUF\u{3}\u{0}".utf8).write(to: truncated)
+        do {
+            _ = try PretrainedModel.load(truncated)
+            Issue.record("a truncated GGUF loaded")
+        } catch let error as PretrainedError {
+            #expect(error.description.contains("model.gguf"), "\(error)")
+        }
+    }
+}
+
+/// The two real models through the one entry point.
+@Suite(.enabled(if: RealModels.directory != nil, "real models not downloaded (see .ci/run)"))
+struct PretrainedRealModelTests {
+    @Test(.enabled(if: RealModels.smolLM2 != nil)) func smolLM2AnswersPositive() throws {
+        let loaded = try PretrainedModel.load(try #require(RealModels.smolLM2))
+        #expect(loaded.format == .gguf)
+        #expect(loaded.architecture == "llama")
+        #expect(loaded.storageCensus["Q4_1"] == 210)
+        let lm = try #require(loaded.languageModel)
+        let prompt = try loaded.renderChat([ChatMessage(role: "user", content: "我今天过得很好。Is this sentence positive or negative?")])
+        #expect(prompt.hasSuffix("<|im_start|>assistant\n"))
+        let ids = loaded.tokenizer.encode(prompt, addSpecialTokens: false).map(\.id)
+        let generation = try GreedyGenerator(model: lm, endOfSequenceIDs: loaded.endOfSequenceIDs)
+            .generate(prompt: ids, maxNewTokens: 16)
+        let text = loaded.tokenizer.decode(generation.ids, skipSpecialTokens: true)
+        #expect(text.trimmingCharacters(in: .whitespacesAndNewlines) == "This sentence is positive.", "\(text)")
+        #expect(generation.stop == .endOfSequence)
+    }
+
+    @Test(.enabled(if: RealModels.miniLM != nil)) func miniLMLoadsAsABareEncoderWithItsTokenizer() throws {
+        let loaded = try PretrainedModel.load(try #require(RealModels.miniLM))
+        #expect(loaded.format == .huggingFace)
+        #expect(loaded.encoder != nil && loaded.classifier == nil && loaded.languageModel == nil)
+        #expect(loaded.tokenizer.kind == "WordPiece")
+        #expect(loaded.chatTemplate == nil)
+        #expect(loaded.tokenizer.encode("hello", addSpecialTokens: true).map(\.id) == [101, 7592, 102])
+    }
+}
