@@ -69,11 +69,11 @@ public final class GGUFFile: WeightStore {
         // info at least 32 (name length, n_dims, one dimension, type, offset).
         guard kvCount <= UInt64(reader.remaining / 13) else {
             throw PretrainedError.malformed(
-                file: file, detail: "header claims \(kvCount) metadata entries, impossible in a file of \(mapping.bytes.count) bytes")
+                file: file, detail: "truncated or corrupt: the header claims \(kvCount) metadata entries, impossible in a file of \(mapping.bytes.count) bytes")
         }
         guard tensorCount <= UInt64(reader.remaining / 32) else {
             throw PretrainedError.malformed(
-                file: file, detail: "header claims \(tensorCount) tensors, impossible in a file of \(mapping.bytes.count) bytes")
+                file: file, detail: "truncated or corrupt: the header claims \(tensorCount) tensors, impossible in a file of \(mapping.bytes.count) bytes")
         }
 
         var metadata: [String: GGUFValue] = [:]
