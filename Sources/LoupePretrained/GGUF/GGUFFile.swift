@@ -129,6 +129,7 @@ public final class GGUFFile: WeightStore {
         }
         tensorInfos = infos
         tensorIndex = index
+        names = infos.map(\.name).sorted()
     }
 
     /// One tensor-info record: name, n_dims, dims (fastest first), ggml type id, data offset.
@@ -176,7 +177,10 @@ public final class GGUFFile: WeightStore {
     // MARK: Tensors
 
     /// Every tensor name, sorted.
-    public var names: [String] { tensorInfos.map(\.name).sorted() }
+    public let names: [String]
+
+    /// True when the file holds a tensor called `name` (a dictionary look-up).
+    public func contains(_ name: String) -> Bool { tensorIndex[name] != nil }
 
     /// The info of the tensor called `name`, if any.
     public func tensorInfo(named name: String) -> GGUFTensorInfo? {
