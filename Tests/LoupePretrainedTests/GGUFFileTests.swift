@@ -161,6 +161,7 @@ import LoupeTensor
         }
         #expect(bias.shape == [6] && bias.scalars == expected)
 
+        #expect(file.contains("half.bias") && !file.contains("nope"))
         #expect(throws: PretrainedError.missingTensor(file: "w.gguf", name: "nope")) { try file.weight(named: "nope") }
         #expect(throws: PretrainedError.shapeMismatch(file: "w.gguf", name: "dense.weight", expected: [3, 2], found: [2, 3])) {
             try file.tensor(named: "dense.weight", shape: [3, 2])

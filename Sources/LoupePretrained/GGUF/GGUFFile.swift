@@ -69,11 +69,11 @@ public final class GGUFFile: WeightStore {
         // info at least 32 (name length, n_dims, one dimension, type, offset).
         guard kvCount <= UInt64(reader.remaining / 13) else {
             throw PretrainedError.malformed(
-                file: file, detail: "header claims \(kvCount) metadata entries, impossible in a file of \(mapping.bytes.count) bytes")
+                file: file, detail: "truncated or corrupt: the header claims \(kvCount) metadata entries, impossible in a file of \(mapping.bytes.count) bytes")
         }
         guard tensorCount <= UInt64(reader.remaining / 32) else {
             throw PretrainedError.malformed(
-                file: file, detail: "header claims \(tensorCount) tensors, impossible in a file of \(mapping.bytes.count) bytes")
+                file: file, detail: "truncated or corrupt: the header claims \(tensorCount) tensors, impossible in a file of \(mapping.bytes.count) bytes")
         }
 
         var metadata: [String: GGUFValue] = [:]
@@ -129,6 +129,7 @@ public final class GGUFFile: WeightStore {
         }
         tensorInfos = infos
         tensorIndex = index
+        names = infos.map(\.name).sorted()
     }
 
     /// One tensor-info record: name, n_dims, dims (fastest first), ggml type id, data offset.
@@ -176,7 +177,10 @@ public final class GGUFFile: WeightStore {
     // MARK: Tensors
 
     /// Every tensor name, sorted.
-    public var names: [String] { tensorInfos.map(\.name).sorted() }
+    public let names: [String]
+
+    /// True when the file holds a tensor called `name` (a dictionary look-up).
+    public func contains(_ name: String) -> Bool { tensorIndex[name] != nil }
 
     /// The info of the tensor called `name`, if any.
     public func tensorInfo(named name: String) -> GGUFTensorInfo? {
