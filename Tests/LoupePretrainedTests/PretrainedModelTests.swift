@@ -61,10 +61,13 @@ struct PretrainedRealModelTests {
         #expect(prompt.hasSuffix("<|im_start|>assistant\n"))
         let ids = loaded.tokenizer.encode(prompt, addSpecialTokens: false).map(\.id)
         let generation = try GreedyGenerator(model: lm, endOfSequenceIDs: loaded.endOfSequenceIDs)
-            .generate(prompt: ids, maxNewTokens: 16)
+            .generate(prompt: ids, maxNewTokens: 32)
         let text = loaded.tokenizer.decode(generation.ids, skipSpecialTokens: true)
-        #expect(text.trimmingCharacters(in: .whitespacesAndNewlines) == "This sentence is positive.", "\(text)")
+        // transformers (same GGUF, dequantized) replies with exactly this, then <|im_end|>.
+        #expect(text == "This sentence is positive. It describes a positive outcome. The original sentence is negative, "
+                + "as it implies a negative outcome.", "\(text)")
         #expect(generation.stop == .endOfSequence)
+        #expect(generation.ids.last == loaded.tokenizer.id(forToken: "<|im_end|>"))
     }
 
     @Test(.enabled(if: RealModels.miniLM != nil)) func miniLMLoadsAsABareEncoderWithItsTokenizer() throws {
