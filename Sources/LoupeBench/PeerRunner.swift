@@ -1,8 +1,8 @@
 import Foundation
 
-/// Runs `benchmarks/peer.py MODE` with the peer Python (LOUPE_PEER_PYTHON, or /tmp/peer/bin/python)
+/// Runs `benchmarks/peer.py MODE` (or another script of `benchmarks/`) with the peer Python (LOUPE_PEER_PYTHON, or /tmp/peer/bin/python)
 /// and returns the JSON object it prints, or nil (with the reason printed) when there is no peer.
-func runPeer(_ mode: String, extra: [String] = []) -> [String: Any]? {
+func runPeer(_ mode: String, extra: [String] = [], script name: String = "peer.py") -> [String: Any]? {
     let env = ProcessInfo.processInfo.environment
     let python = env["LOUPE_PEER_PYTHON"] ?? "/tmp/peer/bin/python"
     guard FileManager.default.isExecutableFile(atPath: python) else {
@@ -10,7 +10,7 @@ func runPeer(_ mode: String, extra: [String] = []) -> [String: Any]? {
         return nil
     }
     let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("benchmarks/peer.py").path
+        .deletingLastPathComponent().appendingPathComponent("benchmarks").appendingPathComponent(name).path
     let process = Process()
     process.executableURL = URL(fileURLWithPath: python)
     process.arguments = [script, mode] + extra

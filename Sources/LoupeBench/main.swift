@@ -20,6 +20,8 @@ let benchmarks: [(name: String, summary: String, run: ([String]) throws -> Void)
     ("train-waimai", "train bag|transformer on waimai_10k, 20% held-out accuracy", { try runWaimaiTrainingBenchmark($0) }),
     ("train-speed", "trainer tokens/s, SST-2 batches, benchmark transformer, split (PyTorch peer)", { try runTrainingSpeedBenchmark($0) }),
     ("train-text-vae", "GRU sentence VAE on the default corpus: recon, KL, active units", { try runTextVAETraining($0) }),
+    ("pretrained", "real models: minilm | smollm2 load, RSS, tokens/s; tokenize MB/s (transformers / tokenizers peer)",
+     { try runPretrainedBenchmark($0) }),
     ("train-mnist-vae", "image VAE 784-400-20 on MNIST [--png: docs/images/mnist-reconstructions.png]", { try runMNISTVAETraining($0) }),
 ]
 
