@@ -68,8 +68,9 @@ public final class Projection: Module {
         }
     }
 
-    /// The quantized product (until LoupeTensor's quantized GEMM is merged, a dequantized copy).
+    /// The quantized product: tiles of weight rows decoded into scratch, multiplied by GEMM
+    /// (gradients flow to `x` and the bias, not to the stored weight).
     static func quantizedLinear(_ x: Tensor, _ q: QuantizedMatrix, bias: Tensor?) -> Tensor {
-        x.linear(weight: q.dequantized(), bias: bias)
+        x.linear(quantized: q, bias: bias)
     }
 }
