@@ -31,28 +31,17 @@ public struct AddedToken: Equatable, Hashable, Codable, Sendable {
 /// Leftmost-longest matching of added tokens (the Aho–Corasick `LeftmostLongest` search of
 /// `tokenizers`' `AddedVocabulary`), with the single-word and strip rules.
 struct AddedTokenMatcher: Sendable {
-    private var children: [[UInt32: Int32]] = [[:]]
-    private var terminal: [Int32] = [-1]
+    private var trie = ScalarTrie()
     private let tokens: [AddedToken]
 
     init(tokens: [AddedToken], patterns: [String]) {
         self.tokens = tokens
         for (index, pattern) in patterns.enumerated() where !pattern.isEmpty {
-            var node = 0
-            for c in pattern.unicodeScalars {
-                if let next = children[node][c.value] {
-                    node = Int(next)
-                } else {
-                    children.append([:]); terminal.append(-1)
-                    children[node][c.value] = Int32(children.count - 1)
-                    node = children.count - 1
-                }
-            }
-            if terminal[node] < 0 { terminal[node] = Int32(index) }
+            trie.insert(pattern, value: index, keepingFirst: true)
         }
     }
 
-    var isEmpty: Bool { children[0].isEmpty }
+    var isEmpty: Bool { trie.isEmpty }
 
     /// Pieces covering `s`: ranges with the added token found there, or nil for plain text.
     func split(_ s: [Unicode.Scalar]) -> [(Range<Int>, AddedToken?)] {
@@ -63,9 +52,9 @@ struct AddedTokenMatcher: Sendable {
         while i < s.count {
             // Longest match starting at i.
             var node = 0, k = i, best = -1, bestEnd = i
-            while k < s.count, let next = children[node][s[k].value] {
+            while k < s.count, let next = trie.child(of: node, s[k]) {
                 node = Int(next); k += 1
-                if terminal[node] >= 0 { best = Int(terminal[node]); bestEnd = k }
+                if trie.value(at: node) >= 0 { best = trie.value(at: node); bestEnd = k }
             }
             if best < 0 { i += 1; continue }
             let token = tokens[best]

@@ -210,9 +210,8 @@ final class UnigramModel: @unchecked Sendable {
     let unkID: Int?
     let byteFallback: Bool
     let minScore: Double
-    /// Trie over scalars: node → children; node's token id if a piece ends there.
-    private var children: [[UInt32: Int32]] = [[:]]
-    private var terminal: [Int32] = [-1]
+    /// The pieces by their scalars (token ids at the nodes where a piece ends).
+    private var trie = ScalarTrie()
     private let byteTokenIDs: [Int?]
 
     init(pieces: [(String, Double)], unkID: Int?, byteFallback: Bool) {
@@ -224,19 +223,7 @@ final class UnigramModel: @unchecked Sendable {
         self.byteFallback = byteFallback
         self.minScore = pieces.map(\.1).min() ?? 0
         self.byteTokenIDs = (0..<256).map { map[String(format: "<0x%02X>", $0)] }
-        for (key, id) in map { let piece = key.value
-            var node = 0
-            for c in piece.unicodeScalars {
-                if let next = children[node][c.value] {
-                    node = Int(next)
-                } else {
-                    children.append([:]); terminal.append(-1)
-                    children[node][c.value] = Int32(children.count - 1)
-                    node = children.count - 1
-                }
-            }
-            terminal[node] = Int32(id)
-        }
+        for (key, id) in map { trie.insert(key.value, value: id) }
     }
 
     func tokenize(_ word: [Unicode.Scalar]) -> [ModelToken] {
@@ -251,10 +238,10 @@ final class UnigramModel: @unchecked Sendable {
             var hasSingle = false
             var node = 0
             var k = start
-            while k < n, let next = children[node][word[k].value] {
+            while k < n, let next = trie.child(of: node, word[k]) {
                 node = Int(next)
                 k += 1
-                let id = Int(terminal[node])
+                let id = trie.value(at: node)
                 if id >= 0 {
                     let candidate = pieces[id].1 + base
                     if bestStart[k] < 0 || candidate > bestScore[k] {
