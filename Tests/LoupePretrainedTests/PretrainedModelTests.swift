@@ -70,6 +70,26 @@ struct PretrainedRealModelTests {
         #expect(generation.ids.last == loaded.tokenizer.id(forToken: "<|im_end|>"))
     }
 
+    /// The ids transformers gives for the raw prompts (`tokenizer(prompt)`) and for
+    /// `apply_chat_template([{"role": "user", "content": prompt}], add_generation_prompt=True)`,
+    /// from `benchmarks/fixtures/make_decoder_real_fixtures.py`.
+    struct PromptIDs: Decodable {
+        struct Case: Decodable { let prompt: String; let raw_ids: [Int]; let chat_ids: [Int] }
+        let cases: [Case]
+    }
+
+    @Test(.enabled(if: RealModels.smolLM2 != nil)) func smolLM2PromptsTokenizeAsTransformers() throws {
+        let loaded = try PretrainedModel.load(try #require(RealModels.smolLM2))
+        let data = try Data(contentsOf: DecoderFixtures.url("smollm2_expected.json"))
+        let expected = try JSONDecoder().decode(PromptIDs.self, from: data)
+        #expect(expected.cases.count == 10)
+        for c in expected.cases {
+            #expect(loaded.tokenizer.encode(c.prompt, addSpecialTokens: true).map(\.id) == c.raw_ids, "raw: \(c.prompt)")
+            let rendered = try loaded.renderChat([ChatMessage(role: "user", content: c.prompt)])
+            #expect(loaded.tokenizer.encode(rendered, addSpecialTokens: false).map(\.id) == c.chat_ids, "chat: \(c.prompt)")
+        }
+    }
+
     @Test(.enabled(if: RealModels.miniLM != nil)) func miniLMLoadsAsABareEncoderWithItsTokenizer() throws {
         let loaded = try PretrainedModel.load(try #require(RealModels.miniLM))
         #expect(loaded.format == .huggingFace)
