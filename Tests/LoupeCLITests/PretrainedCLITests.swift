@@ -375,20 +375,43 @@ struct PretrainedCLITests {
         }
     }
 
-    @Test func unknownArchitectureNamesConfigJSON() throws {
+    /// A copy of the LLaMA folder whose config.json is changed by `edit`.
+    static func editedLlamaCopy(in folder: URL, _ edit: (inout [String: Any]) -> Void) throws -> URL {
+        let copy = folder.appendingPathComponent("model")
+        try FileManager.default.copyItem(at: URL(fileURLWithPath: llama), to: copy)
+        let configURL = copy.appendingPathComponent("config.json")
+        var config = try readJSON(configURL)
+        edit(&config)
+        try JSONSerialization.data(withJSONObject: config).write(to: configURL)
+        return copy
+    }
+
+    @Test("an unknown architecture in config.json is a usage error naming the folder and config.json",
+          arguments: [("mamba", "MambaForCausalLM", "LlamaForCausalLM"), ("fancy-encoder", "FancyModel", "BertModel")])
+    func unknownArchitectureNamesConfigJSON(_ modelType: String, _ architecture: String, _ listed: String) throws {
         let folder = try temporaryFolder()
         defer { cleanUp(folder) }
-        let copy = folder.appendingPathComponent("model")
-        try FileManager.default.copyItem(at: URL(fileURLWithPath: Self.llama), to: copy)
-        let configURL = copy.appendingPathComponent("config.json")
-        var config = try Self.readJSON(configURL)
-        config["model_type"] = "mamba-x"
-        config["architectures"] = ["MambaXForCausalLM"]
-        try JSONSerialization.data(withJSONObject: config).write(to: configURL)
+        let copy = try Self.editedLlamaCopy(in: folder) { config in
+            config["model_type"] = modelType
+            config["architectures"] = [architecture]
+        }
         for arguments in [["generate", "--model", copy.path, "hello"], ["inspect", "--model", copy.path],
                           ["explain", "--model", copy.path, "hello"]] {
-            Self.expectUsageError(try CLI.run(arguments), mentions: ["config.json"])
+            Self.expectUsageError(try CLI.run(arguments), mentions: [copy.path, "config.json", architecture, listed])
         }
+    }
+
+    @Test func architecturesWithoutModelTypeLoadsTheDecoder() throws {
+        let folder = try temporaryFolder()
+        defer { cleanUp(folder) }
+        let copy = try Self.editedLlamaCopy(in: folder) { $0["model_type"] = nil }
+        let expected = try Self.llamaCase(1)
+        let json = folder.appendingPathComponent("out.json")
+        let result = try CLI.run(["generate", "--model", copy.path, "--max-new-tokens", "12", "--ignore-eos",
+                                  "--json", json.path, expected.prompt])
+        try #require(result.status == 0, "\(result.transcript)")
+        let document = try JSONDecoder().decode(GenerationDocument.self, from: try Data(contentsOf: json))
+        #expect(document.generated.map(\.id) == expected.hf.raw.ids)
     }
 
     @Test func missingWeightsOrTokenizerNameTheFile() throws {
