@@ -100,7 +100,7 @@ let package = Package(
             dependencies: ["LoupePretrained", "LoupeAttribution", "LoupeTestSupport"],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "LoupeCLITests", dependencies: ["Loupe", "LoupeTestSupport"]),
+        .testTarget(name: "LoupeCLITests", dependencies: ["Loupe", "LoupeTestSupport"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -39,7 +39,7 @@ enum ModelLoader {
             throw CLIError.usage("\(option) \(path): not a Hugging Face folder (config.json with model_type) or a GGUF file")
         }
         do { return try PretrainedModel.load(url) } catch let error as PretrainedError {
-            throw CLIError.usage("\(option) \(error)")
+            throw CLIError.usage("\(option) \(located(error, path))")
         }
     }
 
@@ -50,8 +50,17 @@ enum ModelLoader {
             throw CLIError.usage("\(option) \(path): no such file or folder")
         }
         do { return try PretrainedModel.loadTokenizer(url) } catch let error as PretrainedError {
-            throw CLIError.usage("\(option) \(error)")
+            throw CLIError.usage("\(option) \(located(error, path))")
         }
+    }
+
+    /// `error`'s message, led by `path` when it names a file inside the folder `path` only by its
+    /// name (`config.json: …`), so that the message says which folder.
+    static func located(_ error: PretrainedError, _ path: String) -> String {
+        let message = error.description
+        let name = URL(fileURLWithPath: path).lastPathComponent
+        if message.hasPrefix("/") || message.hasPrefix(name + ":") || message.hasPrefix(path) { return message }
+        return "\(path): \(message)"
     }
 
     /// The classifier at `path` (Loupe's layout, or a Hugging Face classifier), or the default classifier.

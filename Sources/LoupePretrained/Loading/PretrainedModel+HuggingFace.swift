@@ -20,7 +20,15 @@ extension PretrainedModel {
         let tokenizer = try translated { try TokenizerLoader.load(folder: folder) }
         let model: any Module
         var endOfSequence = Set<Int>()
-        if let type = modelType, DecoderArchitecture(modelType: type) != nil {
+        let decoder = modelType.flatMap(DecoderArchitecture.init(modelType:))
+            ?? (modelType == nil ? architectures.first.flatMap(DecoderArchitecture.init(rawValue:)) : nil)
+        if decoder == nil, let name = architectures.first, name.hasSuffix("ForCausalLM") || name.hasSuffix("LMHeadModel") {
+            // A decoder Loupe does not load (the encoder loader would list only encoders).
+            let known = DecoderArchitecture.allCases.map(\.rawValue).joined(separator: ", ")
+            throw PretrainedError.unsupported(file: configURL.lastPathComponent,
+                                              detail: "key 'architectures': '\(name)' is not a causal language model Loupe loads (\(known))")
+        }
+        if decoder != nil {
             let configuration = try DecoderConfiguration(contentsOf: configURL)
             let store = try SafeTensorsStore(folder: folder)
             model = try DecoderLanguageModel(configuration: configuration, weights: store)
