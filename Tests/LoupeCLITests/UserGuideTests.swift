@@ -4,7 +4,7 @@ import Testing
 
 /// Runs every command of docs/user-guide.md: each line of a ```sh block (backslash continuations
 /// joined) starts with `loupe ` and is run by `/bin/sh` from a scratch folder, with the names the
-/// guide documents set ($MODEL, $TRANSFORMER, $TEXT_VAE, $IMAGE_VAE; train.tsv, dev.tsv,
+/// guide documents set ($MODEL, $TRANSFORMER, $TEXT_VAE, $IMAGE_VAE, $BERT, $LLM, $LLM_FOLDER; train.tsv, dev.tsv,
 /// sentences.txt) and a default-model cache seeded with the reference checkpoints. The expected
 /// exit status is 0 or the `# exit N` at the end of the line.
 @Suite(.enabled(if: CLI.isAvailable, Comment(rawValue: CLI.missingMessage)))
@@ -16,6 +16,8 @@ struct UserGuideTests {
     }
 
     static let guide = CLI.packageRoot.appendingPathComponent("docs/user-guide.md")
+    /// Tiny Hugging Face and GGUF checkpoints (`benchmarks/fixtures/make_cli_fixtures.py`).
+    static let pretrained = CLI.packageRoot.appendingPathComponent("Tests/LoupeCLITests/Fixtures/pretrained")
 
     /// The commands of every ```sh block, in order.
     static func commands(in markdown: String) -> [Command] {
@@ -68,6 +70,9 @@ struct UserGuideTests {
             "PATH": binary.deletingLastPathComponent().path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"),
             "MODEL": CLI.fixture("bag-of-embeddings"), "TRANSFORMER": CLI.fixture("transformer-classifier"),
             "TEXT_VAE": CLI.fixture("text-vae"), "IMAGE_VAE": CLI.fixture("image-vae"),
+            "BERT": Self.pretrained.appendingPathComponent("tiny-bert-sentiment").path,
+            "LLM": Self.pretrained.appendingPathComponent("tiny-llama-chat.gguf").path,
+            "LLM_FOLDER": Self.pretrained.appendingPathComponent("tiny-llama-chat").path,
             "XDG_CACHE_HOME": cache.path,
         ]
         let commands = Self.commands(in: try String(contentsOf: Self.guide, encoding: .utf8))
