@@ -24,6 +24,15 @@ public final class Embedding: Module {
         weight = Parameter(name: joinPath(path, "weight"), value: w)
     }
 
+    /// A table with given values (a pretrained checkpoint's), `weight` `[vocabularySize, dimension]`;
+    /// the row at `paddingIndex` is kept as given.
+    public init(weight: Tensor, paddingIndex: Int? = nil, path: String) {
+        precondition(weight.rank == 2, "\(path): embedding weight must be [vocabulary, dimension], got \(weight.shape)")
+        self.path = path
+        self.paddingIndex = paddingIndex
+        self.weight = Parameter(name: joinPath(path, "weight"), value: weight)
+    }
+
     public var ownParameters: [Parameter] { [weight] }
     public var vocabularySize: Int { weight.value.shape[0] }
     public var dimension: Int { weight.value.shape[1] }

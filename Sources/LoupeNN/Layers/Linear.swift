@@ -18,6 +18,16 @@ public final class Linear: Module {
                                      value: .randomUniform([outputSize], lower: -bound, upper: bound, using: &generator)) : nil
     }
 
+    /// A layer with given values (a pretrained checkpoint's): `weight` `[out, in]`, `bias` `[out]`.
+    public init(weight: Tensor, bias: Tensor?, path: String) {
+        precondition(weight.rank == 2, "\(path): Linear weight must be [out, in], got \(weight.shape)")
+        precondition(bias.map { $0.shape == [weight.shape[0]] } ?? true,
+                     "\(path): Linear bias \(bias?.shape ?? []) for weight \(weight.shape)")
+        self.path = path
+        self.weight = Parameter(name: joinPath(path, "weight"), value: weight)
+        self.bias = bias.map { Parameter(name: joinPath(path, "bias"), value: $0) }
+    }
+
     public var ownParameters: [Parameter] { [weight] + (bias.map { [$0] } ?? []) }
     public var inputSize: Int { weight.value.shape[1] }
     public var outputSize: Int { weight.value.shape[0] }

@@ -142,7 +142,9 @@ public final class HFEncoder: Module {
 
 /// Bad token types given to an ``HFEncoder``.
 public enum EncoderInputError: Error, Equatable, CustomStringConvertible {
+    /// The token-type rows do not have the lengths of the id rows.
     case tokenTypesShape(ids: [Int], types: [Int])
+    /// A token type outside `0..<type_vocab_size`.
     case tokenTypeOutOfRange(index: Int, position: Int, id: Int, typeVocabularySize: Int)
 
     public var description: String {

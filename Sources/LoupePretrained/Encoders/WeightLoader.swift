@@ -1,13 +1,11 @@
 import LoupeNN
 import LoupeTensor
 
-/// Copies checkpoint tensors into freshly built LoupeNN layers, checking each shape, and keeps
-/// track of which stored tensors were used.
+/// Builds LoupeNN layers from checkpoint tensors, checking each shape, and keeps track of which
+/// stored tensors were used.
 final class WeightLoader {
     let store: WeightStore
     private(set) var used: Set<String> = []
-    /// Builds layers before their weights are copied in (the initial values are overwritten).
-    var generator = RandomGenerator(seed: 0)
 
     init(store: WeightStore) { self.store = store }
 
@@ -27,44 +25,37 @@ final class WeightLoader {
     /// True when the store has `name` (or its legacy LayerNorm name).
     func has(_ name: String) -> Bool { storedName(name) != nil }
 
-    /// Copies the stored tensor `name` (default: the parameter's own name) into `parameter`.
+    /// The stored tensor `name` (or its legacy LayerNorm name), checked against `shape`.
     /// - Throws: ``PretrainedError/missingTensor(file:name:)`` or ``PretrainedError/shapeMismatch(file:name:expected:found:)``.
-    func fill(_ parameter: Parameter, from name: String? = nil) throws {
-        let key = name ?? parameter.name
-        guard let stored = storedName(key) else { throw PretrainedError.missingTensor(file: fileName, name: key) }
-        let expected = parameter.value.shape
+    func tensor(_ name: String, shape: [Int]) throws -> Tensor {
+        guard let stored = storedName(name) else { throw PretrainedError.missingTensor(file: fileName, name: name) }
         let weight = try store.weight(named: stored)
-        guard weight.shape == expected else {
-            throw PretrainedError.shapeMismatch(file: fileName, name: stored, expected: expected, found: weight.shape)
-        }
-        switch weight {
-        case .dense(let t): parameter.value = t
-        case .quantized(let q): parameter.value = q.dequantized()
+        guard weight.shape == shape else {
+            throw PretrainedError.shapeMismatch(file: fileName, name: stored, expected: shape, found: weight.shape)
         }
         used.insert(stored)
+        switch weight {
+        case .dense(let t): return t
+        case .quantized(let q): return q.dequantized()
+        }
     }
 
     /// A `Linear(input → output)` at `path` with the stored weight and bias.
     func linear(_ input: Int, _ output: Int, path: String) throws -> Linear {
-        let layer = Linear(input, output, path: path, generator: &generator)
-        try fill(layer.weight)
-        if let bias = layer.bias { try fill(bias) }
-        return layer
+        Linear(weight: try tensor(joinPath(path, "weight"), shape: [output, input]),
+               bias: try tensor(joinPath(path, "bias"), shape: [output]), path: path)
     }
 
     /// A `LayerNorm(dimension)` at `path` with the stored weight and bias.
     func layerNorm(_ dimension: Int, epsilon: Double, path: String) throws -> LayerNorm {
         let layer = LayerNorm(dimension, epsilon: Float(epsilon), path: path)
-        try fill(layer.weight)
-        try fill(layer.bias)
+        layer.weight.value = try tensor(layer.weight.name, shape: [dimension])
+        layer.bias.value = try tensor(layer.bias.name, shape: [dimension])
         return layer
     }
 
     /// An `Embedding(rows × dimension)` at `path` with the stored table.
     func embedding(_ rows: Int, _ dimension: Int, paddingIndex: Int? = nil, path: String) throws -> Embedding {
-        let layer = Embedding(vocabularySize: rows, dimension: dimension, paddingIndex: paddingIndex, path: path,
-                              generator: &generator)
-        try fill(layer.weight)
-        return layer
+        Embedding(weight: try tensor(joinPath(path, "weight"), shape: [rows, dimension]), paddingIndex: paddingIndex, path: path)
     }
 }

@@ -162,6 +162,7 @@ public final class SafeTensorsStore: WeightStore {
             }
             initialized = count
         }
+        file.release(entry.begin..<entry.end)
         if entry.dtype.isFloatingPoint, let bad = scalars.firstIndex(where: { !$0.isFinite }) {
             let converted = entry.dtype == .f32 ? "" : " (after conversion from \(entry.dtype.rawValue))"
             throw PretrainedError.malformed(file: fileName, detail: "tensor '\(name)': value at index \(bad) is "

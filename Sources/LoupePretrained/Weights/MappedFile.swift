@@ -43,6 +43,20 @@ final class MappedFile: @unchecked Sendable {
         bytes = UnsafeRawBufferPointer(start: base, count: size)
     }
 
+    /// Tells the kernel the pages wholly inside `range` (byte offsets) will not be needed soon, so
+    /// that they leave this process's resident set once a tensor has been copied out (they are
+    /// read back from the file if touched again). Saves holding every weight twice while a
+    /// model loads.
+    func release(_ range: Range<Int>) {
+        guard let base = bytes.baseAddress, range.count > 0 else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        guard page > 0 else { return }
+        let start = (Int(bitPattern: base) + range.lowerBound + page - 1) / page * page
+        let end = (Int(bitPattern: base) + range.upperBound) / page * page
+        guard end > start, let pointer = UnsafeMutableRawPointer(bitPattern: start) else { return }
+        _ = madvise(pointer, end - start, Int32(MADV_DONTNEED))
+    }
+
     deinit {
         if let base = bytes.baseAddress { munmap(UnsafeMutableRawPointer(mutating: base), bytes.count) }
     }
