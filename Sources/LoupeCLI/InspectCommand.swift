@@ -63,7 +63,10 @@ struct InspectCommand: ParsableCommand {
         lines.append(("architecture", loaded.architecture))
         let kind = loaded.classifier != nil ? "sequence classifier" : loaded.languageModel != nil ? "causal language model" : "encoder (hidden states)"
         lines.append(("kind", kind))
-        lines.append(("parameters", "\(grouped(module.parameterCount)) dense in \(module.parameters.count) tensors"))
+        let quantized = loaded.storageCensus.keys.contains { QuantizationType(rawValue: $0)?.isQuantized ?? false }
+        lines.append(("parameters", "\(grouped(loaded.storedParameterCount)) stored"
+                      + (quantized ? "; \(grouped(module.parameterCount)) as dense floats in \(module.parameters.count) tensors, "
+                         + "the quantized matrices stay quantized" : " in \(module.parameters.count) parameter tensors")))
         let census = loaded.storageCensus.sorted { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }
             .map { "\($0.key) ×\($0.value)" }
         if !census.isEmpty { lines.append(("stored as", census.joined(separator: ", "))) }
@@ -90,7 +93,8 @@ struct InspectCommand: ParsableCommand {
                                   + (sites.count > 8 ? ", …" : ""))
         }
         global.console.result("layers:")
-        for sub in module.allModules where !sub.path.isEmpty && global.verbose || (!sub.path.isEmpty && sub.path.split(separator: ".").count <= 3) {
+        // Modules down to three path components (all of them with --verbose).
+        for sub in module.allModules where !sub.path.isEmpty && (global.verbose || sub.path.split(separator: ".").count <= 3) {
             let own = sub.ownParameters.map { "\($0.name.split(separator: ".").last ?? "")\($0.value.shape)" }
             let kind = String(describing: type(of: sub))
             global.console.result("  \(sub.path)  (\(kind)\(own.isEmpty ? "" : ": " + own.joined(separator: ", ")))")

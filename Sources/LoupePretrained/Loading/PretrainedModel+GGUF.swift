@@ -26,6 +26,7 @@ extension PretrainedModel {
                                tokenizer: tokenizer, chatTemplate: template,
                                beginningOfSequenceToken: token(spec.bosTokenID), endOfSequenceToken: token(spec.eosTokenID),
                                endOfSequenceIDs: endOfSequence, storageCensus: census,
+                               storedParameterCount: file.tensorInfos.reduce(0) { $0 + $1.elementCount },
                                loadSeconds: Date().timeIntervalSince(start))
     }
 }

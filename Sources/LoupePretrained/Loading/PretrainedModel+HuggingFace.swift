@@ -43,12 +43,15 @@ extension PretrainedModel {
         let eos = Self.tokenString(tokenizerConfig["eos_token"])
         if let eos, let id = tokenizer.id(forToken: eos) { endOfSequence.insert(id) }
         let template = try Self.chatTemplate(folder, tokenizerConfig)
-        let census = (try? SafeTensorsStore(folder: folder)).map { store in
+        let store = try? SafeTensorsStore(folder: folder)
+        let census = store.map { store in
             Dictionary(grouping: store.names, by: { store.elementType(of: $0)?.rawValue ?? "?" }).mapValues(\.count)
         } ?? [:]
+        let stored = store.map { store in store.names.reduce(0) { $0 + (store.shape(of: $1)?.reduce(1, *) ?? 0) } }
+            ?? model.parameterCount
         return PretrainedModel(source: folder, format: .huggingFace, architecture: architecture, module: model,
                                tokenizer: tokenizer, chatTemplate: template, beginningOfSequenceToken: bos,
-                               endOfSequenceToken: eos, endOfSequenceIDs: endOfSequence, storageCensus: census,
+                               endOfSequenceToken: eos, endOfSequenceIDs: endOfSequence, storageCensus: census, storedParameterCount: stored,
                                loadSeconds: Date().timeIntervalSince(start))
     }
 

@@ -39,12 +39,14 @@ public final class PretrainedModel {
     public let endOfSequenceIDs: Set<Int>
     /// How many tensors are stored in each format (`F32`, `F16`, `Q4_1`, …).
     public let storageCensus: [String: Int]
+    /// Number of stored weights (elements of every tensor in the file, quantized ones included).
+    public let storedParameterCount: Int
     /// Seconds the load took.
     public let loadSeconds: Double
 
     init(source: URL, format: PretrainedFormat, architecture: String, module: any Module,
          tokenizer: PretrainedTokenizer, chatTemplate: ChatTemplate?, beginningOfSequenceToken: String?,
-         endOfSequenceToken: String?, endOfSequenceIDs: Set<Int>, storageCensus: [String: Int], loadSeconds: Double) {
+         endOfSequenceToken: String?, endOfSequenceIDs: Set<Int>, storageCensus: [String: Int], storedParameterCount: Int, loadSeconds: Double) {
         self.source = source
         self.format = format
         self.architecture = architecture
@@ -55,6 +57,7 @@ public final class PretrainedModel {
         self.endOfSequenceToken = endOfSequenceToken
         self.endOfSequenceIDs = endOfSequenceIDs
         self.storageCensus = storageCensus
+        self.storedParameterCount = storedParameterCount
         self.loadSeconds = loadSeconds
     }
 
