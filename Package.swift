@@ -94,7 +94,9 @@ let package = Package(
             dependencies: ["LoupeAttribution", "LoupeTestSupport"],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "LoupeTokenizersTests", dependencies: ["LoupeTokenizers"], resources: [.copy("Fixtures")]),
+        // The real-model suites read GGUF metadata with the product's reader (LoupePretrained).
+        .testTarget(name: "LoupeTokenizersTests", dependencies: ["LoupeTokenizers", "LoupePretrained"],
+                    resources: [.copy("Fixtures")]),
         .testTarget(
             name: "LoupePretrainedTests",
             dependencies: ["LoupePretrained", "LoupeAttribution", "LoupeTestSupport"],

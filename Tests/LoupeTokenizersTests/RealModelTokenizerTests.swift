@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import LoupeTokenizers
+import LoupePretrained
 
 /// Parity on the real models' tokenizers (skipped when the models are absent): MiniLM's
 /// tokenizer.json and SmolLM2's tokenizer as transformers builds it from the GGUF metadata.
@@ -23,7 +24,8 @@ struct RealModelTokenizerTests {
 
     @Test(.enabled(if: RealModels.smolLM2 != nil))
     func smolLM2MatchesTransformersGGUFConversion() throws {
-        let spec = try GGUFTokenizerMetadata.spec(of: try #require(RealModels.smolLM2))
+        // The spec as the product reads it from the GGUF metadata (LoupePretrained's GGUFFile).
+        let spec = try GGUFTokenizerSpec(try GGUFFile.open(try #require(RealModels.smolLM2)))
         #expect(spec.model == "gpt2")
         let tokenizer = try PretrainedTokenizer(gguf: spec)
         #expect(tokenizer.kind == "BPE (byte-level)")
