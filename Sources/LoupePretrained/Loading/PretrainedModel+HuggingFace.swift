@@ -20,6 +20,7 @@ extension PretrainedModel {
         let tokenizer = try translated { try TokenizerLoader.load(folder: folder) }
         let model: any Module
         var endOfSequence = Set<Int>()
+        var weights: SafeTensorsStore?
         let decoder = modelType.flatMap(DecoderArchitecture.init(modelType:))
             ?? (modelType == nil ? architectures.first.flatMap(DecoderArchitecture.init(rawValue:)) : nil)
         if decoder == nil, let name = architectures.first, name.hasSuffix("ForCausalLM") || name.hasSuffix("LMHeadModel") {
@@ -31,6 +32,7 @@ extension PretrainedModel {
         if decoder != nil {
             let configuration = try DecoderConfiguration(contentsOf: configURL)
             let store = try SafeTensorsStore(folder: folder)
+            weights = store
             model = try DecoderLanguageModel(configuration: configuration, weights: store)
             endOfSequence = Set(configuration.endOfSequenceIDs)
         } else {
@@ -43,7 +45,9 @@ extension PretrainedModel {
         let eos = Self.tokenString(tokenizerConfig["eos_token"])
         if let eos, let id = tokenizer.id(forToken: eos) { endOfSequence.insert(id) }
         let template = try Self.chatTemplate(folder, tokenizerConfig)
-        let store = try? SafeTensorsStore(folder: folder)
+        // The census reads the headers only: the decoder's store is reused; the encoder loader
+        // keeps its own, so its headers are read once more here.
+        let store = weights ?? (try? SafeTensorsStore(folder: folder))
         let census = store.map { store in
             Dictionary(grouping: store.names, by: { store.elementType(of: $0)?.rawValue ?? "?" }).mapValues(\.count)
         } ?? [:]
