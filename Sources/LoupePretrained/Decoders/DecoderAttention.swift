@@ -28,6 +28,8 @@ public final class DecoderAttention: Module {
     public let inverseFrequencies: [Float]
     /// The attention-pattern hook point.
     public let pattern: HookPoint
+    /// The context hook point (`blocks.N.attn.hook_z`, `[B, T, heads · headDimension]`).
+    public let context: HookPoint
 
     init(path: String, layer: Int, inputs: Inputs, output: Projection, configuration c: DecoderConfiguration) {
         self.path = path
@@ -42,6 +44,7 @@ public final class DecoderAttention: Module {
         self.scale = scale
         inverseFrequencies = c.rotary?.inverseFrequencies ?? []
         pattern = HookPoint(path: ActivationSiteName.attentionPattern(layer).rawValue)
+        context = HookPoint(path: ActivationSiteName.attentionContext(layer).rawValue)
     }
 
     public var submodules: [Module] {
@@ -77,7 +80,7 @@ public final class DecoderAttention: Module {
         }
         let weights = pattern(Tensor.causalAttentionWeights(query: q, key: k, heads: heads, keyValueHeads: keyValueHeads,
                                                             queryOffset: offset, keyPadding: keyPadding, scale: scale))
-        let context = Tensor.groupedAttentionContext(weights: weights, values: v, keyValueHeads: keyValueHeads)
-        return hooked(output(context))
+        let z = context(Tensor.groupedAttentionContext(weights: weights, values: v, keyValueHeads: keyValueHeads))
+        return hooked(output(z))
     }
 }

@@ -55,6 +55,7 @@ public final class DecoderBlock: Module {
     public let mlp: DecoderMLP
     public let residualPre: HookPoint
     public let attentionOutput: HookPoint
+    public let residualMid: HookPoint
     public let mlpOutput: HookPoint
     public let residualPost: HookPoint
 
@@ -68,6 +69,7 @@ public final class DecoderBlock: Module {
         self.mlp = mlp
         residualPre = HookPoint(path: ActivationSiteName.residualPre(layer).rawValue)
         attentionOutput = HookPoint(path: ActivationSiteName.attentionOutput(layer).rawValue)
+        residualMid = HookPoint(path: ActivationSiteName.residualMid(layer).rawValue)
         mlpOutput = HookPoint(path: ActivationSiteName.mlpOutput(layer).rawValue)
         residualPost = HookPoint(path: ActivationSiteName.residualPost(layer).rawValue)
     }
@@ -77,13 +79,14 @@ public final class DecoderBlock: Module {
     /// The block's sites, in forward order.
     var activationSites: [ActivationSite] {
         [ActivationSite(.residualPre(layer), residualPre), ActivationSite(.attentionPattern(layer), attention.pattern),
-         ActivationSite(.attentionOutput(layer), attentionOutput), ActivationSite(.mlpOutput(layer), mlpOutput),
-         ActivationSite(.residualPost(layer), residualPost)]
+         ActivationSite(.attentionContext(layer), attention.context),
+         ActivationSite(.attentionOutput(layer), attentionOutput), ActivationSite(.residualMid(layer), residualMid),
+         ActivationSite(.mlpOutput(layer), mlpOutput), ActivationSite(.residualPost(layer), residualPost)]
     }
 
     func callAsFunction(_ x: Tensor, positions: [Int], keyPadding: [Bool]?, cache: KeyValueCache?) -> Tensor {
         var h = residualPre(x)
-        h = h + attentionOutput(attention(attentionNorm(h), positions: positions, keyPadding: keyPadding, cache: cache))
+        h = residualMid(h + attentionOutput(attention(attentionNorm(h), positions: positions, keyPadding: keyPadding, cache: cache)))
         h = h + mlpOutput(mlp(mlpNorm(h)))
         return residualPost(h)
     }

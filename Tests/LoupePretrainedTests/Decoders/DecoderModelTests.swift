@@ -22,8 +22,9 @@ import Testing
         let names = model.activationSites.map(\.name.rawValue)
         var expected = ["hook_embed"] + (name == "gpt2" ? ["hook_pos_embed"] : [])
         for i in 0..<2 {
-            expected += ["blocks.\(i).hook_resid_pre", "blocks.\(i).attn.hook_pattern", "blocks.\(i).hook_attn_out",
-                         "blocks.\(i).hook_mlp_out", "blocks.\(i).hook_resid_post"]
+            expected += ["blocks.\(i).hook_resid_pre", "blocks.\(i).attn.hook_pattern", "blocks.\(i).attn.hook_z",
+                         "blocks.\(i).hook_attn_out", "blocks.\(i).hook_resid_mid", "blocks.\(i).hook_mlp_out",
+                         "blocks.\(i).hook_resid_post"]
         }
         expected.append("ln_final.hook_normalized")
         #expect(names == expected)

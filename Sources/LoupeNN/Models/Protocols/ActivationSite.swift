@@ -16,6 +16,9 @@ public struct ActivationSiteName: StringIdentifier {
     public static let positionEmbed: ActivationSiteName = "hook_pos_embed"
     /// The residual stream entering block `layer`.
     public static func residualPre(_ layer: Int) -> ActivationSiteName { "blocks.\(layer).hook_resid_pre" }
+    /// The residual stream between block `layer`'s attention and its feed-forward sub-layer
+    /// (`resid_pre + attn_out`).
+    public static func residualMid(_ layer: Int) -> ActivationSiteName { "blocks.\(layer).hook_resid_mid" }
     /// The residual stream leaving block `layer`.
     public static func residualPost(_ layer: Int) -> ActivationSiteName { "blocks.\(layer).hook_resid_post" }
     /// The attention sub-layer's output (after the output projection) of block `layer`.
@@ -24,6 +27,11 @@ public struct ActivationSiteName: StringIdentifier {
     public static func mlpOutput(_ layer: Int) -> ActivationSiteName { "blocks.\(layer).hook_mlp_out" }
     /// The attention pattern `[B, heads, T, T]` (query rows, key columns) of block `layer`.
     public static func attentionPattern(_ layer: Int) -> ActivationSiteName { "blocks.\(layer).attn.hook_pattern" }
+
+    /// The attention context before the output projection, `[B, T, heads · headDimension]` (head
+    /// `h` in columns `h·d ..< (h+1)·d`; TransformerLens' `hook_z`, flattened): replacing a head's
+    /// columns patches that head.
+    public static func attentionContext(_ layer: Int) -> ActivationSiteName { "blocks.\(layer).attn.hook_z" }
 
     /// True for an attention-pattern site (`….attn.hook_pattern`).
     public var isAttentionPattern: Bool { rawValue.hasSuffix("attn.hook_pattern") }
