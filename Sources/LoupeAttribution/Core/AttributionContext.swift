@@ -12,19 +12,22 @@ public struct AttributionContext {
     public let targets: [OutputTarget]
     /// The scale of class and token targets.
     public let output: AttributionOutput
+    /// Per input, the positions held fixed and the perturbation features (``InputFeatures``).
+    public let features: [InputFeatures]
 
     let readout: TargetReadout
 
-    init(model: TokenModel, targets: [OutputTarget], output: AttributionOutput) {
+    init(model: TokenModel, targets: [OutputTarget], output: AttributionOutput, features: [InputFeatures] = []) {
         self.model = model
         self.targets = targets
         self.output = output
+        self.features = features
         readout = TargetReadout(targets: targets, output: output)
     }
 
     /// The same model and scale with other targets (e.g. the classes a perturbation explains).
     func with(targets: [OutputTarget]) -> AttributionContext {
-        AttributionContext(model: model, targets: targets, output: output)
+        AttributionContext(model: model, targets: targets, output: output, features: features)
     }
 
     /// The probe at the token embeddings.
@@ -47,8 +50,13 @@ public struct AttributionContext {
     /// Runs `body` once per input, timing each: the shape of every method that explains its
     /// inputs one at a time.
     func eachInput(_ inputs: [[Int]], _ body: ([Int]) throws -> [TargetScores]) rethrows -> [[TargetScores]] {
-        try inputs.map { ids in
-            let (scores, seconds) = try timed { try body(ids) }
+        try eachInput(inputs) { ids, _ in try body(ids) }
+    }
+
+    /// ``eachInput(_:_:)`` handing each input's ``InputFeatures`` to `body` too.
+    func eachInput(_ inputs: [[Int]], _ body: ([Int], InputFeatures) throws -> [TargetScores]) rethrows -> [[TargetScores]] {
+        try inputs.enumerated().map { index, ids in
+            let (scores, seconds) = try timed { try body(ids, features[safe: index] ?? .allTokens) }
             return scores.map { var s = $0; s.seconds = seconds; return s }
         }
     }

@@ -56,17 +56,24 @@ extension AttributionMethod {
     public var name: String { id.rawValue }
 
     /// Attributes each input for each of `targets`; per input, one ``Attribution`` per target.
-    /// - Throws: ``AttributionError`` for bad inputs, targets or settings (never traps).
+    /// `features` (one per input, default: every token varies) fixes positions and groups the
+    /// perturbation features (``InputFeatures``).
+    /// - Throws: ``AttributionError`` for bad inputs, targets, features or settings (never traps).
     public func attribute(_ inputs: [[Int]], targets: [OutputTarget], model: TokenModel,
-                          output: AttributionOutput = .logit) throws -> [[Attribution]] {
+                          output: AttributionOutput = .logit, features: [InputFeatures]? = nil) throws -> [[Attribution]] {
         try model.validateInput(inputs)
+        let features = features ?? Array(repeating: .allTokens, count: inputs.count)
+        guard features.count == inputs.count else {
+            throw AttributionError.invalidParameter("\(features.count) feature layouts for \(inputs.count) inputs")
+        }
+        for (index, (ids, f)) in zip(inputs, features).enumerated() { try f.validate(length: ids.count, input: index) }
         guard !targets.isEmpty else { throw AttributionError.unknownTarget("no target given") }
         for target in targets {
             try target.validate(for: model.outputLayout)
             try target.validate(tokenIDs: inputs)
         }
         try validateSettings()
-        let context = AttributionContext(model: model, targets: targets, output: output)
+        let context = AttributionContext(model: model, targets: targets, output: output, features: features)
         let (results, seconds) = try timed { try scores(for: inputs, in: context) }
         precondition(results.count == inputs.count && results.allSatisfy { $0.count == targets.count },
                      "\(id) returned \(results.map(\.count)) results for \(inputs.count) inputs × \(targets.count) targets")
@@ -95,9 +102,16 @@ extension AttributionMethod {
         try attribute([input], targets: targets, model: model, output: output)[0]
     }
 
-    /// Attributes one input for each of `targets`.
+    /// Attributes one input for each of `targets`, `features` fixing positions or grouping them.
     public func attribute(_ input: [Int], targets: [OutputTarget], model: TokenModel,
-                          output: AttributionOutput = .logit) throws -> [Attribution] {
-        try attribute([input], targets: targets, model: model, output: output)[0]
+                          output: AttributionOutput = .logit, features: InputFeatures = .allTokens) throws -> [Attribution] {
+        try attribute([input], targets: targets, model: model, output: output, features: [features])[0]
+    }
+
+    /// Attributes one input for each of `targets`, the positions `fixedPositions` kept at their
+    /// own token and embedding in every baseline and perturbation (the chat template of a prompt).
+    public func attribute(_ input: [Int], targets: [OutputTarget], model: TokenModel,
+                          output: AttributionOutput = .logit, fixedPositions: Set<Int>) throws -> [Attribution] {
+        try attribute([input], targets: targets, model: model, output: output, features: [InputFeatures(fixed: fixedPositions)])[0]
     }
 }

@@ -11,6 +11,21 @@ public enum Baseline: String, Codable, Sendable, CaseIterable {
     /// Zero vectors.
     case zero
 
+    /// Baseline embeddings shaped like `x` `[1, T, E]` (the embeddings of `ids`) for `model`; the
+    /// positions `kept` keep their own embedding (``InputFeatures/fixed``).
+    func embeddings(like x: Tensor, ids: [Int], model: TokenModel, keeping kept: Set<Int>) -> Tensor {
+        let base = embeddings(like: x, ids: ids, model: model)
+        guard !kept.isEmpty else { return base }
+        let e = x.shape[2]
+        var out = base.scalars
+        x.scalars.withUnsafeBufferPointer { p in
+            for t in kept where t < x.shape[1] {
+                for j in 0..<e { out[t * e + j] = p[t * e + j] }
+            }
+        }
+        return Tensor(shape: x.shape, scalars: out)
+    }
+
     /// Baseline embeddings shaped like `x` `[1, T, E]` (the embeddings of `ids`) for `model`.
     func embeddings(like x: Tensor, ids: [Int], model: TokenModel) -> Tensor {
         switch self {

@@ -53,14 +53,15 @@ public struct GradientSHAP: AttributionMethod {
     }
 
     public func scores(for inputs: [[Int]], in context: AttributionContext) throws -> [[TargetScores]] {
-        try context.eachInput(inputs) { ids in try attributeOne(ids, context: context) }
+        try context.eachInput(inputs) { ids, features in try attributeOne(ids, fixed: features.fixed, context: context) }
     }
 
-    func attributeOne(_ ids: [Int], context: AttributionContext) throws -> [TargetScores] {
+    /// One input; the positions `fixed` keep their embedding in every baseline and get no noise.
+    func attributeOne(_ ids: [Int], fixed: Set<Int> = [], context: AttributionContext) throws -> [TargetScores] {
         let probe = context.embeddingProbe
         let targets = context.targets
         let x = probe.embeddings([ids])                                   // [1, T, E]
-        let bases = baselines.map { $0.embeddings(like: x, ids: ids, model: context.model) }
+        let bases = baselines.map { $0.embeddings(like: x, ids: ids, model: context.model, keeping: fixed) }
         let sigma = noise.standardDeviation(for: x)
         let (t, e) = (x.shape[1], x.shape[2])
         let size = t * e
@@ -77,7 +78,8 @@ public struct GradientSHAP: AttributionMethod {
                 let which = bases.count == 1 ? 0 : rng.nextInt(below: bases.count)
                 drawn[which] += 1
                 let b = bases[which].scalars
-                let eps = EmbeddingPerturbation.gaussian(like: x, sigma: sigma, using: &rng).scalars
+                var eps = EmbeddingPerturbation.gaussian(like: x, sigma: sigma, using: &rng).scalars
+                for p in fixed { for j in 0..<e { eps[p * e + j] = 0 } }
                 let alpha = rng.nextUniform()
                 for j in 0..<size {
                     let d = x.scalars[j] + eps[j] - b[j]

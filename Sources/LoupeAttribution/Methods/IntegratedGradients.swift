@@ -21,9 +21,9 @@ public struct IntegratedGradients: PathAttributionMethod {
 
     public func scores(for inputs: [[Int]], in context: AttributionContext) throws -> [[TargetScores]] {
         let probe = context.embeddingProbe
-        return try context.eachInput(inputs) { ids in
+        return try context.eachInput(inputs) { ids, features in
             let x = probe.embeddings([ids])                 // [1, T, E]
-            let x0 = path.baseline.embeddings(like: x, ids: ids, model: context.model)
+            let x0 = path.baseline.embeddings(like: x, ids: ids, model: context.model, keeping: features.fixed)
             return try path.adaptiveScores { steps in
                 try path.integrate(ids, probe: probe, from: x0, to: x, steps: steps)
             }

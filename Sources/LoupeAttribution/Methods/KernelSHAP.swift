@@ -6,8 +6,8 @@ import LoupeTensor
 /// 2017, Theorem 2): Shapley values of the tokens, estimated model-agnostically by weighted linear
 /// regression on token coalitions.
 ///
-/// Features are token positions; a token absent from a coalition is replaced by [PAD], i.e. masked
-/// out of the model. With `f(z)` the class output on coalition `z`, the method solves
+/// Features are token positions (or the segments of ``InputFeatures``, fixed positions never
+/// absent); a token absent from a coalition is replaced by [PAD], i.e. masked out of the model. With `f(z)` the class output on coalition `z`, the method solves
 ///
 /// `min_φ Σ_z π(z) (f(z) − f(∅) − Σ_j z_j φ_j)²   subject to   Σ_j φ_j = f(x) − f(∅)`,
 ///
@@ -51,7 +51,7 @@ public struct KernelSHAP: AttributionMethod {
     }
 
     public func scores(for inputs: [[Int]], in context: AttributionContext) throws -> [[TargetScores]] {
-        try context.eachInput(inputs) { ids in try attributeOne(ids, context: context) }
+        try context.eachInput(inputs) { ids, layout in try attributeOne(ids, features: layout.features(length: ids.count), context: context) }
     }
 
     /// Coalitions (true = token present) with their regression weights.
@@ -98,12 +98,18 @@ public struct KernelSHAP: AttributionMethod {
         return (order, order.map { counts[$0]! }, false)
     }
 
-    func attributeOne(_ ids: [Int], context: AttributionContext) throws -> [TargetScores] {
-        let m = ids.count
+    /// One input whose features (groups of positions, absent together) are `features`.
+    func attributeOne(_ ids: [Int], features: [[Int]], context: AttributionContext) throws -> [TargetScores] {
+        let m = features.count
         let pad = context.model.paddingID
         let (cs, ws, exact) = m == 1 ? ([], [], true) : coalitions(features: m)
-        var sequences = [ids, Array(repeating: pad, count: m)]
-        for z in cs { sequences.append(zip(ids, z).map { $1 ? $0 : pad }) }
+        func coalition(_ z: [Bool]) -> [Int] {
+            var sequence = ids
+            for (f, present) in z.enumerated() where !present { for p in features[f] { sequence[p] = pad } }
+            return sequence
+        }
+        var sequences = [ids, coalition([Bool](repeating: false, count: m))]
+        for z in cs { sequences.append(coalition(z)) }
         let values = try context.evaluator(batchSize: internalBatchSize).values(sequences)   // [sequence][target]
         let params: [String: ParameterValue] = ["exact": .bool(exact), "coalitions": .int(cs.count)]
 
@@ -135,7 +141,8 @@ public struct KernelSHAP: AttributionMethod {
                 for j in 0..<n { phi[j] = solution[j] }
                 phi[m - 1] = total - solution.reduce(0, +)
             }
-            return TargetScores(scores: phi, convergenceDelta: phi.reduce(0, +) - total, parameters: params)
+            return TargetScores(scores: InputFeatures.spread(phi, over: features, length: ids.count),
+                                convergenceDelta: phi.reduce(0, +) - total, parameters: params)
         }
     }
 

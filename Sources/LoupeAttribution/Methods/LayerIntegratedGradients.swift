@@ -38,10 +38,11 @@ public struct LayerIntegratedGradients: PathAttributionMethod {
     public func scores(for inputs: [[Int]], in context: AttributionContext) throws -> [[TargetScores]] {
         let probe = try context.probe(at: layer)
         let embeddings = context.embeddingProbe
-        return try context.eachInput(inputs) { ids in
+        return try context.eachInput(inputs) { ids, features in
             let x = embeddings.embeddings([ids])
             let a = try probe.activation([ids])
-            let a0 = try probe.activation([ids], embeddings: path.baseline.embeddings(like: x, ids: ids, model: context.model))
+            let a0 = try probe.activation([ids], embeddings: path.baseline.embeddings(like: x, ids: ids, model: context.model,
+                                                                                      keeping: features.fixed))
             return try path.adaptiveScores { steps in
                 try path.integrate(ids, probe: probe, from: a0, to: a, steps: steps)
             }

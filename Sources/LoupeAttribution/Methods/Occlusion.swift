@@ -4,7 +4,8 @@ import LoupeTensor
 /// Occlusion over tokens (Zeiler & Fergus, "Visualizing and Understanding Convolutional Networks",
 /// 2014): `score_i` = mean, over the windows of `window` tokens that cover token i, of
 /// `F(x) − F(x with the window replaced)` (Captum's convention). The default replacement is
-/// [PAD], i.e. the tokens are masked out of pooling and attention.
+/// [PAD], i.e. the tokens are masked out of pooling and attention. With ``InputFeatures``, windows
+/// run over the unfixed tokens or the segments (feature ablation when `window` is 1).
 public struct Occlusion: AttributionMethod {
     /// Token id put in place of occluded tokens; nil means the model's padding id.
     public var replacementID: Int?
@@ -32,27 +33,31 @@ public struct Occlusion: AttributionMethod {
         }
         let replacement = replacementID ?? context.model.paddingID
         let evaluator = context.evaluator(batchSize: .max)
-        return try context.eachInput(inputs) { ids in
-            let starts = Array(0...Swift.max(0, ids.count - window))
+        return try context.eachInput(inputs) { ids, layout in
+            // Windows run over the features (tokens, or the segments; fixed positions never move).
+            let features = layout.features(length: ids.count)
+            let starts = Array(0...Swift.max(0, features.count - window))
             var batch = [ids]
             for s in starts {
                 var occluded = ids
-                for i in s..<Swift.min(ids.count, s + window) { occluded[i] = replacement }
+                for f in s..<Swift.min(features.count, s + window) {
+                    for i in features[f] { occluded[i] = replacement }
+                }
                 batch.append(occluded)
             }
             let y = try evaluator.values(batch)          // [sequence][target]
             return context.targets.indices.map { k in
-                var scores = [Double](repeating: 0, count: ids.count)
-                var counts = [Double](repeating: 0, count: ids.count)
+                var scores = [Double](repeating: 0, count: features.count)
+                var counts = [Double](repeating: 0, count: features.count)
                 for (r, s) in starts.enumerated() {
                     let drop = y[0][k] - y[r + 1][k]
-                    for i in s..<Swift.min(ids.count, s + window) {
-                        scores[i] += drop
-                        counts[i] += 1
+                    for f in s..<Swift.min(features.count, s + window) {
+                        scores[f] += drop
+                        counts[f] += 1
                     }
                 }
-                for i in scores.indices where counts[i] > 0 { scores[i] /= counts[i] }
-                return TargetScores(scores: scores)
+                for f in scores.indices where counts[f] > 0 { scores[f] /= counts[f] }
+                return TargetScores(scores: InputFeatures.spread(scores, over: features, length: ids.count))
             }
         }
     }
