@@ -20,6 +20,7 @@ public struct AttributionMethodID: StringIdentifier {
     public static let gradientSHAP: AttributionMethodID = "gradient-shap"
     public static let kernelSHAP: AttributionMethodID = "kernel-shap"
     public static let attentionRollout: AttributionMethodID = "attention-rollout"
+    public static let attention: AttributionMethodID = "attention"
     public static let layerIntegratedGradients: AttributionMethodID = "layer-integrated-gradients"
     public static let layerGradientXActivation: AttributionMethodID = "layer-gradient-x-activation"
     public static let layerGradient: AttributionMethodID = "layer-gradient"

@@ -35,6 +35,9 @@ public indirect enum OutputTarget: Sendable {
     case nextToken(token: Int, position: Int?)
     /// `target − foil`: explains why the model preferred one over the other.
     case contrast(OutputTarget, foil: OutputTarget)
+    /// The sum of several targets of one kind of output: a whole answer of several tokens, as
+    /// the sum of its tokens' log-probabilities (each token at its own position).
+    case sum([OutputTarget], name: String)
     /// `KL(q(z|x) ‖ N(0, I))`, summed over the latent dimensions.
     case klToPrior
     /// The KL term of one latent dimension.
@@ -55,6 +58,10 @@ public indirect enum OutputTarget: Sendable {
             var r = target.record(labels: labels, tokenLabel: tokenLabel)
             let f = foil.record(labels: labels, tokenLabel: tokenLabel)
             r.contrast = AttributionTarget.Foil(index: f.index, label: f.label)
+            return r
+        case .sum(let parts, let name):
+            var r = AttributionTarget(index: parts.first.map { $0.record(labels: labels, tokenLabel: tokenLabel).index } ?? 0, label: name)
+            r.parts = parts.map { $0.record(labels: labels, tokenLabel: tokenLabel) }
             return r
         case .klToPrior: return AttributionTarget(index: 0, label: "kl")
         case .klDimension(let d): return AttributionTarget(index: d, label: "kl[\(d)]")
@@ -85,6 +92,14 @@ public indirect enum OutputTarget: Sendable {
             guard target.quantity == foil.quantity else {
                 throw AttributionError.notSupported("a contrast needs two targets of the same kind of output")
             }
+        case (.sum(let parts, _), _):
+            guard let first = parts.first else { throw AttributionError.unknownTarget("a sum of no targets") }
+            for part in parts {
+                try part.validate(for: layout)
+                guard part.quantity == first.quantity else {
+                    throw AttributionError.notSupported("a sum needs targets of the same kind of output")
+                }
+            }
         case (.scalar, _): break
         default:
             throw AttributionError.unknownTarget("\(kindName) target for a model whose outputs are \(layout.kindName)")
@@ -101,6 +116,8 @@ public indirect enum OutputTarget: Sendable {
         case .contrast(let target, let foil):
             try target.validate(tokenIDs: tokenIDs)
             try foil.validate(tokenIDs: tokenIDs)
+        case .sum(let parts, _):
+            for part in parts { try part.validate(tokenIDs: tokenIDs) }
         default: break
         }
     }
@@ -110,6 +127,7 @@ public indirect enum OutputTarget: Sendable {
         case .classIndex: return "a class"
         case .nextToken: return "a next-token"
         case .contrast: return "a contrast"
+        case .sum: return "a sum"
         case .klToPrior, .klDimension: return "a KL"
         case .scalar: return "a scalar"
         }
@@ -121,6 +139,7 @@ public indirect enum OutputTarget: Sendable {
         case .classIndex: return .classScores
         case .nextToken: return .nextTokenScores
         case .contrast(let target, _): return target.quantity
+        case .sum(let parts, _): return parts.first?.quantity ?? .scalar("empty sum")
         case .klToPrior, .klDimension: return .klPerDimension
         case .scalar(let name, _): return .scalar(name)
         }
@@ -143,6 +162,12 @@ public indirect enum OutputTarget: Sendable {
             var merged: [Int: Float] = [:]
             for (i, w) in target.weights(row: length, rowSize: rowSize, positions: positions) { merged[i, default: 0] += w }
             for (i, w) in foil.weights(row: length, rowSize: rowSize, positions: positions) { merged[i, default: 0] -= w }
+            return merged.sorted { $0.key < $1.key }.filter { $0.value != 0 }
+        case .sum(let parts, _):
+            var merged: [Int: Float] = [:]
+            for part in parts {
+                for (i, w) in part.weights(row: length, rowSize: rowSize, positions: positions) { merged[i, default: 0] += w }
+            }
             return merged.sorted { $0.key < $1.key }.filter { $0.value != 0 }
         case .klToPrior: return (0..<rowSize).map { ($0, 1) }
         case .klDimension(let d): return [(d, 1)]
@@ -180,6 +205,8 @@ public struct AttributionTarget: Hashable, Codable, Sendable {
     public var position: Int?
     /// What the target is contrasted with (absent: not a contrast).
     public var contrast: Foil?
+    /// The targets a sum adds up (absent: not a sum).
+    public var parts: [AttributionTarget]?
 
     public init(index: Int, label: String?) {
         self.index = index

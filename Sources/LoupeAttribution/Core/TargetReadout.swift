@@ -97,6 +97,7 @@ extension OutputTarget {
     /// The first target of a contrast (whose kind the contrast shares).
     var base: OutputTarget {
         if case .contrast(let target, _) = self { return target.base }
+        if case .sum(let parts, _) = self, let first = parts.first { return first.base }
         return self
     }
 }
