@@ -18,6 +18,9 @@ public struct AttributionMethodSettings: Equatable, Sendable {
     public var layer: String
     /// Occlusion window in tokens (for `occlusion`).
     public var window: Int
+    /// Layer and head of `attention` (nil: the mean over layers, or over the layer's heads).
+    public var attentionLayer: Int?
+    public var attentionHead: Int?
 
     public init(steps: Int = 50, rule: IntegrationRule.Kind = .gaussLegendre, baseline: Baseline = .pad,
                 samples: Int? = nil, seed: UInt64 = 0, layer: String = "embedding", window: Int = 2) {
@@ -45,7 +48,7 @@ public enum AttributionMethodCatalog {
     public static let names: [AttributionMethodID] = [
         .integratedGradients, .gradient, .inputXGradient, .leaveOneOut, .occlusion,
         .smoothGrad, .smoothGradSquared, .varGrad, .gradientSHAP, .kernelSHAP,
-        .attentionRollout, .layerIntegratedGradients, .layerGradientXActivation, .layerGradient,
+        .attentionRollout, .attention, .layerIntegratedGradients, .layerGradientXActivation, .layerGradient,
     ]
 
     /// Short forms accepted as well.
@@ -63,7 +66,7 @@ public enum AttributionMethodCatalog {
     }
 
     /// Methods that need attention patterns (a transformer).
-    public static let needsAttention: Set<AttributionMethodID> = [.attentionRollout]
+    public static let needsAttention: Set<AttributionMethodID> = [.attentionRollout, .attention]
 
     /// The method `id`, configured with `settings`.
     /// - Throws: ``UnknownMethodError`` for an identity the catalog does not know.
@@ -83,6 +86,7 @@ public enum AttributionMethodCatalog {
         case .gradientSHAP: return GradientSHAP(sampleCount: s.samples ?? 50, seed: s.seed)
         case .kernelSHAP: return KernelSHAP(sampleCount: s.samples ?? 200, seed: s.seed)
         case .attentionRollout: return AttentionRollout()
+        case .attention: return AttentionWeights(layer: s.attentionLayer, head: s.attentionHead)
         case .layerIntegratedGradients:
             return LayerIntegratedGradients(layer: s.layer, rule: s.rule, stepCount: s.steps, baseline: s.baseline)
         case .layerGradientXActivation: return LayerGradientXActivation(layer: s.layer)

@@ -1,8 +1,9 @@
 import Foundation
 import LoupePretrained
 
-/// A generation run in the `loupe.generation.v1` JSON format (docs/pretrained.md): the prompt's
-/// tokens and every generated token with its logit, probability and the top-5 alternatives.
+/// A generation run in the `loupe.generation.v1` JSON format (docs/language-models.md): the
+/// prompt's tokens and every generated token with its logit, probability and the top-5
+/// alternatives; with `--explain`, the attribution of every answer token (``Explanation``).
 public struct GenerationDocument: Codable, Equatable, Sendable {
     public static let schemaName = "loupe.generation.v1"
 
@@ -12,10 +13,12 @@ public struct GenerationDocument: Codable, Equatable, Sendable {
     public var generated: [GeneratedToken]
     /// The generated text (special tokens left out).
     public var text: String
-    /// `"end-of-sequence"`, `"max-new-tokens"` or `"context-full"`.
+    /// `"end-of-sequence"`, `"max-new-tokens"`, `"context-full"`, or `"forced"` for a target text.
     public var stopReason: String
+    /// The attributions, when the run explained its answer.
+    public var explanation: Explanation?
 
-    enum CodingKeys: String, CodingKey { case schema, model, prompt, generated, text, stopReason = "stop_reason" }
+    enum CodingKeys: String, CodingKey { case schema, model, prompt, generated, text, explanation, stopReason = "stop_reason" }
 
     public struct Model: Codable, Equatable, Sendable {
         public var path: String
@@ -30,12 +33,24 @@ public struct GenerationDocument: Codable, Equatable, Sendable {
         public var chat: Bool
         /// The text the tokenizer read (the rendered chat template with `chat`).
         public var rendered: String
+        /// Where the user's text lies in `rendered` (Unicode scalars), with `--explain`.
+        public var userStart: Int?
+        public var userEnd: Int?
         public var tokens: [PromptToken]
+
+        enum CodingKeys: String, CodingKey { case text, chat, rendered, tokens, userStart = "user_start", userEnd = "user_end" }
     }
 
     public struct PromptToken: Codable, Equatable, Sendable {
         public var id: Int
         public var text: String
+        /// Span in the rendered prompt (Unicode scalars), with `--explain`.
+        public var start: Int?
+        public var end: Int?
+        /// True for special tokens, with `--explain`.
+        public var special: Bool?
+        /// False for tokens held fixed (the chat template), with `--explain`.
+        public var attributed: Bool?
     }
 
     public struct Alternative: Codable, Equatable, Sendable {

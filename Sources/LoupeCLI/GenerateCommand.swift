@@ -16,10 +16,22 @@ struct GenerateCommand: ParsableCommand {
         with its id, text, logit, probability and the top-5 alternatives (the same ids and \
         numbers the text came from).
 
+        --explain attributes every answer token over every earlier token (inseq's attributed \
+        generation) with --methods (default integrated-gradients), the chat template's tokens \
+        held fixed (only the user's text is attributed unless --attribute-template). \
+        --target-text forces the answer instead of generating it. --contrast WORD explains the \
+        answer against a foil (target − foil, Yin & Neubig 2022) at the answer step where the \
+        foil was most probable (or --contrast-step). The terminal shows the user's text coloured \
+        by the headline attribution (the contrast, else the whole answer's log-probability); \
+        --png draws it per character and --json writes everything (loupe.generation.v1 with an \
+        'explanation' block: step scores, per-step attributions, segment KL divergences).
+
         Examples:
           loupe generate --model SmolLM2-135M-Instruct.Q4_1.gguf --chat \\
               "我今天过得很好。Is this sentence positive or negative?"
           loupe generate --model path/to/gpt2 --max-new-tokens 20 --json out.json "The capital of France is"
+          loupe generate --model SmolLM2-135M-Instruct.Q4_1.gguf --chat --explain --contrast negative \
+              "我今天过得很好。Is this sentence positive or negative? Answer with one word."
         """)
 
     @Option(name: .long, help: "GGUF file or Hugging Face folder of a causal language model.")
@@ -40,6 +52,8 @@ struct GenerateCommand: ParsableCommand {
     @Option(name: .long, help: "Write the prompt and generated tokens as JSON (loupe.generation.v1).")
     var json: String?
 
+    @OptionGroup(title: "Explaining the answer") var explanation: GenerationExplainOptions
+
     @OptionGroup var global: GlobalOptions
 
     @Argument(help: "The prompt (words are joined by spaces).")
@@ -48,6 +62,7 @@ struct GenerateCommand: ParsableCommand {
     func validate() throws {
         guard maxNewTokens >= 1 else { throw ValidationError("--max-new-tokens must be at least 1, got \(maxNewTokens)") }
         if system != nil && !chat { throw ValidationError("--system needs --chat") }
+        try explanation.check()
     }
 
     func run() throws {
@@ -58,6 +73,11 @@ struct GenerateCommand: ParsableCommand {
         let loaded = try ModelLoader.pretrained(model)
         guard let lm = loaded.languageModel else {
             throw CLIError.usage("--model \(model): a '\(loaded.architecture)' model is not a causal language model")
+        }
+        if explanation.explain {
+            try explanation.run(loaded, text: text, chat: chat, system: system, maxNewTokens: maxNewTokens,
+                                json: jsonURL, console: console)
+            return
         }
         let promptIDs: [Int]
         let promptText: String

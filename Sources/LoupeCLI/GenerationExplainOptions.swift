@@ -1,0 +1,105 @@
+import ArgumentParser
+import Foundation
+import Loupe
+
+/// `loupe generate --explain …`: what to attribute, and where the pictures go.
+struct GenerationExplainOptions: ParsableArguments {
+    @Flag(name: .long, help: "Attribute every answer token over the prompt and the answer so far.")
+    var explain = false
+
+    @Option(name: .long, help: ArgumentHelp("Comma-separated attribution methods for --explain (default: integrated-gradients).",
+                                             discussion: "Known: \(AttributionMethodCatalog.names.filter { !$0.rawValue.hasPrefix("layer-") && $0 != .attentionRollout }.map(\.rawValue).joined(separator: ", "))."),
+            transform: parseMethodList)
+    var methods: [AttributionMethodID] = [.integratedGradients]
+
+    @Option(name: .long, help: "Force this answer instead of generating one (its tokens, without special tokens).")
+    var targetText: String?
+
+    @Option(name: .long, help: "Explain the answer against this foil word (target − foil).")
+    var contrast: String?
+
+    @Option(name: .long, help: "Answer step (0-based) of the contrast (default: where the foil was most probable).")
+    var contrastStep: Int?
+
+    @Option(name: .long, help: "Explained quantity per token: 'logit', 'probability' or 'log-probability'.")
+    var output: AttributionOutput = .logit
+
+    @OptionGroup var path: PathOptions
+
+    @Option(name: .long, help: "Baseline of the path methods on the attributed tokens: 'zero' or 'pad'.")
+    var baseline: Baseline = .zero
+
+    @Option(name: .long, help: "Samples of the stochastic methods (default: each method's own).")
+    var samples: Int?
+
+    @Option(name: .long, help: "Seed of the stochastic methods.")
+    var seed: UInt64 = 0
+
+    @Option(name: .long, help: "Layer of --methods attention (default: the mean over layers).")
+    var attentionLayer: Int?
+
+    @Option(name: .long, help: "Head of --methods attention (needs --attention-layer; default: the mean over heads).")
+    var attentionHead: Int?
+
+    @Option(name: .long, help: "A part of the user's text that perturbation methods remove as a whole (repeatable, in order; default: its words).")
+    var segment: [String] = []
+
+    @Flag(name: .long, help: "Attribute the chat template's and system tokens too (default: held fixed).")
+    var attributeTemplate = false
+
+    @Option(name: .long, help: "Write the headline attribution over the user's text as PNG (per word; per character in Chinese).")
+    var png: String?
+
+    func check() throws {
+        let needsExplain = [targetText != nil, contrast != nil, contrastStep != nil, png != nil, !segment.isEmpty, attributeTemplate]
+        if !explain && needsExplain.contains(true) {
+            throw ValidationError("--target-text, --contrast, --contrast-step, --segment, --attribute-template and --png need --explain")
+        }
+        if contrastStep != nil && contrast == nil { throw ValidationError("--contrast-step needs --contrast") }
+        if let samples, samples < 1 { throw ValidationError("--samples must be at least 1, got \(samples)") }
+        if attentionHead != nil && attentionLayer == nil { throw ValidationError("--attention-head needs --attention-layer") }
+        if let bad = methods.first(where: { $0.rawValue.hasPrefix("layer-") || $0 == .attentionRollout }) {
+            throw ValidationError("--methods \(bad) is not available for --explain")
+        }
+        if targetText?.isEmpty == true { throw ValidationError("--target-text is empty") }
+        if contrast?.trimmingCharacters(in: .whitespaces).isEmpty == true { throw ValidationError("--contrast is empty") }
+    }
+
+    func makeMethods() throws -> [any AttributionMethod] {
+        var settings = AttributionMethodSettings(steps: path.steps, rule: path.rule, baseline: baseline, samples: samples,
+                                                 seed: seed, window: 1)
+        settings.attentionLayer = attentionLayer
+        settings.attentionHead = attentionHead
+        return try methods.map { try AttributionMethodCatalog.make($0, settings: settings) }
+    }
+
+    func run(_ loaded: PretrainedModel, text: String, chat: Bool, system: String?, maxNewTokens: Int,
+             json: URL?, console: Console) throws {
+        let pngURL = try OutputPlan.check(png, option: "--png")
+        let layout: PromptLayout
+        do { layout = try PromptLayout(loaded, text: text, chat: chat, system: system) } catch let e as AttributionError {
+            throw CLIError.usage("\(e)")
+        }
+        let explainer = GenerationExplainer(methods: try makeMethods(), output: output, maxNewTokens: maxNewTokens,
+                                            attributesEverything: attributeTemplate, segments: segment.isEmpty ? nil : segment)
+        let explained: GenerationExplanation
+        do {
+            explained = try explainer.explain(loaded, prompt: layout, targetText: targetText, contrastText: contrast,
+                                              contrastStep: contrastStep)
+        } catch let e as AttributionError {
+            throw CLIError.usage("\(e)")
+        }
+        GenerationReport(explanation: explained, model: loaded.source.lastPathComponent, methods: methods)
+            .print(to: console)
+        var plan = OutputPlan()
+        if let pngURL, let method = methods.first, let headline = explained.headline(method) {
+            let picture = try GenerationReport.textHeatmap(explained, headline, model: loaded.source.lastPathComponent)
+            plan.add(try picture.render().pngData(text: picture.summary.pngText), to: pngURL)
+        }
+        if let json {
+            let document = GenerationDocument(loaded, explanation: explained, contrastText: contrast)
+            plan.add(try document.prettyJSON().withNewline, to: json)
+        }
+        try plan.commit { console.note("wrote \($0)") }
+    }
+}
