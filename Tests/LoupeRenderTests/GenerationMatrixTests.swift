@@ -89,6 +89,7 @@ struct GenerationMatrixTests {
         }
         let small = try matrix(5).render(renderer: quietRenderer)
         let wide = try matrix(60).render(renderer: quietRenderer)
+        saveArtifact(wide, name: "generation-matrix-60.png")
         #expect(wide.width > small.width)
         let chat = try matrix(40, fixedCount: 12)
         #expect(chat.visibleColumns == Array(12..<40))
