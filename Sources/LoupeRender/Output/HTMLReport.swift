@@ -81,6 +81,11 @@ public struct HTMLReport: Sendable {
         body.append(html + "</tbody></table>")
     }
 
+    /// Adds markup the caller has already escaped (used by the module's own views).
+    mutating func addMarkup(_ html: String) {
+        body.append(html)
+    }
+
     /// The complete HTML document.
     public func html() -> String {
         let head = """
@@ -97,6 +102,10 @@ public struct HTMLReport: Sendable {
         table{border-collapse:collapse;margin:1em 0}th,td{border:1px solid #d4d4d4;padding:.25em .6em;text-align:left}
         th{background:#f4f4f4}
         .tokens{font-size:1.1em;line-height:2}.tok{padding:.15em .2em;margin:0 1px;border-radius:2px}
+        .matrix td,.matrix th{padding:.15em .35em;text-align:center;font-size:.85em;white-space:pre}
+        .matrix td.na{background:#fff}.matrix td.fixed,.matrix th.fixed{color:#5c5c5c}
+        .matrix td.fixed{background:repeating-linear-gradient(45deg,#eee,#eee 3px,#d4d4d4 3px,#d4d4d4 4px)}
+        .matrix th.generated{font-weight:bold}.scroll{overflow-x:auto}
         </style></head><body>
         <h1>\(HTMLEscaping.escape(title))</h1>
 

@@ -12,15 +12,32 @@ public struct AttributionSummary: Hashable, Sendable {
     public var target: String?
     /// The model name.
     public var model: String?
+    /// The contrast foil, e.g. "logit of ‘ negative’": scores then explain ``target`` minus
+    /// the foil (Yin & Neubig 2022, "Interpreting Language Models with Contrastive
+    /// Explanations"), and the detail line reads "contrast: target − foil".
+    public var foil: String?
+    /// The colour bar's caption; by default "attribution score", or "attribution to target −
+    /// foil" when there is a ``foil``.
+    public var scoreCaption: String?
 
     public init(title: String? = nil, predictedLabel: String? = nil, probability: Double? = nil,
-                method: String? = nil, target: String? = nil, model: String? = nil) {
+                method: String? = nil, target: String? = nil, model: String? = nil, foil: String? = nil,
+                scoreCaption: String? = nil) {
         self.title = title
         self.predictedLabel = predictedLabel
         self.probability = probability
         self.method = method
         self.target = target
         self.model = model
+        self.foil = foil
+        self.scoreCaption = scoreCaption
+    }
+
+    /// The caption under which the colour bar is drawn.
+    var colorBarCaption: String {
+        if let scoreCaption, !scoreCaption.isEmpty { return scoreCaption }
+        if let foil, !foil.isEmpty { return "attribution to target \u{2212} foil (red favours the target)" }
+        return "attribution score"
     }
 
     /// The bold heading line, or `nil` when there is nothing to say.
@@ -39,7 +56,11 @@ public struct AttributionSummary: Hashable, Sendable {
     var detailLine: String? {
         var parts = [String]()
         if let method, !method.isEmpty { parts.append(method) }
-        if let target, !target.isEmpty { parts.append("target: \(target)") }
+        if let foil, !foil.isEmpty {
+            parts.append("contrast: \(target ?? "target") \u{2212} \(foil)")
+        } else if let target, !target.isEmpty {
+            parts.append("target: \(target)")
+        }
         if let model, !model.isEmpty { parts.append("model: \(model)") }
         return parts.isEmpty ? nil : parts.joined(separator: "  ·  ")
     }
@@ -51,6 +72,7 @@ public struct AttributionSummary: Hashable, Sendable {
         if let method { out.append(PNGTextChunk(key: "method", value: method)) }
         if let model { out.append(PNGTextChunk(key: "model", value: model)) }
         if let target { out.append(PNGTextChunk(key: "target", value: target)) }
+        if let foil { out.append(PNGTextChunk(key: "foil", value: foil)) }
         if let predictedLabel { out.append(PNGTextChunk(key: "predicted", value: predictedLabel)) }
         if let probability, probability.isFinite {
             out.append(PNGTextChunk(key: "probability", value: String(probability)))

@@ -110,7 +110,7 @@ struct SentenceHeatmapLayout {
         var contentUsed = max(maxLineWidth, header.width(renderer: renderer))
 
         if style.showsColorBar {
-            let bar = ColorBar(colorMap: style.colorMap, scale: scale, caption: "attribution score")
+            let bar = ColorBar(colorMap: style.colorMap, scale: scale, caption: heatmap.summary.colorBarCaption)
             let barWidth = min(Double(style.px(260)), contentWidth)
             bottom += style.px(Self.blockGap + 4)
             colorBarFrame = PixelRect(x: margin, y: bottom, width: Int(barWidth),
