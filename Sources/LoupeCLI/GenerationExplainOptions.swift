@@ -50,10 +50,17 @@ struct GenerationExplainOptions: ParsableArguments {
     @Option(name: .long, help: "Write the headline attribution over the user's text as PNG (per word; per character in Chinese).")
     var png: String?
 
+    @Option(name: .long, help: "Write the answer-token × source-token matrix of the first method as PNG (inseq's view).")
+    var matrixPng: String?
+
+    @Option(name: .long, help: "Write an HTML report (headline per method, one paragraph per answer token, matrix, step scores).")
+    var html: String?
+
     func check() throws {
-        let needsExplain = [targetText != nil, contrast != nil, contrastStep != nil, png != nil, !segment.isEmpty, attributeTemplate]
+        let needsExplain = [targetText != nil, contrast != nil, contrastStep != nil, png != nil, !segment.isEmpty,
+                            attributeTemplate, matrixPng != nil, html != nil]
         if !explain && needsExplain.contains(true) {
-            throw ValidationError("--target-text, --contrast, --contrast-step, --segment, --attribute-template and --png need --explain")
+            throw ValidationError("--target-text, --contrast, --contrast-step, --segment, --attribute-template, --png, --matrix-png and --html need --explain")
         }
         if contrastStep != nil && contrast == nil { throw ValidationError("--contrast-step needs --contrast") }
         if let samples, samples < 1 { throw ValidationError("--samples must be at least 1, got \(samples)") }
@@ -76,6 +83,8 @@ struct GenerationExplainOptions: ParsableArguments {
     func run(_ loaded: PretrainedModel, text: String, chat: Bool, system: String?, maxNewTokens: Int,
              json: URL?, console: Console) throws {
         let pngURL = try OutputPlan.check(png, option: "--png")
+        let matrixURL = try OutputPlan.check(matrixPng, option: "--matrix-png")
+        let htmlURL = try OutputPlan.check(html, option: "--html")
         let layout: PromptLayout
         do { layout = try PromptLayout(loaded, text: text, chat: chat, system: system) } catch let e as AttributionError {
             throw CLIError.usage("\(e)")
@@ -92,9 +101,22 @@ struct GenerationExplainOptions: ParsableArguments {
         GenerationReport(explanation: explained, model: loaded.source.lastPathComponent, methods: methods)
             .print(to: console)
         var plan = OutputPlan()
-        if let pngURL, let method = methods.first, let headline = explained.headline(method) {
-            let picture = try GenerationReport.textHeatmap(explained, headline, model: loaded.source.lastPathComponent)
-            plan.add(try picture.render().pngData(text: picture.summary.pngText), to: pngURL)
+        let name = loaded.source.lastPathComponent
+        var pictures: [(bytes: [UInt8], alt: String)] = []
+        if let method = methods.first, pngURL != nil || htmlURL != nil, let headline = explained.headline(method) {
+            let picture = try GenerationReport.textHeatmap(explained, headline, model: name)
+            let bytes = try picture.render().pngData(text: picture.summary.pngText)
+            if let pngURL { plan.add(bytes, to: pngURL) }
+            pictures.append((bytes, "headline attribution over the user's text"))
+        }
+        if let method = methods.first, matrixURL != nil || htmlURL != nil {
+            let matrix = try explained.matrix(method, contrast: explained.contrastStep != nil, model: name)
+            let bytes = try matrix.render().pngData(text: matrix.summary.pngText)
+            if let matrixURL { plan.add(bytes, to: matrixURL) }
+            pictures.append((bytes, "answer-token × source-token attribution matrix"))
+        }
+        if let htmlURL {
+            plan.add(try explained.html(methods: methods, model: name, pictures: pictures).html(), to: htmlURL)
         }
         if let json {
             let document = GenerationDocument(loaded, explanation: explained, contrastText: contrast)

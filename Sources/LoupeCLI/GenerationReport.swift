@@ -28,15 +28,9 @@ struct GenerationReport {
             console.result("  strongest: " + words.map { "\($0.unit.text) \(String(format: "%+.3f", $0.score))" }
                 .joined(separator: "  "))
         }
-        console.result("steps:")
-        for step in e.attribution.steps {
-            var line = String(format: "  %2d %-14@ p=%.3f logp=%.3f H=%.2f rank=%d", step.index,
-                              "'\(e.answerTexts[step.index])'" as NSString, step.scores.probability,
-                              step.scores.logProbability, step.scores.entropy, step.scores.rank)
-            if let foil = step.foilScores {
-                line += String(format: "  foil '%@' p=%.3f rank=%d", e.tokenText(foil.token), foil.probability, foil.rank)
-            }
-            console.result(line, essential: false)
+        // The step scores (the table needs a heatmap to hang on: the first method's headline).
+        if let a = methods.lazy.compactMap({ e.headline($0) }).first, let heatmap = try? e.textHeatmap(a, model: model) {
+            console.result(TerminalGeneration(heatmap: heatmap, steps: e.renderedSteps).stepTable(), essential: false)
         }
         console.detail(String(format: "explained in %.2f s", e.attribution.seconds))
     }

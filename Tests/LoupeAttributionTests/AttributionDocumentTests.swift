@@ -2,6 +2,7 @@ import Foundation
 import LoupeAttribution
 import LoupeNN
 import LoupeTensor
+import LoupeTestSupport
 import Testing
 
 @Suite("loupe.attribution.v1 JSON")

@@ -17,7 +17,8 @@ public struct PromptLayout: Sendable {
     public var ids: [Int]
     /// Per token: its span in ``rendered`` (Unicode scalars), nil for tokens without one.
     public var spans: [Range<Int>?]
-    /// Per token: its decoded text (never a byte-level or `▁` piece).
+    /// Per token: its decoded text (never a byte-level or `▁` piece; a piece of a character
+    /// reads as that character).
     public var texts: [String]
     /// Per token: true for special tokens.
     public var special: [Bool]
@@ -45,7 +46,17 @@ public struct PromptLayout: Sendable {
             return s..<e
         }
         special = tokens.map(\.isSpecial)
-        texts = tokens.map { loaded.tokenizer.decode([$0.id], skipSpecialTokens: false) }
+        // A byte-level piece of a character decodes to U+FFFD alone; it is labelled with the
+        // character its span covers (both pieces of 我 read 我).
+        let renderedScalars = Array(rendered.unicodeScalars)
+        texts = tokens.map { token in
+            let decoded = loaded.tokenizer.decode([token.id], skipSpecialTokens: false)
+            guard decoded.unicodeScalars.contains("\u{FFFD}"), let s = token.start, let e = token.end,
+                  s < e, e <= renderedScalars.count else { return decoded }
+            var view = String.UnicodeScalarView()
+            view.append(contentsOf: renderedScalars[s..<e])
+            return String(view)
+        }
         // The user's message is the last occurrence of the text in the rendered prompt (a system
         // message or the template itself may contain the same words earlier).
         let scalars = Array(rendered.unicodeScalars), needle = Array(text.unicodeScalars)

@@ -1,10 +1,10 @@
 import Foundation
 
 /// A parsed JSON value (numbers as Double; JSON Schema calls an integral number an integer).
-indirect enum JSON: Equatable, Decodable {
+public indirect enum JSON: Equatable, Decodable {
     case null, bool(Bool), number(Double), string(String), array([JSON]), object([String: JSON])
 
-    init(from decoder: Decoder) throws {
+    public init(from decoder: Decoder) throws {
         let c = try decoder.singleValueContainer()
         if c.decodeNil() { self = .null }
         else if let b = try? c.decode(Bool.self) { self = .bool(b) }
@@ -14,26 +14,31 @@ indirect enum JSON: Equatable, Decodable {
         else { self = .object(try c.decode([String: JSON].self)) }
     }
 
-    static func parse(_ data: Data) throws -> JSON { try JSONDecoder().decode(JSON.self, from: data) }
+    public static func parse(_ data: Data) throws -> JSON { try JSONDecoder().decode(JSON.self, from: data) }
 
-    subscript(key: String) -> JSON? {
+    public subscript(key: String) -> JSON? {
         if case .object(let o) = self { return o[key] }
         return nil
     }
 }
 
-/// A checker for the subset of JSON Schema (draft 2020-12) that docs/attribution.schema.json uses:
+/// A checker for the subset of JSON Schema (draft 2020-12) that the schemas in docs/ use:
 /// `type` (one name or a list), `required`, `properties`, `additionalProperties` (false or a
 /// schema), `items`, `enum`, `const`, `minimum`, `anyOf`, and `$ref` to `#/$defs/…`. Any other
 /// keyword is reported, so the schema cannot silently use something this checker ignores.
-struct SchemaChecker {
-    let root: JSON
+public struct SchemaChecker {
+    public let root: JSON
+
+    public init(root: JSON) { self.root = root }
+
+    /// The checker of the schema file `url`.
+    public init(contentsOf url: URL) throws { root = try JSON.parse(try Data(contentsOf: url)) }
     static let annotations: Set<String> = ["$schema", "$id", "$defs", "title", "description", "$comment"]
     static let keywords: Set<String> = ["type", "required", "properties", "additionalProperties", "items",
                                         "enum", "const", "minimum", "anyOf", "$ref"]
 
     /// Every violation of `schema` (default: the root) by `value`, as "path: message".
-    func errors(_ value: JSON, _ schema: JSON? = nil, path: String = "$") -> [String] {
+    public func errors(_ value: JSON, _ schema: JSON? = nil, path: String = "$") -> [String] {
         guard case .object(let s) = schema ?? root else { return ["\(path): schema is not an object"] }
         var out: [String] = []
         for key in s.keys where !Self.keywords.contains(key) && !Self.annotations.contains(key) {
