@@ -56,7 +56,7 @@ struct LensTable {
             lines.append("direct logit attribution to \(what) = \(String(format: "%.4g", dla.logit)) at position \(dla.position):")
             let ranked = dla.components.sorted { abs($0.contribution) > abs($1.contribution) }.prefix(8)
             for c in ranked { lines.append("  " + Self.pad(c.name, 28) + String(format: "%+.4g", c.contribution)) }
-            if abs(dla.remainder) > 1e-6 {
+            if abs(dla.remainder) > 1e-4 * max(1, abs(dla.logit)) {
                 lines.append("  " + Self.pad("(final norm bias)", 28) + String(format: "%+.4g", dla.remainder))
             }
         }
