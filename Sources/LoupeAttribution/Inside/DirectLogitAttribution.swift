@@ -53,7 +53,7 @@ public struct DirectLogitAttribution {
         let residual = Self.position(p, of: try cache.activation(.residualPost(depth - 1)))
         /// The direct contribution of a `[1, T, E]` term at position `p`.
         func direct(_ term: Tensor) -> Double {
-            let d = model.directLogits(of: Self.position(p, of: term), residual: residual, tokens: tokens).scalars
+            let d = withoutGradients { model.directLogits(of: Self.position(p, of: term), residual: residual, tokens: tokens) }.scalars
             return foil == nil ? Double(d[0]) : Double(d[0]) - Double(d[1])
         }
 
@@ -72,7 +72,8 @@ public struct DirectLogitAttribution {
             components.append(.init(name: ActivationSiteName.mlpOutput(l).rawValue, kind: .mlp, layer: l,
                                     contribution: direct(try cache.activation(.mlpOutput(l)))))
             if perHead {
-                let outputs = model.headOutputs(layer: l, context: try cache.activation(.attentionContext(l)))
+                let context = try cache.activation(.attentionContext(l))
+                let outputs = withoutGradients { model.headOutputs(layer: l, context: context) }
                 let perHeadScores = outputs.map(direct)
                 // What the heads leave of the attention output: the output projection's bias.
                 let bias = outputs.reduce(Self.position(p, of: attention)) { $0 - Self.position(p, of: $1) }

@@ -65,7 +65,7 @@ public struct LogitLens {
             let residual = try cache.activation(site)
             // Only the positions read go through the unembedding (V can be large).
             let chosen = Self.rows(residual, readPositions)
-            let logits = model.unembed(residual: chosen).scalars
+            let logits = withoutGradients { model.unembed(residual: chosen) }.scalars
             let cells = readPositions.indices.map { i -> LogitLensResult.Cell in
                 let distribution = NextTokenDistribution(logits: Array(logits[(i * v)..<((i + 1) * v)]))
                 let targetReading = target.map { distribution.reading($0) }

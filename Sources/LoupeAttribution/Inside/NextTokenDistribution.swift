@@ -8,15 +8,31 @@ public struct NextTokenDistribution {
     public let logits: [Float]
     /// `log Σ exp(logit)`.
     public let logNormalizer: Double
+    /// Shannon entropy of the distribution, in nats.
+    public let entropy: Double
 
     /// The distribution of `logits` (one row, `V` values, `V` ≥ 1).
     public init(logits: [Float]) {
         precondition(!logits.isEmpty, "NextTokenDistribution: empty row")
         self.logits = logits
-        let maximum = Double(logits.max()!)
-        var sum = 0.0
-        for l in logits { sum += exp(Double(l) - maximum) }
-        logNormalizer = maximum + log(sum)
+        // Two passes over the row: the maximum, then Σ e and Σ e·l with e = exp(l − max), which give
+        // log Z = max + log Σ e and H = log Z − Σ p·l.
+        let (normalizer, entropy) = logits.withUnsafeBufferPointer { row -> (Double, Double) in
+            var maximum = row[0]
+            for l in row where l > maximum { maximum = l }
+            let m = Double(maximum)
+            var sum = 0.0, weighted = 0.0
+            for l in row {
+                let d = Double(l) - m
+                let e = exp(d)
+                sum += e
+                weighted += e * d
+            }
+            let logSum = log(sum)
+            return (m + logSum, logSum - weighted / sum)
+        }
+        logNormalizer = normalizer
+        self.entropy = max(0, entropy)
     }
 
     /// Vocabulary size.
@@ -31,20 +47,11 @@ public struct NextTokenDistribution {
     /// 1 + the number of tokens with a strictly higher logit (1 = the top token; ties share a rank).
     public func rank(_ id: Int) -> Int {
         let l = logits[id]
-        var above = 0
-        for x in logits where x > l { above += 1 }
-        return above + 1
-    }
-
-    /// Shannon entropy of the distribution, in nats.
-    public var entropy: Double {
-        var h = 0.0
-        for l in logits {
-            let lp = Double(l) - logNormalizer
-            let p = exp(lp)
-            if p > 0 { h -= p * lp }
+        return logits.withUnsafeBufferPointer { row in
+            var above = 0
+            for x in row where x > l { above += 1 }
+            return above + 1
         }
-        return h
     }
 
     /// What `id` scores: logit, probability, log-probability and rank.
@@ -57,22 +64,31 @@ public struct NextTokenDistribution {
     public func top(_ k: Int) -> [TokenReading] {
         let k = min(max(0, k), logits.count)
         guard k > 0 else { return [] }
-        // A running list of the k best (k is small; V is large).
-        var best: [(id: Int, logit: Float)] = []
-        best.reserveCapacity(k + 1)
-        func better(_ a: (id: Int, logit: Float), _ b: (id: Int, logit: Float)) -> Bool {
-            a.logit > b.logit || (a.logit == b.logit && a.id < b.id)
+        // A running sorted list of the k best (k is small, V large): most ids fail the first compare.
+        var ids = [Int](repeating: -1, count: k)
+        var values = [Float](repeating: -.infinity, count: k)
+        var filled = 0
+        logits.withUnsafeBufferPointer { row in
+            for id in 0..<row.count {
+                let l = row[id]
+                if filled == k && !(l > values[k - 1]) { continue }   // ties keep the smaller id
+                var i = filled == k ? k - 1 : filled
+                while i > 0 && l > values[i - 1] {
+                    values[i] = values[i - 1]
+                    ids[i] = ids[i - 1]
+                    i -= 1
+                }
+                values[i] = l
+                ids[i] = id
+                if filled < k { filled += 1 }
+            }
         }
-        for (id, l) in logits.enumerated() {
-            if best.count == k, let worst = best.last, !better((id, l), worst) { continue }
-            var i = best.count
-            while i > 0 && better((id, l), best[i - 1]) { i -= 1 }
-            best.insert((id, l), at: i)
-            if best.count > k { best.removeLast() }
-        }
-        return best.enumerated().map { index, entry in
-            TokenReading(id: entry.id, logit: Double(entry.logit), probability: probability(entry.id),
-                         logProbability: logProbability(entry.id), rank: index == 0 ? 1 : rank(entry.id))
+        // Every token with a strictly higher logit than entry i is one of the entries before it.
+        return (0..<filled).map { index in
+            let id = ids[index]
+            let above = (0..<index).reduce(0) { $0 + (values[$1] > values[index] ? 1 : 0) }
+            return TokenReading(id: id, logit: Double(logits[id]), probability: probability(id),
+                                logProbability: logProbability(id), rank: above + 1)
         }
     }
 }
