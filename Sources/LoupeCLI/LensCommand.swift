@@ -51,7 +51,7 @@ struct LensCommand: ParsableCommand {
     @Option(name: .long, help: "Lens layers to read: 'a-b', 'a' or a comma list (0 = embeddings; default all).")
     var layers: String?
 
-    @Option(name: .long, help: "Positions shown in the terminal table, counted from the end (default 6).")
+    @Option(name: .long, help: "Positions in the terminal table, counted from the end (default 6); files get all.")
     var lastPositions = 6
 
     @Option(name: .long, help: "Write the logit-lens grid as a PNG.")
@@ -134,10 +134,12 @@ struct LensCommand: ParsableCommand {
             try runBatch(runner, loadSeconds: loadSeconds)
             return
         }
+        let writes = jsonURL != nil || pngURL != nil || htmlURL != nil || attentionURL != nil
+        // The table alone shows the last positions: only those go through the unembedding.
+        if !writes { runner.lastPositions = lastPositions }
         let document = try runner.run(prompt: text, targetText: targetText, foilText: foilText, loadSeconds: loadSeconds)
         console.note(String(format: "%d tokens, %d lens layers in %.2f s", document.prompt.tokens.count,
                             document.layers.count, document.timings.lensSeconds))
-        let writes = jsonURL != nil || pngURL != nil || htmlURL != nil || attentionURL != nil
         if !writes || global.verbose {
             console.result(LensTable(document: document, lastPositions: lastPositions).render(mode: console.colorMode))
         }

@@ -14,6 +14,8 @@ struct LensRunner {
     var layers: [Int]?
     /// Blocks whose attention heads are summarised.
     var attentionLayers: [Int] = []
+    /// Read only this many positions at the end of the prompt (`nil`: all) — what the terminal table shows.
+    var lastPositions: Int?
 
     init(loaded: PretrainedModel, model: String, chat: Bool, system: String?, topK: Int, layers: [Int]?) throws {
         guard let lm = loaded.module as? any ResidualStreamModel else {
@@ -69,7 +71,9 @@ struct LensRunner {
         let target = try targetText.map { try firstToken(of: $0, option: "--target-text") }
         let foil = try foilText.map { try firstToken(of: $0, option: "--foil-text") }
         var clock = Date()
-        let lens = try LogitLens(topK: topK, layers: layers).run(model, tokenIDs: ids, target: target, foil: foil)
+        let positions = lastPositions.map { Array(max(0, ids.count - $0)..<ids.count) }
+        let lens = try LogitLens(topK: topK, layers: layers, positions: positions)
+            .run(model, tokenIDs: ids, target: target, foil: foil)
         let lensSeconds = Date().timeIntervalSince(clock)
         var dla: DirectLogitAttributionResult?
         var dlaSeconds: Double?
