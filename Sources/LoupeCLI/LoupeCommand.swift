@@ -27,11 +27,12 @@ struct LoupeCommand: ParsableCommand {
           loupe inspect --model runs/bag
           loupe tokenize --model path/to/hf-folder "Unbelievably good!"
           loupe generate --model SmolLM2-135M-Instruct.Q4_1.gguf --chat "Is this positive? 我今天过得很好。"
+          loupe lens --model SmolLM2-135M-Instruct.Q4_1.gguf --chat --target-text positive "我今天过得很好。…"
 
         See docs/user-guide.md for a tour.
         """,
         version: "0.1.0",
         subcommands: [DemoCommand.self, ExplainCommand.self, TrainCommand.self, EvaluateCommand.self,
                       TraverseCommand.self, KLCommand.self, InspectCommand.self,
-                      TokenizeCommand.self, GenerateCommand.self])
+                      TokenizeCommand.self, GenerateCommand.self, LensCommand.self])
 }
