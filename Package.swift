@@ -95,7 +95,7 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         // The real-model suites read GGUF metadata with the product's reader (LoupePretrained).
-        .testTarget(name: "LoupeTokenizersTests", dependencies: ["LoupeTokenizers", "LoupePretrained"],
+        .testTarget(name: "LoupeTokenizersTests", dependencies: ["LoupeTokenizers", "LoupePretrained", "LoupeTestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(
             name: "LoupePretrainedTests",

@@ -12,6 +12,10 @@ struct GenerateCommand: ParsableCommand {
         through the model's chat template with the generation prompt added, exactly as \
         transformers' apply_chat_template(..., add_generation_prompt=True) does.
 
+        With the prompt '-', each line of stdin is a JSON object {"prompt": …} (with --explain \
+        also "target" and "contrast") and each result is one compact loupe.generation.v1 line on \
+        stdout; a bad line gives {"line": N, "error": …} in its place (exit 1 at the end).
+
         Prints the generated text. --json writes every prompt token and every generated token \
         with its id, text, logit, probability and the top-5 alternatives (the same ids and \
         numbers the text came from).
@@ -73,6 +77,13 @@ struct GenerateCommand: ParsableCommand {
         let loaded = try ModelLoader.pretrained(model)
         guard let lm = loaded.languageModel else {
             throw CLIError.usage("--model \(model): a '\(loaded.architecture)' model is not a causal language model")
+        }
+        if text == "-" {
+            guard jsonURL == nil, explanation.png == nil, explanation.matrixPng == nil, explanation.html == nil else {
+                throw CLIError.usage("with the prompt '-' (JSON Lines on stdin) results go to stdout: drop --json, --png, --matrix-png and --html")
+            }
+            try runBatch(loaded)
+            return
         }
         if explanation.explain {
             try explanation.run(loaded, text: text, chat: chat, system: system, maxNewTokens: maxNewTokens,

@@ -34,5 +34,5 @@ struct LoupeCommand: ParsableCommand {
         version: "0.1.0",
         subcommands: [DemoCommand.self, ExplainCommand.self, TrainCommand.self, EvaluateCommand.self,
                       TraverseCommand.self, KLCommand.self, InspectCommand.self,
-                      TokenizeCommand.self, GenerateCommand.self, LensCommand.self])
+                      TokenizeCommand.self, GenerateCommand.self, LensCommand.self, ChatCommand.self])
 }

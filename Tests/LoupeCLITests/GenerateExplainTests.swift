@@ -5,7 +5,7 @@ import Testing
 
 /// `loupe generate --explain` on the tiny chat model: the answer's attributions over the prompt
 /// with the chat template held fixed, the contrast, forced targets, the pictures and the JSON
-/// (against docs/generation.schema.json), and bad requests as one-line usage errors.
+/// (against docs/schemas/loupe.generation.v1.json), and bad requests as one-line usage errors.
 @Suite(.enabled(if: CLI.isAvailable, Comment(rawValue: CLI.missingMessage)))
 struct GenerateExplainTests {
     static let gguf = PretrainedCLITests.gguf
@@ -71,7 +71,7 @@ struct GenerateExplainTests {
         // Segments are the user's words (one per Chinese character).
         #expect(e.segments.prefix(8).map(\.text).joined() == "我今天过得很好。")
         // The JSON satisfies its schema; the terminal shows the answer and the contrast.
-        let schema = try SchemaChecker(contentsOf: CLI.packageRoot.appendingPathComponent("docs/generation.schema.json"))
+        let schema = try SchemaChecker(contentsOf: CLI.packageRoot.appendingPathComponent("docs/schemas/loupe.generation.v1.json"))
         let errors = schema.errors(try JSON.parse(data))
         #expect(errors.isEmpty, "\(errors.prefix(5))")
         #expect(result.stdout.contains("answer: \(document.text.trimmingCharacters(in: .whitespacesAndNewlines))"))

@@ -63,12 +63,6 @@ struct LogitLensGridTests {
             try LogitLensGrid(layerLabels: ["0"], positionLabels: ["a"], cells: [[.init(text: "x", probability: 1.5)]])
         }
     }
-
-    @Test(arguments: [(" ", "␣"), ("   ", "␣␣␣"), ("\n", "⏎"), ("\r\n", "⏎"), ("\t", "⇥"), (" positive", " positive"),
-                      ("我", "我"), ("", "∅"), ("a\u{0}b", "a\\u{0}b"), ("\n\n", "⏎⏎")])
-    func tokenLabels(_ decoded: String, _ shown: String) {
-        #expect(TokenLabel.visible(decoded) == shown)
-    }
 }
 
 @Suite("Attention heads grid")

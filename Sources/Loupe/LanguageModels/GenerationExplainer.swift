@@ -37,15 +37,20 @@ public struct GenerationExplainer {
     /// first token was most probable).
     /// - Throws: `CLIError`-free errors naming the problem: not a language model, empty target or
     ///   contrast text, a segment not in the user's text, a prompt beyond the context length.
+    /// `answerIDs` forces an answer given as ids (a reply generated earlier), in place of
+    /// `targetText`'s tokens.
     public func explain(_ loaded: PretrainedModel, prompt layout: PromptLayout, targetText: String? = nil,
-                        contrastText: String? = nil, contrastStep: Int? = nil) throws -> GenerationExplanation {
+                        answerIDs: [Int]? = nil, contrastText: String? = nil, contrastStep: Int? = nil) throws -> GenerationExplanation {
         guard let model = loaded.languageModel else {
             throw AttributionError.notSupported("a '\(loaded.architecture)' model is not a causal language model")
         }
         let tokenizer = loaded.tokenizer
         var answer: [Int]
         var stop: GenerationStop?
-        if let targetText {
+        if let answerIDs {
+            guard !answerIDs.isEmpty else { throw AttributionError.invalidInput("the answer has no tokens") }
+            answer = answerIDs
+        } else if let targetText {
             answer = tokenizer.encode(targetText, addSpecialTokens: false).map(\.id)
             guard !answer.isEmpty else { throw AttributionError.invalidInput("the target text '\(targetText)' has no tokens") }
         } else {
@@ -78,7 +83,7 @@ public struct GenerationExplainer {
                     throw AttributionError.invalidParameter("contrast step \(contrastStep) (the answer has \(answer.count) tokens)")
                 }
                 chosenStep = contrastStep
-            } else if targetText != nil {
+            } else if targetText != nil && answerIDs == nil {
                 chosenStep = 0
             } else {
                 // Where the foil competed hardest: its highest probability among the steps whose
@@ -100,7 +105,7 @@ public struct GenerationExplainer {
         return GenerationExplanation(layout: layout, attribution: attribution,
                                      answerTexts: answer.map { tokenizer.decode([$0], skipSpecialTokens: false) },
                                      answerText: tokenizer.decode(answer, skipSpecialTokens: true),
-                                     forced: targetText != nil, stop: stop, contrastStep: chosenStep,
+                                     forced: targetText != nil || answerIDs != nil, stop: stop, contrastStep: chosenStep,
                                      tokenText: { tokenizer.decode([$0], skipSpecialTokens: false) })
     }
 

@@ -28,16 +28,30 @@ public struct PromptLayout: Sendable {
     /// - Throws: ``PretrainedError`` when the model has no chat template; ``AttributionError``
     ///   when the prompt has no tokens or the user's text cannot be found in the rendered prompt.
     public init(_ loaded: PretrainedModel, text: String, chat: Bool, system: String? = nil) throws {
-        userText = text
-        self.chat = chat
         if chat {
             var messages: [ChatMessage] = []
             if let system { messages.append(ChatMessage(role: "system", content: system)) }
             messages.append(ChatMessage(role: "user", content: text))
-            rendered = try loaded.renderChat(messages)
+            try self.init(loaded, messages: messages)
         } else {
-            rendered = text
+            try self.init(loaded, userText: text, chat: false, rendered: text)
         }
+    }
+
+    /// Lays out a dialogue through the chat template (generation prompt added): the user's text
+    /// is the last message, which must be the user's — the earlier turns are held fixed with the
+    /// template.
+    public init(_ loaded: PretrainedModel, messages: [ChatMessage]) throws {
+        guard let last = messages.last, last.role == "user" else {
+            throw AttributionError.invalidInput("a dialogue to explain ends with the user's message")
+        }
+        try self.init(loaded, userText: last.content, chat: true, rendered: try loaded.renderChat(messages))
+    }
+
+    init(_ loaded: PretrainedModel, userText text: String, chat: Bool, rendered: String) throws {
+        userText = text
+        self.chat = chat
+        self.rendered = rendered
         let tokens = loaded.tokenizer.encode(rendered, addSpecialTokens: !chat)
         guard !tokens.isEmpty else { throw AttributionError.invalidInput("the prompt has no tokens") }
         ids = tokens.map(\.id)

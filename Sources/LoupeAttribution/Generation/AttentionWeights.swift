@@ -24,8 +24,7 @@ public struct AttentionWeights: AttributionMethod {
     public var layer: AttributionLayer { .attention }
     public var parameters: [String: ParameterValue] {
         let (layer, head) = (layerIndex, headIndex)
-        return
-        ["layer": layer.map { .int($0) } ?? .string("mean"), "head": head.map { .int($0) } ?? .string("mean")]
+        return ["layer": layer.map { .int($0) } ?? .string("mean"), "head": head.map { .int($0) } ?? .string("mean")]
     }
 
     public func validateSettings() throws {

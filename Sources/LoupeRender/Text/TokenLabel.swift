@@ -1,9 +1,9 @@
 /// Token texts made safe and visible for labels: pictures, HTML cells and terminal tables.
-enum TokenLabel {
+public enum TokenLabel {
     /// `text` with white space made visible when the label is nothing else (`␣` per space,
     /// `⏎` per line break, `⇥` per tab), line breaks inside a label shown as `⏎`, and every
     /// other control character escaped as `\u{…}`. An empty label becomes `∅`.
-    static func visible(_ text: String) -> String {
+    public static func visible(_ text: String) -> String {
         if text.isEmpty { return "\u{2205}" }
         let whitespaceOnly = text.unicodeScalars.allSatisfy { $0.properties.isWhitespace }
         var out = ""
@@ -34,7 +34,7 @@ enum TokenLabel {
 
     /// Terminal columns `text` takes: two for wide (CJK) characters, none for combining marks
     /// and zero-width characters, one otherwise.
-    static func terminalWidth(_ text: String) -> Int {
+    public static func terminalWidth(_ text: String) -> Int {
         text.unicodeScalars.reduce(0) { sum, s in
             if TextRenderer.isInvisible(s) || s.properties.generalCategory == .nonspacingMark { return sum }
             return sum + (LineBreaking.isWide(s) ? 2 : 1)
