@@ -46,9 +46,11 @@ struct ChatCommand: ParsableCommand {
             throw CLIError.usage("--model \(model): a '\(loaded.architecture)' model is not a causal language model")
         }
         guard loaded.chatTemplate != nil else { throw CLIError.usage("--model \(model): the model has no chat template") }
-        var options = GenerationExplainOptions()
-        options.methods = methods
-        let whyMethods = try options.makeMethods()
+        if let bad = methods.first(where: { $0.rawValue.hasPrefix("layer-") || $0 == .attentionRollout }) {
+            throw CLIError.usage("--methods \(bad) is not available for /why")
+        }
+        let settings = AttributionMethodSettings(baseline: .zero, window: 1)
+        let whyMethods = try methods.map { try AttributionMethodCatalog.make($0, settings: settings) }
         var session = ChatSession(loaded: loaded, model: lm, system: system, maxNewTokens: maxNewTokens, methods: whyMethods)
         let name = loaded.source.lastPathComponent
         console.note("chatting with \(name) — /help for commands")

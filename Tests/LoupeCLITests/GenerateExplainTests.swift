@@ -78,16 +78,22 @@ struct GenerateExplainTests {
         #expect(result.stdout.contains(" − '\(contrast.foilText)'"), "\(result.stdout)")
     }
 
-    @Test func folderAndGGUFExplainTheSame() throws {
+    /// The GGUF file holds the folder's weights quantized (Q8_0 / Q4_1): the same prompt layout
+    /// and answer, and attributions of the same shape pointing the same way (cosine > 0.5; 0.86 at
+    /// worst measured — a random tiny model is sensitive to 4-bit weights).
+    @Test func folderAndGGUFExplainAlike() throws {
         let (_, a, _) = try Self.explain(Self.gguf, ["--methods", "ixg"])
         let (_, b, _) = try Self.explain(Self.folder, ["--methods", "ixg"])
         #expect(a.prompt.tokens.map(\.id) == b.prompt.tokens.map(\.id))
+        #expect(a.prompt.tokens.map(\.attributed) == b.prompt.tokens.map(\.attributed))
         let ea = try #require(a.explanation), eb = try #require(b.explanation)
         #expect(ea.steps.map(\.id) == eb.steps.map(\.id))
         for (x, y) in zip(ea.steps, eb.steps) {
             let s = x.attributions[0].scores, t = y.attributions[0].scores
-            let scale = s.map { Swift.abs($0) }.max() ?? 1
-            #expect(zip(s, t).allSatisfy { Swift.abs($0 - $1) <= 1e-3 * scale })
+            #expect(s.count == t.count)
+            let dot = zip(s, t).reduce(0) { $0 + $1.0 * $1.1 }
+            let norms = (s.reduce(0) { $0 + $1 * $1 } * t.reduce(0) { $0 + $1 * $1 }).squareRoot()
+            #expect(dot > 0.5 * norms, "cosine \(dot / norms) at step \(x.index)")
         }
     }
 
