@@ -18,6 +18,9 @@ public struct AttributionMethodSettings: Equatable, Sendable {
     public var layer: String
     /// Occlusion window in tokens (for `occlusion`).
     public var window: Int
+    /// Most interpolation rows per forward/backward pass of the path methods (nil: each method's
+    /// default) — what caps their memory.
+    public var internalBatchSize: Int?
     /// Layer and head of `attention` (nil: the mean over layers, or over the layer's heads).
     public var attentionLayer: Int?
     public var attentionHead: Int?
@@ -74,7 +77,8 @@ public enum AttributionMethodCatalog {
         -> any AttributionMethod {
         let s = settings
         switch id {
-        case .integratedGradients: return IntegratedGradients(rule: s.rule, stepCount: s.steps, baseline: s.baseline)
+        case .integratedGradients:
+            return IntegratedGradients(rule: s.rule, stepCount: s.steps, baseline: s.baseline, internalBatchSize: s.internalBatchSize ?? 256)
         case .gradient: return Saliency()
         case .inputXGradient: return InputXGradient()
         case .leaveOneOut: return LeaveOneOut()

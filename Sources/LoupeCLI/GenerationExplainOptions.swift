@@ -72,9 +72,15 @@ struct GenerationExplainOptions: ParsableArguments {
         if contrast?.trimmingCharacters(in: .whitespaces).isEmpty == true { throw ValidationError("--contrast is empty") }
     }
 
-    func makeMethods() throws -> [any AttributionMethod] {
+    /// Token rows a path method evaluates in one pass: bounds the tape of a batched integral
+    /// (about 1.3 MB per row per layer for SmolLM2-135M, so ~1.5 GB here).
+    static let tokenRowsPerPass = 1024
+
+    /// The methods, their path batches sized for sequences of about `length` tokens.
+    func makeMethods(length: Int = 64) throws -> [any AttributionMethod] {
         var settings = AttributionMethodSettings(steps: path.steps, rule: path.rule, baseline: baseline, samples: samples,
                                                  seed: seed, window: 1)
+        settings.internalBatchSize = max(1, Self.tokenRowsPerPass / max(1, length))
         settings.attentionLayer = attentionLayer
         settings.attentionHead = attentionHead
         return try methods.map { try AttributionMethodCatalog.make($0, settings: settings) }
@@ -89,7 +95,8 @@ struct GenerationExplainOptions: ParsableArguments {
         do { layout = try PromptLayout(loaded, text: text, chat: chat, system: system) } catch let e as AttributionError {
             throw CLIError.usage("\(e)")
         }
-        let explainer = GenerationExplainer(methods: try makeMethods(), output: output, maxNewTokens: maxNewTokens,
+        let explainer = GenerationExplainer(methods: try makeMethods(length: layout.ids.count + maxNewTokens), output: output,
+                                            maxNewTokens: maxNewTokens,
                                             attributesEverything: attributeTemplate, segments: segment.isEmpty ? nil : segment)
         let explained: GenerationExplanation
         do {

@@ -133,6 +133,25 @@ public indirect enum OutputTarget: Sendable {
         }
     }
 
+    /// The next-token positions the target reads in a sequence of `length` tokens (nil: it reads
+    /// something else than next-token logits).
+    func logitPositions(length: Int) -> [Int]? {
+        switch self {
+        case .nextToken(_, let position): return [position ?? (length - 1)]
+        case .contrast(let target, let foil):
+            guard let a = target.logitPositions(length: length), let b = foil.logitPositions(length: length) else { return nil }
+            return a + b
+        case .sum(let parts, _):
+            var all: [Int] = []
+            for part in parts {
+                guard let p = part.logitPositions(length: length) else { return nil }
+                all += p
+            }
+            return all
+        default: return nil
+        }
+    }
+
     /// Which output tensor the target reads; targets reading the same one share it.
     var quantity: Quantity {
         switch self {
@@ -152,21 +171,31 @@ public indirect enum OutputTarget: Sendable {
 
     /// The target as a linear form over its quantity tensor: per row `b` (of length `lengths[b]`),
     /// the flat indices inside the row and their weights.
-    func weights(row length: Int, rowSize: Int, positions: Int) -> [(Int, Float)] {
+    /// With `logitPositions`, the quantity holds only those positions (in that order).
+    func weights(row length: Int, rowSize: Int, positions: Int, logitPositions: [Int]? = nil) -> [(Int, Float)] {
         switch self {
         case .classIndex(let i): return [(i, 1)]
         case .nextToken(let token, let position):
             let vocabulary = rowSize / Swift.max(1, positions)
-            return [((position ?? (length - 1)) * vocabulary + token, 1)]
+            let p = position ?? (length - 1)
+            let index = logitPositions.map { $0.firstIndex(of: p) ?? -1 } ?? p
+            precondition(index >= 0, "position \(p) is not among the computed logit positions \(logitPositions ?? [])")
+            return [(index * vocabulary + token, 1)]
         case .contrast(let target, let foil):
             var merged: [Int: Float] = [:]
-            for (i, w) in target.weights(row: length, rowSize: rowSize, positions: positions) { merged[i, default: 0] += w }
-            for (i, w) in foil.weights(row: length, rowSize: rowSize, positions: positions) { merged[i, default: 0] -= w }
+            for (i, w) in target.weights(row: length, rowSize: rowSize, positions: positions, logitPositions: logitPositions) {
+                merged[i, default: 0] += w
+            }
+            for (i, w) in foil.weights(row: length, rowSize: rowSize, positions: positions, logitPositions: logitPositions) {
+                merged[i, default: 0] -= w
+            }
             return merged.sorted { $0.key < $1.key }.filter { $0.value != 0 }
         case .sum(let parts, _):
             var merged: [Int: Float] = [:]
             for part in parts {
-                for (i, w) in part.weights(row: length, rowSize: rowSize, positions: positions) { merged[i, default: 0] += w }
+                for (i, w) in part.weights(row: length, rowSize: rowSize, positions: positions, logitPositions: logitPositions) {
+                    merged[i, default: 0] += w
+                }
             }
             return merged.sorted { $0.key < $1.key }.filter { $0.value != 0 }
         case .klToPrior: return (0..<rowSize).map { ($0, 1) }

@@ -49,16 +49,23 @@ struct SiteProbe {
 
     /// The forward pass over `ids` with the site's value replaced by `value`.
     func run(_ ids: [[Int]], replacing value: Tensor) throws -> ModelOutput {
+        // Logits only where the targets read them — unless the site is the final norm's output,
+        // which then covers those positions only.
+        let positions = module.path == ActivationSiteName.finalNormalized.rawValue ? nil : readout.logitPositions(tokenIDs: ids)
+        func forward(_ embeddings: Tensor) -> ModelOutput {
+            positions.map { model.outputs(embeddings: embeddings, tokenIDs: ids, logitPositions: $0) }
+                ?? model.outputs(embeddings: embeddings, tokenIDs: ids)
+        }
         if isTokenEmbedding && !HookRegistry.isHooked(model.tokenEmbedding) {
             // Nothing observes the embedding module: feed the embeddings in directly (the same
             // numbers as replacing its output, without a lookup that would be thrown away).
-            return model.outputs(embeddings: value, tokenIDs: ids)
+            return forward(value)
         }
         let seen = ShapeMismatch()
         let result = withHooks([.replace(module) { original in
             guard original.shape == value.shape else { seen.shape = original.shape; return original }
             return value
-        }]) { model.outputs(tokenIDs: ids) }
+        }]) { forward(model.embeddings(tokenIDs: ids)) }
         if let shape = seen.shape {
             throw AttributionError.notSupported("layer '\(layer)' output \(shape) cannot be replaced by \(value.shape)")
         }
@@ -112,7 +119,11 @@ struct OutputEvaluator {
         while start < sequences.count {
             let end = Swift.min(sequences.count, start + Swift.max(1, batchSize))
             let chunk = sequences[start..<end].map { $0.isEmpty ? [model.paddingID] : $0 }
-            let perTarget = try withoutGradients { try readout.values(model.outputs(tokenIDs: chunk), tokenIDs: chunk) }
+            let positions = readout.logitPositions(tokenIDs: chunk)
+            let perTarget = try withoutGradients {
+                try readout.values(positions.map { model.outputs(tokenIDs: chunk, logitPositions: $0) } ?? model.outputs(tokenIDs: chunk),
+                                   tokenIDs: chunk)
+            }
             for r in 0..<chunk.count { result.append(perTarget.map { $0[r] }) }
             start = end
         }

@@ -33,6 +33,20 @@ struct TargetReadout {
         }
     }
 
+    /// The next-token positions every target reads, when all of them read next-token logits and
+    /// every row has the same length (a forward pass may then compute logits there only); nil
+    /// otherwise.
+    func logitPositions(tokenIDs: [[Int]]) -> [Int]? {
+        guard let length = tokenIDs.first?.count, tokenIDs.allSatisfy({ $0.count == length }) else { return nil }
+        var all = Set<Int>()
+        for target in targets {
+            guard let p = target.logitPositions(length: length) else { return nil }
+            all.formUnion(p)
+        }
+        guard all.allSatisfy({ $0 >= 0 && $0 < length }) else { return nil }
+        return all.sorted()
+    }
+
     /// The forms of every target for a forward pass over `tokenIDs`.
     func forms(_ result: ModelOutput, tokenIDs: [[Int]]) throws -> [Form] {
         var tensors: [OutputTarget.Quantity: Tensor] = [:]
@@ -45,7 +59,8 @@ struct TargetReadout {
                 tensor = try quantity(target, of: result, rows: tokenIDs.count)
                 tensors[key] = tensor
             }
-            return Form(tensor: tensor, seed: seed(target, for: tensor, tokenIDs: tokenIDs))
+            return Form(tensor: tensor, seed: seed(target, for: tensor, tokenIDs: tokenIDs,
+                                                   logitPositions: target.quantity == .nextTokenScores ? result.logitPositions : nil))
         }
     }
 
@@ -79,13 +94,13 @@ struct TargetReadout {
         }
     }
 
-    func seed(_ target: OutputTarget, for tensor: Tensor, tokenIDs: [[Int]]) -> Tensor {
+    func seed(_ target: OutputTarget, for tensor: Tensor, tokenIDs: [[Int]], logitPositions: [Int]? = nil) -> Tensor {
         let rows = tokenIDs.count
         let size = tensor.count / Swift.max(1, rows)
         let positions = tensor.rank == 3 ? tensor.shape[1] : 1
         var weights = [Float](repeating: 0, count: tensor.count)
         for b in 0..<rows {
-            for (j, w) in target.weights(row: tokenIDs[b].count, rowSize: size, positions: positions) {
+            for (j, w) in target.weights(row: tokenIDs[b].count, rowSize: size, positions: positions, logitPositions: logitPositions) {
                 weights[b * size + j] += w
             }
         }

@@ -1,12 +1,6 @@
 import LoupeNN
 import LoupeTensor
 
-extension ActivationSiteName {
-    /// The final normalisation's output `[B, T, E]`, what the unembedding reads (TransformerLens'
-    /// `ln_final.hook_normalized`; the logit lens projects other sites through it).
-    public static let finalNormalized: ActivationSiteName = "ln_final.hook_normalized"
-}
-
 /// A pretrained decoder-only language model — GPT-2 (`GPT2LMHeadModel`), LLaMA
 /// (`LlamaForCausalLM`) or Qwen2 (`Qwen2ForCausalLM`) — as a ``CausalLanguageModel``.
 ///
@@ -66,6 +60,16 @@ public final class DecoderLanguageModel: CausalLanguageModel {
     }
 
     public func logits(embeddings: Tensor, tokenIDs: [[Int]]) -> Tensor {
+        head(residualStream(embeddings: embeddings, tokenIDs: tokenIDs))
+    }
+
+    /// Only the positions asked for go through the final norm and the unembedding.
+    public func logits(embeddings: Tensor, tokenIDs: [[Int]], positions: [Int]) -> Tensor {
+        head(residualStream(embeddings: embeddings, tokenIDs: tokenIDs).gatheredPositions(positions))
+    }
+
+    /// The last block's output `[B, T, E]`.
+    func residualStream(embeddings: Tensor, tokenIDs: [[Int]]) -> Tensor {
         precondition(embeddings.rank == 3 && embeddings.shape[0] == tokenIDs.count,
                      "embeddings \(embeddings.shape) for \(tokenIDs.count) sequences")
         let (b, t) = (embeddings.shape[0], embeddings.shape[1])
@@ -81,7 +85,7 @@ public final class DecoderLanguageModel: CausalLanguageModel {
         for block in blocks {
             h = block(h, positions: positions, keyPadding: ragged ? padding : nil, cache: nil)
         }
-        return head(h)
+        return h
     }
 
     public func makeCache() -> KeyValueCache { KeyValueCache(layerCount: blocks.count) }

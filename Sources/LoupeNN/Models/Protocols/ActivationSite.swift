@@ -33,6 +33,10 @@ public struct ActivationSiteName: StringIdentifier {
     /// columns patches that head.
     public static func attentionContext(_ layer: Int) -> ActivationSiteName { "blocks.\(layer).attn.hook_z" }
 
+    /// The final normalisation's output `[B, T, E]`, what the unembedding reads (TransformerLens'
+    /// `ln_final.hook_normalized`; the logit lens projects other sites through it).
+    public static let finalNormalized: ActivationSiteName = "ln_final.hook_normalized"
+
     /// True for an attention-pattern site (`….attn.hook_pattern`).
     public var isAttentionPattern: Bool { rawValue.hasSuffix("attn.hook_pattern") }
 }

@@ -10,6 +10,8 @@ import LoupeTensor
 public protocol CausalLanguageModel: TokenModel {
     /// Next-token logits `[B, T, V]`: row `t` scores the token after position `t`.
     func logits(embeddings: Tensor, tokenIDs: [[Int]]) -> Tensor
+    /// Next-token logits `[B, K, V]` at `positions` (`K` of them, each `< T`) only.
+    func logits(embeddings: Tensor, tokenIDs: [[Int]], positions: [Int]) -> Tensor
     /// A cache for one sequence, empty.
     func makeCache() -> KeyValueCache
     /// Next-token logits `[n, V]` for `tokenIDs` (n ≥ 1 new tokens) placed after the tokens
@@ -24,6 +26,16 @@ extension CausalLanguageModel {
 
     public func outputs(embeddings: Tensor, tokenIDs: [[Int]]) -> ModelOutput {
         ModelOutput(logits: logits(embeddings: embeddings, tokenIDs: tokenIDs))
+    }
+
+    public func outputs(embeddings: Tensor, tokenIDs: [[Int]], logitPositions: [Int]) -> ModelOutput {
+        ModelOutput(logits: logits(embeddings: embeddings, tokenIDs: tokenIDs, positions: logitPositions),
+                    logitPositions: logitPositions)
+    }
+
+    /// Every position's logits, then the ones asked for (models that can skip the rest override it).
+    public func logits(embeddings: Tensor, tokenIDs: [[Int]], positions: [Int]) -> Tensor {
+        logits(embeddings: embeddings, tokenIDs: tokenIDs).gatheredPositions(positions)
     }
 
     /// Next-token logits `[B, T, V]` for a ragged batch of token ids.
@@ -66,5 +78,16 @@ public final class KeyValueCache {
         keys = keys.map { _ in nil }
         values = values.map { _ in nil }
         length = 0
+    }
+}
+
+extension Tensor {
+    /// Rows `positions` of axis 1 of a `[B, T, …]` tensor, in that order: `[B, K, …]`
+    /// (differentiable: slices and a concatenation).
+    public func gatheredPositions(_ positions: [Int]) -> Tensor {
+        precondition(rank >= 2 && !positions.isEmpty, "gatheredPositions: \(positions) of \(shape)")
+        if positions == Array(0..<shape[1]) { return self }
+        let rows = positions.map { sliced(alongAxis: 1, $0..<($0 + 1)) }
+        return rows.count == 1 ? rows[0] : Tensor.concatenate(rows, alongAxis: 1)
     }
 }

