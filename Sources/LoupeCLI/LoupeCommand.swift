@@ -33,5 +33,5 @@ struct LoupeCommand: ParsableCommand {
         version: "0.1.0",
         subcommands: [DemoCommand.self, ExplainCommand.self, TrainCommand.self, EvaluateCommand.self,
                       TraverseCommand.self, KLCommand.self, InspectCommand.self,
-                      TokenizeCommand.self, GenerateCommand.self])
+                      TokenizeCommand.self, GenerateCommand.self, PatchCommand.self])
 }
