@@ -10,7 +10,7 @@ struct PatchTable {
 
     func render(color: Bool) -> String {
         guard let grid = document.grid("resid") ?? document.grids.first else { return headline }
-        let width = 6
+        let width = 7
         let labelWidth = min(16, max(5, labels.map(\.count).max() ?? 5))
         func pad(_ s: String, _ n: Int, left: Bool = false) -> String {
             let clipped = s.count > n ? String(s.prefix(n - 1)) + "…" : s
