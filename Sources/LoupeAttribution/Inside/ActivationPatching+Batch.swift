@@ -8,30 +8,53 @@ struct PatchRow {
 }
 
 extension ActivationPatching {
-    /// The metric of each row, evaluated in batches of ``maximumBatchRows`` sequences: one
-    /// KV-free forward pass per batch, in which a replace hook on each patched site copies the
-    /// clean values into the rows (and only the rows, positions and columns) that restore it.
+    /// The metric of each row, evaluated in batches of at most ``maximumBatchRows`` sequences of
+    /// one noise sample: one KV-free forward pass per batch, in which a replace hook on each
+    /// patched site copies the clean values into the rows (and only the rows, positions and
+    /// columns) that restore it.
+    ///
+    /// The rows of a batch share their corrupted input, so every block before the batch's first
+    /// restored block computes the same thing for all of them: that prefix runs once, as one
+    /// sequence, and a replace hook on the first restored block's `hook_resid_pre` widens the
+    /// stream to the batch's rows (rows are ordered by that block so batches share long prefixes).
     func evaluate(_ rows: [PatchRow]) throws -> [Double] {
-        var metrics: [Double] = []
-        metrics.reserveCapacity(rows.count)
+        func firstLayer(_ row: PatchRow) -> Int { row.patches.compactMap { siteLayers[$0.site] }.min() ?? 0 }
+        let order = rows.indices.sorted { a, b in
+            (rows[a].sample, firstLayer(rows[a]), a) < (rows[b].sample, firstLayer(rows[b]), b)
+        }
+        var metrics = [Double](repeating: .nan, count: rows.count)
         var start = 0
-        while start < rows.count {
-            let end = Swift.min(rows.count, start + maximumBatchRows)
-            metrics += evaluateBatch(rows[start..<end])
+        while start < order.count {
+            var end = start + 1
+            while end < order.count && end - start < maximumBatchRows && rows[order[end]].sample == rows[order[start]].sample {
+                end += 1
+            }
+            let batch = order[start..<end].map { rows[$0] }
+            for (index, value) in zip(order[start..<end], evaluateBatch(batch, from: firstLayer(batch[0]))) {
+                metrics[index] = value
+            }
             start = end
         }
         return metrics
     }
 
-    private func evaluateBatch(_ rows: ArraySlice<PatchRow>) -> [Double] {
+    /// One batch of rows of one noise sample, none restoring a block before `firstLayer`.
+    private func evaluateBatch(_ rows: [PatchRow], from firstLayer: Int) -> [Double] {
         let b = rows.count, t = length
-        let embeddings = Tensor.concatenate(rows.map { corruptedEmbeddings[$0.sample] }, alongAxis: 0)
         // Site → [(row in the batch, patch)].
         var bySite: [ActivationSiteName: [(Int, ActivationPatch)]] = [:]
         for (row, spec) in rows.enumerated() {
             for patch in spec.patches { bySite[patch.site, default: []].append((row, patch)) }
         }
-        var hooks: [Hook] = bySite.map { site, patches in
+        var hooks: [Hook] = []
+        if b > 1 {
+            // First on its module: the restorations of that site see the widened stream.
+            hooks.append(.replace(modules[.residualPre(firstLayer)]!) { x in
+                precondition(x.shape[0] == 1, "the shared prefix runs as one sequence, got \(x.shape)")
+                return Tensor.concatenate(Array(repeating: x, count: b), alongAxis: 0)
+            })
+        }
+        hooks += bySite.map { site, patches in
             let clean = cleanActivations[site]!
             return .replace(modules[site]!) { x in Self.restore(x, from: clean, patches: patches, length: t) }
         }
@@ -40,8 +63,9 @@ extension ActivationPatching {
         if let head = modules[ActivationSiteName(rawValue: "ln_final.hook_normalized")] {
             hooks.append(.replace(head) { x in x.sliced(alongAxis: 1, (x.shape[1] - 1)..<x.shape[1]) })
         }
-        let ids = Array(repeating: corruptedIDs, count: b)
-        let logits = withHooks(hooks) { withoutGradients { model.logits(embeddings: embeddings, tokenIDs: ids) } }
+        let embeddings = corruptedEmbeddings[rows[0].sample]
+        let logits = withHooks(hooks) { withoutGradients { model.logits(embeddings: embeddings, tokenIDs: [corruptedIDs]) } }
+        precondition(logits.shape[0] == b, "patched logits \(logits.shape) for \(b) rows")
         return (0..<b).map { Self.lastPositionMetric(metric, logits: logits, row: $0) }
     }
 

@@ -48,6 +48,8 @@ public struct ActivationPatching {
     let corruptedIDs: [Int]
     /// Site name → the module to hook.
     let modules: [ActivationSiteName: Module]
+    /// Patchable site name → its block.
+    let siteLayers: [ActivationSiteName: Int]
 
     /// Number of positions.
     public var length: Int { clean.count }
@@ -76,10 +78,13 @@ public struct ActivationPatching {
         var modules: [ActivationSiteName: Module] = [:]
         for site in model.activationSites { modules[site.name] = site.module }
         var wanted: [ActivationSiteName] = []
+        var siteLayers: [ActivationSiteName: Int] = [:]
         for layer in 0..<model.layerCount {
-            wanted += PatchingSite.allCases.map { $0.siteName(layer: layer) }
-            wanted += [.attentionContext(layer), .residualPost(layer)]
+            let names = PatchingSite.allCases.map { $0.siteName(layer: layer) } + [.attentionContext(layer), .residualPost(layer)]
+            wanted += names
+            for name in names { siteLayers[name] = layer }
         }
+        self.siteLayers = siteLayers
         for name in wanted where modules[name] == nil {
             throw ActivationPatchingError.invalidPatch("the model has no site '\(name.rawValue)'")
         }
