@@ -151,6 +151,11 @@ struct PatchCommand: ParsableCommand {
         console.note(String(format: "M_clean = %.4g, M_corrupt = %.4g (%@); %d layers × %d positions in %.2f s",
                             document.cleanMetric, document.corruptMetric, document.metric, document.model.layers,
                             labels.count, document.timings.values.reduce(0, +)))
+        let difference = Swift.abs(document.cleanMetric - document.corruptMetric)
+        if difference < 1e-3 * Swift.max(1, Swift.abs(document.cleanMetric)) {
+            console.warning(String(format: "the clean and corrupted metrics differ by only %.3g; recoveries are dominated by rounding",
+                                   difference))
+        }
         var plan = OutputPlan()
         if let jsonURL { plan.add(try document.prettyJSON().withNewline, to: jsonURL) }
         if pngURL != nil || htmlURL != nil {
