@@ -11,10 +11,15 @@ struct PatchTable {
     func render(color: Bool) -> String {
         guard let grid = document.grid("resid") ?? document.grids.first else { return headline }
         let width = 7
-        let labelWidth = min(16, max(5, labels.map(\.count).max() ?? 5))
+        let labelWidth = min(16, max(5, labels.map(Self.displayWidth).max() ?? 5))
         func pad(_ s: String, _ n: Int, left: Bool = false) -> String {
-            let clipped = s.count > n ? String(s.prefix(n - 1)) + "…" : s
-            let fill = String(repeating: " ", count: n - clipped.count)
+            var clipped = s
+            if Self.displayWidth(s) > n {
+                clipped = ""
+                for c in s where Self.displayWidth(clipped + String(c)) <= n - 1 { clipped.append(c) }
+                clipped += "…"
+            }
+            let fill = String(repeating: " ", count: max(0, n - Self.displayWidth(clipped)))
             return left ? fill + clipped : clipped + fill
         }
         var lines = [headline, "\(grid.site) (\(grid.hook)) recovery; layers across, tokens down"]
@@ -35,6 +40,19 @@ struct PatchTable {
             lines.append(line)
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// Terminal columns of `text`: East Asian wide characters (CJK, Hangul, full-width forms) take two.
+    static func displayWidth(_ text: String) -> Int {
+        text.unicodeScalars.reduce(0) { width, scalar in
+            switch scalar.value {
+            case 0x0300...0x036F, 0x200B...0x200F: return width
+            case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF,
+                 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60, 0xFFE0...0xFFE6, 0x20000...0x3FFFD:
+                return width + 2
+            default: return width + 1
+            }
+        }
     }
 
     var headline: String {

@@ -107,6 +107,16 @@ struct PatchCommandTests {
         #expect(!result.stdout.contains("Ġ") && !result.stdout.contains("\u{1B}["), "plain, readable: \(result.stdout)")
     }
 
+    @Test func chineseByteTokensAreLabelledByTheirCharacter() throws {
+        let result = try CLI.run(["patch", "--model", Self.llama, "--clean", "好的 movie", "--noise-positions", "0",
+                                  "--noise-samples", "2", "--target", " movie", "--sites", "resid"])
+        #expect(result.status == 0, "\(result.transcript)")
+        let rows = result.stdout.split(separator: "\n").dropFirst(3).map(String.init)
+        #expect(rows.count == 7, "\(result.stdout)")
+        #expect(rows[0].contains("好…") && rows[2].contains("好") && rows[5].contains("的") && rows[6].contains("movie"))
+        #expect(!result.stdout.contains("\u{FFFD}") && !result.stdout.contains("Ġ"))
+    }
+
     @Test func jsonLinesAnswerEveryLine() throws {
         let input = """
         {"clean": "this is a good", "corrupt": "this is a film"}
