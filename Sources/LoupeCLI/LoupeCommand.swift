@@ -34,5 +34,9 @@ struct LoupeCommand: ParsableCommand {
         version: "0.1.0",
         subcommands: [DemoCommand.self, ExplainCommand.self, TrainCommand.self, EvaluateCommand.self,
                       TraverseCommand.self, KLCommand.self, InspectCommand.self,
+<<<<<<< HEAD
                       TokenizeCommand.self, GenerateCommand.self, LensCommand.self, ChatCommand.self])
+=======
+                      TokenizeCommand.self, GenerateCommand.self, PatchCommand.self])
+>>>>>>> patch
 }
