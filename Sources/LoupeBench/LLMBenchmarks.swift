@@ -23,13 +23,14 @@ func runLLMBenchmark(_ arguments: [String]) throws {
     let target = OutputTarget.nextToken(token: first, position: nil)
     switch which {
     case "ig":
-        let ig = IntegratedGradients(rule: .gaussLegendre, stepCount: 50, baseline: .zero, internalBatchSize: 50)
+        let batch = arguments.firstIndex(of: "--batch").flatMap { Int(arguments[safe: $0 + 1] ?? "") } ?? 50
+        let ig = IntegratedGradients(rule: .gaussLegendre, stepCount: 50, baseline: .zero, internalBatchSize: batch)
         var delta = 0.0
         let times = try timings(repeats: 3, warmup: 0) {
             delta = try ig.attribute(layout.ids, targets: [target], model: lm, features: features)[0].convergenceDelta ?? .nan
         }
-        print(String(format: "loupe IG 50 steps (batch 50), target '%@' logit: best %.2f s of 3 (median %.2f), |δ| %.3g, peak RSS %.0f MB",
-                     loaded.tokenizer.decode([first], skipSpecialTokens: false), times.minimum, times.median, Swift.abs(delta),
+        print(String(format: "loupe IG 50 steps (batch %d), target '%@' logit: best %.2f s of 3 (median %.2f), |δ| %.3g, peak RSS %.0f MB",
+                     batch, loaded.tokenizer.decode([first], skipSpecialTokens: false), times.minimum, times.median, Swift.abs(delta),
                      residentMemory().peak))
         if arguments.contains("--peer"), let peer = runPeer(path.path, extra: ["--only", "ig-batch-50"], script: "peer_llm.py") {
             let s = peer["seconds"] as? Double ?? .nan
@@ -73,4 +74,8 @@ func runLLMBenchmark(_ arguments: [String]) throws {
     default:
         throw BenchError(message: "usage: loupe-bench llm ig [--peer] | converge | explain")
     }
+}
+
+extension Array {
+    fileprivate subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
 }

@@ -28,15 +28,15 @@ struct LoupeCommand: ParsableCommand {
           loupe tokenize --model path/to/hf-folder "Unbelievably good!"
           loupe generate --model SmolLM2-135M-Instruct.Q4_1.gguf --chat "Is this positive? 我今天过得很好。"
           loupe lens --model SmolLM2-135M-Instruct.Q4_1.gguf --chat --target-text positive "我今天过得很好。…"
+          loupe generate --model SmolLM2-135M-Instruct.Q4_1.gguf --chat --explain --contrast negative "我今天过得很好。…"
+          loupe patch --model SmolLM2-135M-Instruct.Q4_1.gguf --clean "The Eiffel Tower is in" --corrupt "The Colosseum is in" --target " Paris" --foil " Rome"
+          loupe chat --model SmolLM2-135M-Instruct.Q4_1.gguf
 
         See docs/user-guide.md for a tour.
         """,
         version: "0.1.0",
         subcommands: [DemoCommand.self, ExplainCommand.self, TrainCommand.self, EvaluateCommand.self,
                       TraverseCommand.self, KLCommand.self, InspectCommand.self,
-<<<<<<< HEAD
-                      TokenizeCommand.self, GenerateCommand.self, LensCommand.self, ChatCommand.self])
-=======
-                      TokenizeCommand.self, GenerateCommand.self, PatchCommand.self])
->>>>>>> patch
+                      TokenizeCommand.self, GenerateCommand.self, LensCommand.self, PatchCommand.self,
+                      ChatCommand.self])
 }
