@@ -46,7 +46,7 @@ extension GenerateCommand {
             do { layout = try PromptLayout(loaded, text: request.prompt, chat: chat, system: system) } catch let e as AttributionError {
                 throw CLIError.usage("\(e)")
             }
-            let explainer = GenerationExplainer(methods: try explanation.makeMethods(length: layout.ids.count + maxNewTokens), output: explanation.output,
+            let explainer = GenerationExplainer(methods: try explanation.makeMethods(length: layout.ids.count), output: explanation.output,
                                                 maxNewTokens: maxNewTokens, attributesEverything: explanation.attributeTemplate)
             do {
                 let explained = try explainer.explain(loaded, prompt: layout, targetText: request.target ?? explanation.targetText,

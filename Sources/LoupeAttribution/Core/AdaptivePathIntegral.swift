@@ -102,10 +102,14 @@ func integratePath(_ ids: [Int], probe: SiteProbe, rule: IntegrationRule, from s
     let (t, f) = (end.shape[1], end.shape[2])
     let difference = (end - start).scalars
     let targetCount = probe.readout.targets.count
+    // Leading positions where the path does not move (a held template): every point shares them,
+    // and their gradient is multiplied by zero — a causal model reads them once.
+    var held = 0
+    while held < t, (0..<f).allSatisfy({ difference[held * f + $0] == 0 }) { held += 1 }
     let accumulated = try PathGradientSum.accumulate(
         rule: rule, start: start.scalars, difference: difference, tokens: t, targetCount: targetCount,
         chunkSize: chunkSize, parallel: probe.model.allowsConcurrentPasses) { points in
-        try probe.gradients(Array(repeating: ids, count: points.shape[0]), at: points)
+        try probe.gradients(Array(repeating: ids, count: points.shape[0]), at: points, heldPrefix: held)
     }
     let ends = try probe.values([ids, ids], replacing: Tensor.concatenate([end, start], alongAxis: 0))
     return (0..<targetCount).map { k in

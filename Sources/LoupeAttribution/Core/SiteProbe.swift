@@ -77,6 +77,27 @@ struct SiteProbe {
         try withoutGradients { try readout.values(try run(ids, replacing: value), tokenIDs: ids) }
     }
 
+    /// ``gradients(_:at:)`` when the first `heldPrefix` positions of every row are the same
+    /// (ids and embeddings) and their gradient is not wanted — the fixed template of a path
+    /// integral, whose points differ only after it: the prefix is read once, the rows run their
+    /// own suffixes, and the gradient is 0 on the prefix. Falls back to the full pass when the
+    /// model cannot share a prefix, hooks observe the embeddings, or a target reads the prefix.
+    func gradients(_ ids: [[Int]], at value: Tensor, heldPrefix: Int) throws -> [Tensor] {
+        let t = value.shape[1]
+        guard heldPrefix > 0, heldPrefix < t, isTokenEmbedding, !HookRegistry.isHooked(model.tokenEmbedding),
+              let lm = model as? any PrefixSharingLanguageModel,
+              let positions = readout.logitPositions(tokenIDs: ids), positions.allSatisfy({ $0 >= heldPrefix }),
+              ids.allSatisfy({ $0.count == t && $0.prefix(heldPrefix) == ids[0].prefix(heldPrefix) }) else {
+            return try gradients(ids, at: value)
+        }
+        let row = value.sliced(alongAxis: 0, 0..<1).sliced(alongAxis: 1, 0..<heldPrefix).detached
+        let prefix = lm.prefixCache(embeddings: row, tokenIDs: Array(ids[0].prefix(heldPrefix)))
+        let leaf = value.detached.requiringGradient()
+        let logits = lm.logits(suffix: leaf.sliced(alongAxis: 1, heldPrefix..<t), after: prefix, positions: positions)
+        let forms = try readout.forms(ModelOutput(logits: logits, logitPositions: positions), tokenIDs: ids)
+        return try forms.map { try gradient(of: $0.tensor, withRespectTo: leaf, seed: $0.seed) }
+    }
+
     /// Per target, the gradient of its value in each row `b` with respect to the site's value
     /// in that row (shape of `value`). One forward pass serves every target.
     func gradients(_ ids: [[Int]], at value: Tensor) throws -> [Tensor] {

@@ -57,7 +57,9 @@ public final class DecoderAttention: Module {
     /// Attention over `x` `[B, T, E]` whose rows sit at `positions` (`T` shared, or `B·T`).
     /// With `cache`, the keys and values are appended to it (layer ``layer``) and the queries
     /// attend to every cached position too.
-    func callAsFunction(_ x: Tensor, positions: [Int], keyPadding: [Bool]?, cache: KeyValueCache?) -> Tensor {
+    /// With `prefix` (read-only), the queries also attend to its positions, shared by every row.
+    func callAsFunction(_ x: Tensor, positions: [Int], keyPadding: [Bool]?, cache: KeyValueCache?,
+                        prefix: KeyValueCache? = nil) -> Tensor {
         var q: Tensor, k: Tensor, v: Tensor
         switch inputs {
         case .separate(let qp, let kp, let vp):
@@ -77,6 +79,12 @@ public final class DecoderAttention: Module {
         if let cache {
             offset = cache.length
             (k, v) = cache.append(layer: layer, key: k, value: v)
+        } else if let prefix, let pk = prefix.keys[layer], let pv = prefix.values[layer] {
+            // The shared prefix's keys and values (constants), repeated for every row.
+            let rows = x.shape[0]
+            offset = prefix.length
+            k = Tensor.concatenate([rows == 1 ? pk : Tensor.concatenate(Array(repeating: pk, count: rows), alongAxis: 0), k], alongAxis: 1)
+            v = Tensor.concatenate([rows == 1 ? pv : Tensor.concatenate(Array(repeating: pv, count: rows), alongAxis: 0), v], alongAxis: 1)
         }
         let weights = pattern(Tensor.causalAttentionWeights(query: q, key: k, heads: heads, keyValueHeads: keyValueHeads,
                                                             queryOffset: offset, keyPadding: keyPadding, scale: scale))

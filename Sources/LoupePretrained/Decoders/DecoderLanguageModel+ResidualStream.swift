@@ -1,6 +1,32 @@
 import LoupeNN
 import LoupeTensor
 
+extension DecoderLanguageModel: PrefixSharingLanguageModel {
+    public func prefixCache(embeddings: Tensor, tokenIDs: [Int]) -> KeyValueCache {
+        precondition(embeddings.rank == 3 && embeddings.shape[0] == 1 && embeddings.shape[1] == tokenIDs.count,
+                     "prefixCache: embeddings \(embeddings.shape) for \(tokenIDs.count) ids")
+        let cache = makeCache()
+        withoutGradients {
+            let positions = Array(0..<tokenIDs.count)
+            var h = embeddings.detached
+            if let positionEmbedding { h = h + positionEmbedding(positions) }
+            for block in blocks { h = block(h, positions: positions, keyPadding: nil, cache: cache) }
+        }
+        cache.advance(by: tokenIDs.count)
+        return cache
+    }
+
+    public func logits(suffix: Tensor, after prefix: KeyValueCache, positions: [Int]) -> Tensor {
+        precondition(suffix.rank == 3 && positions.allSatisfy { $0 >= prefix.length && $0 < prefix.length + suffix.shape[1] },
+                     "logits(suffix:): positions \(positions) outside the suffix \(prefix.length)..<\(prefix.length + suffix.shape[1])")
+        let absolute = Array(prefix.length..<(prefix.length + suffix.shape[1]))
+        var h = suffix
+        if let positionEmbedding { h = h + positionEmbedding(absolute) }
+        for block in blocks { h = block(h, positions: absolute, keyPadding: nil, cache: nil, prefix: prefix) }
+        return head(h.gatheredPositions(positions.map { $0 - prefix.length }))
+    }
+}
+
 extension DecoderLanguageModel: ResidualStreamModel {
     public var layerCount: Int { blocks.count }
     public var headCount: Int { configuration.headCount }

@@ -84,9 +84,11 @@ public final class DecoderBlock: Module {
          ActivationSite(.mlpOutput(layer), mlpOutput), ActivationSite(.residualPost(layer), residualPost)]
     }
 
-    func callAsFunction(_ x: Tensor, positions: [Int], keyPadding: [Bool]?, cache: KeyValueCache?) -> Tensor {
+    func callAsFunction(_ x: Tensor, positions: [Int], keyPadding: [Bool]?, cache: KeyValueCache?,
+                        prefix: KeyValueCache? = nil) -> Tensor {
         var h = residualPre(x)
-        h = residualMid(h + attentionOutput(attention(attentionNorm(h), positions: positions, keyPadding: keyPadding, cache: cache)))
+        h = residualMid(h + attentionOutput(attention(attentionNorm(h), positions: positions, keyPadding: keyPadding,
+                                                      cache: cache, prefix: prefix)))
         h = h + mlpOutput(mlp(mlpNorm(h)))
         return residualPost(h)
     }

@@ -39,4 +39,28 @@ import Testing
             .attribute(ids, targets: [target], model: model)[0]
         for (a, b) in zip(batched.scores, single.scores) { #expect(Swift.abs(a - b) < 1e-5, "\(name): \(a) vs \(b)") }
     }
+
+    /// A held template prefix is read once and shared by every path point (the rows run their
+    /// suffixes only): the same scores as the full pass, which a hook on the embeddings forces.
+    @Test(arguments: DecoderFixtures.huggingFaceModels)
+    func sharedPrefixEqualsTheFullPass(_ name: String) throws {
+        let model = try DecoderFixtures.model(name)
+        let ids = [3, 17, 42, 9, 5, 28, 11, 60]
+        let fixed: Set<Int> = [0, 1, 2, 7]
+        let targets: [OutputTarget] = [.nextToken(token: 7, position: nil),
+                                       .contrast(.nextToken(token: 7, position: nil), foil: .nextToken(token: 4, position: nil))]
+        let ig = IntegratedGradients(stepCount: 16, baseline: .zero, internalBatchSize: 5)
+        let shared = try ig.attribute(ids, targets: targets, model: model, fixedPositions: fixed)
+        let observed = ActivationCapture()
+        let full = try withHooks([.capture(model.tokenEmbedding, into: observed)]) {
+            try ig.attribute(ids, targets: targets, model: model, fixedPositions: fixed)
+        }
+        #expect(!observed.activations.isEmpty)
+        for (a, b) in zip(shared, full) {
+            let scale = b.scores.map { Swift.abs($0) }.max() ?? 1
+            for (x, y) in zip(a.scores, b.scores) { #expect(Swift.abs(x - y) <= 1e-5 * Swift.max(scale, 1), "\(name): \(x) vs \(y)") }
+            #expect(Swift.abs((a.convergenceDelta ?? 0) - (b.convergenceDelta ?? 0)) < 1e-5)
+            for p in fixed { #expect(a.scores[p] == 0) }
+        }
+    }
 }

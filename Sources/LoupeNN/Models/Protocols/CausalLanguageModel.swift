@@ -21,6 +21,19 @@ public protocol CausalLanguageModel: TokenModel {
     func logits(appending tokenIDs: [Int], cache: KeyValueCache) throws -> Tensor
 }
 
+/// A causal language model that can continue a batch from a shared prefix read once: every row
+/// starts with the same prefix (the template of a chat prompt, held fixed by an attribution), so
+/// its keys and values are computed once and the rows run only their own suffixes. Gradients flow
+/// to the suffix embeddings only.
+public protocol PrefixSharingLanguageModel: CausalLanguageModel {
+    /// The keys and values of `embeddings` `[1, P, E]` (the embeddings of `tokenIDs`, P ids), read
+    /// without a graph.
+    func prefixCache(embeddings: Tensor, tokenIDs: [Int]) -> KeyValueCache
+    /// Next-token logits `[B, K, V]` at the absolute `positions` (each ≥ the prefix's length) of
+    /// rows made of the cached prefix followed by `suffix` `[B, S, E]` (the cache is not changed).
+    func logits(suffix: Tensor, after prefix: KeyValueCache, positions: [Int]) -> Tensor
+}
+
 extension CausalLanguageModel {
     public var outputLayout: OutputLayout { .nextToken(vocabularySize: vocabularySize) }
 
