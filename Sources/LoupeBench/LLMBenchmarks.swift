@@ -7,6 +7,7 @@ import Loupe
 //   swift run -c release loupe-bench llm ig          IG 50 steps, first answer token, vs Captum
 //   swift run -c release loupe-bench llm converge    |δ| at 50 steps, adaptive steps for |δ| ≤ 1 %
 //   swift run -c release loupe-bench llm explain     the whole `generate --explain --contrast` run
+//   swift run -c release loupe-bench llm faithfulness  comprehensiveness vs random on SST-2 / waimai
 
 let llmPrompt = "我今天过得很好。Is this sentence positive or negative? Answer with one word."
 
@@ -65,6 +66,8 @@ func runLLMBenchmark(_ arguments: [String]) throws {
                          "\(adaptive.parameters["steps"] ?? .string("?"))", Swift.abs(adaptive.convergenceDelta ?? .nan),
                          adaptive.seconds))
         }
+    case "faithfulness":
+        try runLLMFaithfulness(Array(arguments.dropFirst()), loaded: loaded, model: lm)
     case "explain":
         let explainer = GenerationExplainer(methods: [IntegratedGradients(stepCount: 50, baseline: .zero)])
         var explained: GenerationExplanation?
@@ -72,7 +75,7 @@ func runLLMBenchmark(_ arguments: [String]) throws {
         print(String(format: "generate --explain --contrast negative (IG 50 steps, %d answer tokens + whole answer): %.1f s, peak RSS %.0f MB",
                      explained?.attribution.steps.count ?? 0, time, residentMemory().peak))
     default:
-        throw BenchError(message: "usage: loupe-bench llm ig [--peer] | converge | explain")
+        throw BenchError(message: "usage: loupe-bench llm ig [--peer] [--batch N] | converge | explain | faithfulness [--count N] [--ig-steps S]")
     }
 }
 

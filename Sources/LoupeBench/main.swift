@@ -22,7 +22,7 @@ let benchmarks: [(name: String, summary: String, run: ([String]) throws -> Void)
     ("train-text-vae", "GRU sentence VAE on the default corpus: recon, KL, active units", { try runTextVAETraining($0) }),
     ("pretrained", "real models: minilm | smollm2 load, RSS, tokens/s; tokenize MB/s (transformers / tokenizers peer)",
      { try runPretrainedBenchmark($0) }),
-    ("llm", "SmolLM2 attribution: ig [--peer] (IG 50 steps vs Captum) | converge (|δ|, adaptive steps) | explain",
+    ("llm", "SmolLM2 attribution: ig [--peer] (IG 50 steps vs Captum) | converge (|δ|, adaptive steps) | explain | faithfulness",
      { try runLLMBenchmark($0) }),
     ("patch", "activation patching: resid+attn+mlp sweep on SmolLM2, 1 and 2 threads (PyTorch peer)",
      { try runPatchingBenchmark($0) }),
