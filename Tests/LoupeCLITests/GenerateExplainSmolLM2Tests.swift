@@ -37,4 +37,21 @@ struct GenerateExplainSmolLM2Tests {
         #expect(document.prompt.tokens.filter { $0.attributed == false }.allSatisfy { $0.start == nil || $0.end! <= document.prompt.userStart! || $0.start! >= document.prompt.userEnd! || $0.special == true })
         #expect(result.stdout.contains("' positive' − ' negative'"), "\(result.stdout)")
     }
+
+    /// Words cover every character: SmolLM2 reads 一个 as one token, so 个 starts no token, and
+    /// it is still a word of its own (sharing that token's score with 一).
+    @Test func wordsCoverEveryCharacter() throws {
+        let loaded = try PretrainedModel.load(try #require(RealModels.smolLM2))
+        let text = "等了一个小时才送到，饭都凉了。"
+        let layout = try PromptLayout(loaded, text: text, chat: true)
+        #expect(layout.userWords.map(\.text).joined() == text)
+        #expect(layout.userCharacters.map(\.text).joined() == text)
+        let shared = try #require(layout.userWords.first { $0.text == "个" })
+        #expect(layout.userWords.contains { $0.text == "一" && $0.tokens == shared.tokens })
+        // Scores over the words add up to the user tokens' total.
+        let scores = layout.ids.indices.map { Double($0 % 7) - 3 }
+        let total = layout.userPositions.reduce(0.0) { $0 + scores[$1] }
+        let words = TextUnit.scores(scores, units: layout.userWords, spans: layout.userSpans)
+        #expect(Swift.abs(words.reduce(0, +) - total) < 1e-9)
+    }
 }

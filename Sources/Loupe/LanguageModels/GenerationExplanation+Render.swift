@@ -74,6 +74,10 @@ extension GenerationExplanation {
         if contrast, let k = contrastStep, let foil = a.steps[k].foil {
             summary.target = "\(a.output.rawValue) of '\(answerTexts[k])'"
             summary.foil = "'\(tokenText(foil))' at answer token \(k + 1)"
+            if a.steps.count > 1 {
+                // Only that row is a contrast; the others explain their own token.
+                summary.scoreCaption = "attribution (row \(k + 1): to target − foil; other rows: to their token)"
+            }
         }
         if a.steps.count != rows.count {
             // Steps not attributed: their columns still exist; only attributed rows are drawn.

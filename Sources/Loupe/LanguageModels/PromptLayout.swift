@@ -109,10 +109,17 @@ public struct PromptLayout: Sendable {
 
     /// The words of the user's text with the prompt positions of their tokens (for segment
     /// perturbations and divergences), in order.
+    ///
+    /// A word no token starts in (个 of 一个, one token over two ideographs) is kept too, with the
+    /// tokens that overlap it, so no character of the text goes missing from the words.
     public var userWords: [TextUnit] {
-        WordSegmentation.words(text: userText, spans: userSpans).map {
+        var words = WordSegmentation.words(text: userText, spans: userSpans).map {
             TextUnit(text: $0.text, start: $0.start, end: $0.end, tokens: $0.tokens)
         }
+        for character in userCharacters where !words.contains(where: { $0.start < character.end && character.start < $0.end }) {
+            words.append(character)
+        }
+        return words.sorted { $0.start < $1.start }
     }
 
     /// The characters of the user's text, each with the prompt positions of the tokens that
