@@ -171,8 +171,19 @@ public struct LensDocument: Codable, Equatable, Sendable {
         let tokenizer = loaded.tokenizer
         func text(_ id: Int) -> String { tokenizer.decode([id], skipSpecialTokens: false) }
         model = Model(path: loaded.source.path, architecture: loaded.architecture, format: loaded.format.rawValue)
+        // Prompt tokens that are byte pieces of a character read as that character (their span).
+        let encoded = tokenizer.encode(renderedPrompt, addSpecialTokens: !chat)
+        let scalars = Array(renderedPrompt.unicodeScalars)
+        let spanned = encoded.map(\.id) == lens.tokenIDs
         self.prompt = Prompt(text: prompt, chat: chat, system: system, rendered: renderedPrompt,
-                             tokens: lens.tokenIDs.map { Token(id: $0, text: text($0)) })
+                             tokens: lens.tokenIDs.enumerated().map { i, id in
+                                 let decoded = text(id)
+                                 guard spanned, decoded.unicodeScalars.contains("\u{FFFD}"), let s = encoded[i].start,
+                                       let e = encoded[i].end, s < e, e <= scalars.count else { return Token(id: id, text: decoded) }
+                                 var view = String.UnicodeScalarView()
+                                 view.append(contentsOf: scalars[s..<e])
+                                 return Token(id: id, text: String(view))
+                             })
         target = lens.target.map { Token(id: $0, text: text($0), source: targetText) }
         foil = lens.foil.map { Token(id: $0, text: text($0), source: foilText) }
         self.topK = topK
