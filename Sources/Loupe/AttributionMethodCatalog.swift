@@ -18,6 +18,8 @@ public struct AttributionMethodSettings: Equatable, Sendable {
     public var layer: String
     /// Occlusion window in tokens (for `occlusion`).
     public var window: Int
+    /// Adaptive steps of integrated gradients: double the steps until |δ| ≤ this (nil: fixed steps).
+    public var tolerance: Double?
     /// Most interpolation rows per forward/backward pass of the path methods (nil: each method's
     /// default) — what caps their memory.
     public var internalBatchSize: Int?
@@ -78,7 +80,8 @@ public enum AttributionMethodCatalog {
         let s = settings
         switch id {
         case .integratedGradients:
-            return IntegratedGradients(rule: s.rule, stepCount: s.steps, baseline: s.baseline, internalBatchSize: s.internalBatchSize ?? 256)
+            return IntegratedGradients(rule: s.rule, stepCount: s.steps, baseline: s.baseline, internalBatchSize: s.internalBatchSize ?? 256,
+                                       tolerance: s.tolerance)
         case .gradient: return Saliency()
         case .inputXGradient: return InputXGradient()
         case .leaveOneOut: return LeaveOneOut()

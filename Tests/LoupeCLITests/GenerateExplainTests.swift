@@ -114,8 +114,17 @@ struct GenerateExplainTests {
         }
         let html = try String(contentsOf: out.appendingPathComponent("r.html"), encoding: .utf8)
         #expect(html.contains("<table") && html.contains("data:image/png;base64,"))
-        // IG complete per step: |δ| reported and finite.
+        // IG complete per step: |δ| reported and finite (the adaptive run below meets its tolerance).
         for step in e.steps { for a in step.attributions { #expect(a.convergenceDelta.map { $0.isFinite } == true) } }
+    }
+
+    @Test func adaptiveStepsMeetTheTolerance() throws {
+        let (_, document, _) = try Self.explain(Self.gguf, ["--methods", "ig", "--target-text", " positive", "--steps", "4",
+                                                            "--tolerance", "1e-3"])
+        let a = try #require(document.explanation?.steps.first?.attributions.first)
+        #expect(Swift.abs(try #require(a.convergenceDelta)) <= 1e-3)
+        #expect(try #require(a.parameters["steps"]?.intValue) > 4)
+        #expect(a.parameters["tolerance"] == .double(1e-3))
     }
 
     @Test(arguments: [
@@ -124,6 +133,7 @@ struct GenerateExplainTests {
         (["--explain", "--methods", "layer-gradient"], "not available for --explain"),
         (["--explain", "--contrast-step", "1"], "--contrast-step needs --contrast"),
         (["--explain", "--contrast", "x", "--contrast-step", "9"], "contrast step 9"),
+        (["--explain", "--tolerance", "0"], "--tolerance must be a positive number"),
     ])
     func badRequestsAreOneLineUsageErrors(arguments: [String], message: String) throws {
         let result = try CLI.run(["generate", "--model", Self.gguf, "--chat", "--max-new-tokens", "2"] + arguments + [Self.prompt])
