@@ -4,7 +4,7 @@ import LoupePretrained
 /// A generation run in the `loupe.generation.v1` JSON format (docs/language-models.md): the
 /// prompt's tokens and every generated token with its logit, probability and the top-5
 /// alternatives; with `--explain`, the attribution of every answer token (``Explanation``).
-public struct GenerationDocument: Codable, Equatable, Sendable {
+public struct GenerationDocument: SchemaDocument, Equatable, Sendable {
     public static let schemaName = "loupe.generation.v1"
 
     public var schema: String = GenerationDocument.schemaName
@@ -88,13 +88,5 @@ public struct GenerationDocument: Codable, Equatable, Sendable {
         case .length: stopReason = "max-new-tokens"
         case .contextFull: stopReason = "context-full"
         }
-    }
-
-    /// Pretty JSON, keys sorted.
-    public func prettyJSON() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        encoder.nonConformingFloatEncodingStrategy = .throw
-        return try encoder.encode(self)
     }
 }

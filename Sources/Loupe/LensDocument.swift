@@ -6,7 +6,7 @@ import LoupePretrained
 /// tokens, per lens layer × position the top tokens with their probabilities and the target's
 /// (and foil's) probability and rank, the direct logit attribution table, optional attention
 /// head summaries, and timings. Keys are snake_case.
-public struct LensDocument: Codable, Equatable, Sendable {
+public struct LensDocument: SchemaDocument, Equatable, Sendable {
     public static let schemaName = "loupe.lens.v1"
 
     public var schema: String = LensDocument.schemaName
@@ -220,21 +220,5 @@ public struct LensDocument: Codable, Equatable, Sendable {
     /// The cell of lens layer `layer` at `position`.
     public func cell(layer: Int, position: Int) -> Cell? {
         layers.first { $0.layer == layer }?.cells.first { $0.position == position }
-    }
-
-    /// Pretty JSON, keys sorted.
-    public func prettyJSON() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        encoder.nonConformingFloatEncodingStrategy = .throw
-        return try encoder.encode(self)
-    }
-
-    /// One line of JSON, keys sorted (the stdin batch mode's output).
-    public func compactJSON() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.nonConformingFloatEncodingStrategy = .throw
-        return try encoder.encode(self)
     }
 }

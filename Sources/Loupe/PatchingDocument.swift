@@ -6,7 +6,7 @@ import LoupePretrained
 /// schema docs/schemas/loupe.patching.v1.json): the prompts (or the noise), the target and foil,
 /// the metric on the clean and corrupted runs, one grid of patched metrics and recoveries per site
 /// kind (layers × positions), the per-head grid when run, and timings.
-public struct PatchingDocument: Codable, Equatable, Sendable {
+public struct PatchingDocument: SchemaDocument, Equatable, Sendable {
     public static let schemaName = "loupe.patching.v1"
 
     public var schema: String = PatchingDocument.schemaName
@@ -138,31 +138,4 @@ public struct PatchingDocument: Codable, Equatable, Sendable {
 
     /// The grid of site kind `site` (`resid`, `attn`, `mlp`).
     public func grid(_ site: String) -> Grid? { grids.first { $0.site == site } }
-
-    /// Pretty JSON, keys sorted.
-    public func prettyJSON() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        encoder.nonConformingFloatEncodingStrategy = .throw
-        return try encoder.encode(self)
-    }
-
-    /// One line of JSON, keys sorted (the stdin batch mode's output).
-    public func compactJSON() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.nonConformingFloatEncodingStrategy = .throw
-        return try encoder.encode(self)
-    }
-
-    /// Reads a document back.
-    /// - Throws: a decoding error, or one naming the schema when it is not `loupe.patching.v1`.
-    public static func decode(_ data: Data) throws -> PatchingDocument {
-        let document = try JSONDecoder().decode(PatchingDocument.self, from: data)
-        guard document.schema == schemaName else {
-            throw DecodingError.dataCorrupted(.init(codingPath: [CodingKeys.schema],
-                                                    debugDescription: "schema '\(document.schema)', expected '\(schemaName)'"))
-        }
-        return document
-    }
 }

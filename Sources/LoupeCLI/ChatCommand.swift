@@ -198,7 +198,8 @@ struct ChatSession {
 
 /// A saved `loupe chat` dialogue (`loupe.chat.v1`): the messages and each `/why`'s
 /// `loupe.generation.v1` document.
-struct ChatDocument: Codable {
+struct ChatDocument: SchemaDocument {
+    static let schemaName = "loupe.chat.v1"
     struct Message: Codable {
         var role: String
         var content: String
@@ -208,15 +209,8 @@ struct ChatDocument: Codable {
         var turn: Int
         var generation: GenerationDocument
     }
-    var schema = "loupe.chat.v1"
+    var schema = ChatDocument.schemaName
     var model: String
     var messages: [Message]
     var explanations: [Why]
-
-    func prettyJSON() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        encoder.nonConformingFloatEncodingStrategy = .throw
-        return try encoder.encode(self)
-    }
 }

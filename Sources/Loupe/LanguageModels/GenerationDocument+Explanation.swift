@@ -158,13 +158,4 @@ extension GenerationDocument {
             whole: a.whole.map { scores($0, "answer") },
             seconds: a.seconds)
     }
-
-    /// Decodes a document, checking its schema name.
-    public static func decode(_ data: Data) throws -> GenerationDocument {
-        let document = try JSONDecoder().decode(GenerationDocument.self, from: data)
-        guard document.schema == schemaName else {
-            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "schema '\(document.schema)', expected '\(schemaName)'"))
-        }
-        return document
-    }
 }

@@ -3,7 +3,7 @@ import LoupeNN
 
 /// One explained text in the `loupe.attribution.v1` JSON format (docs/attribution-json.md).
 /// Many texts are written as JSON Lines, one document per line.
-public struct AttributionDocument: Codable, Equatable, Sendable {
+public struct AttributionDocument: SchemaDocument, Equatable, Sendable {
     public static let schemaName = "loupe.attribution.v1"
 
     public var schema: String = AttributionDocument.schemaName
@@ -171,31 +171,6 @@ public struct AttributionDocument: Codable, Equatable, Sendable {
             guard let scores = attributions[i].scores else { continue }
             attributions[i].wordScores = words.map { w in w.tokens.reduce(0.0) { $0 + (scores.indices.contains($1) ? scores[$1] : 0) } }
         }
-    }
-
-    /// Compact JSON (one line, keys sorted) — for JSON Lines.
-    public func jsonLine() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.nonConformingFloatEncodingStrategy = .throw
-        return String(decoding: try encoder.encode(self), as: UTF8.self)
-    }
-
-    /// Pretty JSON.
-    public func prettyJSON() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        encoder.nonConformingFloatEncodingStrategy = .throw
-        return try encoder.encode(self)
-    }
-
-    /// Reads one document, checking the schema name.
-    public static func decode(_ data: Data) throws -> AttributionDocument {
-        let doc = try JSONDecoder().decode(AttributionDocument.self, from: data)
-        guard doc.schema == schemaName else {
-            throw AttributionError.invalidParameter("schema '\(doc.schema)' is not \(schemaName)")
-        }
-        return doc
     }
 
     /// Reads JSON Lines (blank lines skipped); errors name the line.

@@ -1,0 +1,72 @@
+import Foundation
+
+/// The stdin batch mode of `lens` and `generate`: one JSON object per line of standard input,
+/// one compact JSON line out per line in; a line that fails yields `{"error": …, "line": N}` in
+/// its place and the run goes on, exiting with status 1 at the end when any line failed.
+enum JSONLinesBatch {
+    /// Runs `body` on each line (its 1-based number and its request) and prints what it returns.
+    static func run(console: Console, _ body: (_ number: Int, _ request: Request) throws -> Data) throws {
+        let data = FileHandle.standardInput.readDataToEndOfFile()
+        var lines = data.split(separator: 0x0A, omittingEmptySubsequences: false)
+        if lines.last?.isEmpty == true { lines.removeLast() }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var failed = 0
+        for (index, var slice) in lines.enumerated() {
+            let number = index + 1
+            if slice.last == 0x0D { slice = slice.dropLast() }
+            do {
+                console.result(String(decoding: try body(number, try Request(Data(slice))), as: UTF8.self))
+            } catch {
+                failed += 1
+                let failure = Failure(line: number, error: oneLine(CLIError.classify(error).message))
+                console.result(String(decoding: try encoder.encode(failure), as: UTF8.self))
+            }
+        }
+        if failed > 0 {
+            throw CLIError.runtime("\(failed) of \(lines.count) stdin line\(lines.count == 1 ? "" : "s") failed")
+        }
+    }
+
+    /// A line that failed.
+    struct Failure: Encodable {
+        var line: Int
+        var error: String
+    }
+
+    /// One line's JSON object: string (or null) values by key.
+    struct Request {
+        let object: [String: Any]
+
+        /// Parses one line.
+        /// - Throws: a usage error for text that is not UTF-8, a blank line, or not a JSON object.
+        init(_ line: Data) throws {
+            guard String(data: line, encoding: .utf8) != nil else { throw CLIError.usage("not valid UTF-8 text") }
+            guard !line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) else { throw CLIError.usage("empty line") }
+            guard let object = try? JSONSerialization.jsonObject(with: line) as? [String: Any] else {
+                throw CLIError.usage("not a JSON object (expected {\"prompt\": \"...\"})")
+            }
+            self.object = object
+        }
+
+        /// Throws unless every key is one of `known` (listed in the message, in the order given).
+        func check(known: [String]) throws {
+            if let unknown = object.keys.sorted().first(where: { !known.contains($0) }) {
+                throw CLIError.usage("unknown key '\(unknown)' (expected \(known.joined(separator: ", ")))")
+            }
+        }
+
+        /// The string at `key`, which must be present.
+        func required(_ key: String) throws -> String {
+            guard let value = object[key] as? String else { throw CLIError.usage("\"\(key)\" is missing or not a string") }
+            return value
+        }
+
+        /// The string at `key`, or nil when absent or null.
+        func optional(_ key: String) throws -> String? {
+            guard let value = object[key], !(value is NSNull) else { return nil }
+            guard let text = value as? String else { throw CLIError.usage("\"\(key)\" is not a string") }
+            return text
+        }
+    }
+}
