@@ -63,7 +63,8 @@ let package = Package(
         .target(name: "LoupeRender", dependencies: ["LoupeIO", "CLibPNG", "CFreeType", "CFontconfig"]),
 
         // Demo material and defaults: the built-in corpus, procedural shapes, the bundled model and its recipe.
-        .target(name: "LoupeDefaults", dependencies: ["LoupeNN"], resources: [.process("Resources")]),
+        // `.copy` keeps the folder tree (one folder per bundled model: config.json, weights, tokenizer, README).
+        .target(name: "LoupeDefaults", dependencies: ["LoupeNN", "LoupeTokenizers"], resources: [.copy("Resources")]),
 
         .target(name: "Loupe", dependencies: ["LoupeIO", "LoupeTensor", "LoupeNN", "LoupeAttribution", "LoupeRender", "LoupeDefaults",
                                           "LoupeTokenizers", "LoupePretrained"]),

@@ -40,8 +40,7 @@ public enum DefaultCorpus {
 
     /// The location of the shipped resource.
     public static var resourceURL: URL? {
-        let name = (resourceFileName as NSString).deletingPathExtension
-        return Bundle.module.url(forResource: name, withExtension: "jsonl")
+        DefaultResources.url(resourceFileName)
     }
 
     /// Loads the shipped corpus (8,000 examples unless regenerated with other settings).

@@ -13,17 +13,10 @@ public enum DefaultModel {
     /// The resource folder's name.
     public static let folderName = "default-model"
 
-    /// The folder holding `config.json`, `model.safetensors` and `vocab.txt`, or `nil` when the
-    /// package was built without it. (SwiftPM's `.process` rule flattens `Resources/default-model/`
-    /// into the bundle root; a `.copy` rule keeps the subfolder — both layouts are found.)
+    /// The folder holding `config.json`, `model.safetensors` and the vocabulary, or `nil` when the
+    /// package was built without it.
     public static var directory: URL? {
-        let bundle = Bundle.module
-        if let folder = bundle.url(forResource: folderName, withExtension: nil), isCheckpoint(folder) { return folder }
-        guard let root = bundle.resourceURL else { return nil }
-        for candidate in [root.appendingPathComponent(folderName), root] where isCheckpoint(candidate) {
-            return candidate
-        }
-        return nil
+        DefaultResources.url(folderName).flatMap { isCheckpoint($0) ? $0 : nil }
     }
 
     /// Loads the model with its vocabulary.

@@ -28,6 +28,12 @@ public enum DefaultModels {
         }
     }
 
+    /// The checkpoint of `kind` bundled with LoupeDefaults (`Resources/<kind>`), or `nil` when the
+    /// build ships none.
+    public static func bundledFolder(for kind: Kind) -> URL? {
+        DefaultResources.url(kind.rawValue).flatMap { DefaultModel.isCheckpoint($0) ? $0 : nil }
+    }
+
     /// The metadata key holding the recipe tag.
     public static let recipeKey = "loupe.default-recipe"
 
