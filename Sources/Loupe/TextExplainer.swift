@@ -39,20 +39,17 @@ public struct TextExplainer {
     }
 
     /// The explainer of a loaded checkpoint.
-    /// - Throws: ``ExplainerError`` when the model is not a text classifier or has no usable `vocab.txt`.
+    /// - Throws: ``ExplainerError`` when the model is not a text classifier or has no usable vocabulary
+    ///   (`vocab.txt`, and `tokenizer.json` when the model learned sub-words).
     public init(checkpoint: ModelCheckpoint) throws {
         guard let model = checkpoint.model.classifier else {
             throw ExplainerError("\(checkpoint.directory.path): a '\(checkpoint.model.architecture)' model is not a text classifier")
         }
-        guard let tokens = checkpoint.vocabulary else {
-            throw ExplainerError("\(checkpoint.directory.path): vocab.txt is missing; a text classifier needs its vocabulary")
+        let encoder: TextEncoder
+        do { encoder = try checkpoint.textEncoder(maximumLength: model.maximumSequenceLength) } catch let error as CheckpointError {
+            throw ExplainerError(error.file.hasPrefix("/") ? error.description : "\(checkpoint.directory.path): \(error.description)")
         }
-        let vocabulary: Vocabulary
-        do { vocabulary = try Vocabulary(tokens: tokens) } catch {
-            throw ExplainerError("\(checkpoint.directory.path)/vocab.txt: \(error)")
-        }
-        self.init(model: model,
-                  frontEnd: VocabularyFrontEnd(TextEncoder(vocabulary: vocabulary, maximumLength: model.maximumSequenceLength)),
+        self.init(model: model, frontEnd: VocabularyFrontEnd(encoder),
                   architecture: checkpoint.model.architecture, modelPath: checkpoint.directory.path)
     }
 

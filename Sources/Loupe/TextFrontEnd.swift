@@ -11,18 +11,19 @@ public protocol TextFrontEnd: Sendable {
     var groupsWords: Bool { get }
 }
 
-/// Loupe's word tokenizer and a checkpoint's `vocab.txt`.
+/// Loupe's word tokenizer and a checkpoint's `vocab.txt`, or the WordPiece `tokenizer.json` a
+/// Loupe checkpoint learned (``TextEncoder/subwords``).
 public struct VocabularyFrontEnd: TextFrontEnd {
     public var encoder: TextEncoder
 
     public init(_ encoder: TextEncoder) { self.encoder = encoder }
 
-    public var groupsWords: Bool { false }
+    public var groupsWords: Bool { encoder.usesSubwords }
 
     public func encode(_ text: String) -> (encoded: EncodedText, warnings: [String]) {
         let encoded = encoder.encode(text)
         var warnings: [String] = []
-        let fullCount = encoder.tokenizer.tokenize(text).count
+        let fullCount = encoder.tokenize(text).tokens.count
         if fullCount > encoded.tokens.count {
             warnings.append("text truncated from \(fullCount) to \(encoded.tokens.count) tokens (the model's max_len)")
         }

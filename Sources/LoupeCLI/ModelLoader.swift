@@ -82,7 +82,7 @@ enum ModelLoader {
             checkpoint = try load(path)
         } else {
             do {
-                checkpoint = try DefaultModels.classifier(log: console.note, observer: console.sideProgress)
+                checkpoint = try DefaultModels.classifier(log: console.note)
             } catch {
                 throw CLIError.runtime("cannot load or train the default model: \(error)")
             }

@@ -1,17 +1,71 @@
 import Foundation
 import Loupe
 
-/// Retrains the default classifier with ``DefaultModelRecipe`` and checks the probe sentences.
+/// Retrains the default classifier with ``DefaultModelRecipe`` on the real data under
+/// `LOUPE_DATA` (default: `../shared/data` beside the checkout), prints the calibrated figures,
+/// checks the probe sentences and, with `write`, saves the model folder with its README.
+///
+/// With `LOUPE_TEACHER=FOLDER` (a Hugging Face classifier, e.g. all-MiniLM-L6-v2 fine-tuned on SST-2
+/// by `loupe train --init`), the English part is distilled from that teacher; its logits are cached
+/// under ~/.cache/loupe/teacher-logits.
+///
+/// For experiments, `LOUPE_RECIPE` overrides settings, e.g.
+/// `LOUPE_RECIPE="epochs=3,embed=128,arch=bag,lr=3e-3"` (keys: arch, embed, hidden, heads, layers,
+/// ffn, dropout, epochs, batch, lr, warmup, wd, scale, maxlen, vocab, alphabet, seed); a bundle is
+/// only ever written from the recipe's own settings.
 func regenerateClassifier(write: Bool, resources: URL) throws {
-    let (trainer, result, heldOut) = try DefaultModelRecipe.classifier.train(observer: ProgressReporter(style: .lines))
-    let evaluation = trainer.evaluate(heldOut)
-    print(String(format: "held-out accuracy %.2f %% on %d sentences after %d epochs (%.1f s)",
-                 evaluation.accuracy * 100, heldOut.count, result.state.completedEpochs, result.seconds))
-    let failed = DefaultModelRecipe.failedProbes(trainer)
-    for probe in failed { print("  ✘ \(probe.text) → \(probe.predicted), expected \(probe.expected)") }
+    let root = resources.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let data = ProcessInfo.processInfo.environment["LOUPE_DATA"].map { URL(fileURLWithPath: $0) }
+        ?? root.deletingLastPathComponent().appendingPathComponent("shared/data")
+    var recipe = DefaultModelRecipe.classifier
+    let overrides = ProcessInfo.processInfo.environment["LOUPE_RECIPE"] ?? ""
+    if !overrides.isEmpty {
+        guard !write else { throw DataSetError(.invalidArgument, file: "LOUPE_RECIPE", "overrides are for experiments; unset it to --write") }
+        try recipe.apply(overrides: overrides)
+    }
+    var teacher: (([String]) throws -> [[Float]])?
+    if let path = ProcessInfo.processInfo.environment["LOUPE_TEACHER"], !path.isEmpty {
+        let model = URL(fileURLWithPath: path)
+        teacher = { texts in try cachedTeacherLogits(model: model, texts: texts) }
+        print("distilling from the teacher at \(model.path)")
+    }
+    let outcome = try recipe.train(data: data, teacher: teacher, observer: ProgressReporter(style: .lines))
+    let lines = ClassifierReadme.figures(outcome)
+    for line in lines { print(line) }
+    let failed = DefaultModelRecipe.failedProbes(outcome.trainer)
+    for probe in DefaultModelRecipe.probes {
+        let p = outcome.trainer.probabilities(of: probe.text)
+        let mark = failed.contains { $0.text == probe.text } ? "✘" : "✔"
+        print(String(format: "  %@ %@ → p(positive) = %.3f (expected %@)", mark, probe.text, p[1], probe.label))
+    }
     guard write else { return }
-    guard failed.isEmpty else { throw DataSetError(.invalidArgument, file: "default-model", "a probe sentence is wrong") }
     let folder = resources.appendingPathComponent(DefaultModel.folderName)
-    try trainer.saveModel(to: folder, metadata: ["source": "loupe-regenerate-defaults (DefaultModelRecipe, DefaultCorpus, seed 0)"])
+    try outcome.trainer.saveModel(to: folder, metadata: [DefaultModels.recipeKey: DefaultModelRecipe.tag,
+                                                         "temperature": String(outcome.temperature)])
+    try AtomicFile.write(try outcome.tokenizer.tokenizerJSON(), to: folder.appendingPathComponent(SubwordTokenizerFile.fileName))
+    try AtomicFile.write(ClassifierReadme.text(outcome, recipe: recipe), to: folder.appendingPathComponent("README.md"))
     print("wrote \(folder.path)")
+}
+
+/// The teacher's logits of `texts`, computed once and cached (keyed by the model folder, the size
+/// and date of its weights, and the texts).
+func cachedTeacherLogits(model: URL, texts: [String]) throws -> [[Float]] {
+    let weights = model.appendingPathComponent("model.safetensors")
+    let attributes = try? FileManager.default.attributesOfItem(atPath: weights.path)
+    let stamp = "\((attributes?[.size] as? Int) ?? 0)-\(Int((attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0))"
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in (model.standardizedFileURL.path + stamp + texts.joined(separator: "\n")).utf8 {
+        hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
+    }
+    let cache = DefaultModels.cacheDirectory.appendingPathComponent("teacher-logits")
+        .appendingPathComponent(String(hash, radix: 16) + ".json")
+    if let data = try? Data(contentsOf: cache), let rows = try? JSONDecoder().decode([[Float]].self, from: data),
+       rows.count == texts.count {
+        print("teacher logits from \(cache.path)")
+        return rows
+    }
+    let rows = try DefaultModelRecipe.teacherLogits(model: model, texts: texts)
+    try? FileManager.default.createDirectory(at: cache.deletingLastPathComponent(), withIntermediateDirectories: true)
+    try? AtomicFile.write(try JSONEncoder().encode(rows), to: cache)
+    return rows
 }

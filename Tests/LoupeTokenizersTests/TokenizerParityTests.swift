@@ -5,7 +5,8 @@ import Testing
 /// Parity with Hugging Face `tokenizers` on the committed trained tokenizers: ids, token strings,
 /// offsets (Unicode scalars of the original text) and decoded text, for every fixture string.
 @Suite struct TokenizerParityTests {
-    static let names = ["wordpiece", "bytelevel_bpe", "unigram", "sentencepiece_bpe", "wordpiece_variant", "bytelevel_variant"]
+    static let names = ["wordpiece", "bytelevel_bpe", "unigram", "sentencepiece_bpe", "wordpiece_variant", "bytelevel_variant",
+                        "loupe_wordpiece"]
 
     @Test(arguments: names)
     func matchesTokenizers(_ name: String) throws {

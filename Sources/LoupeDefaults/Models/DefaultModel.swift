@@ -1,5 +1,6 @@
 import Foundation
 import LoupeNN
+import LoupePretrained
 
 /// The trained default classifier shipped as a LoupeDefaults resource (`Resources/default-model`):
 /// a small `transformer-classifier` (E = 32, 2 layers, 2 heads, ffn 64, 998-token vocabulary,
@@ -30,11 +31,10 @@ public enum DefaultModel {
     /// The loaded classifier and a text encoder for it (truncating to its `max_len`).
     public static func classifier() throws -> (classifier: TextClassifier, encoder: TextEncoder) {
         let loaded = try load()
-        guard let classifier = loaded.model.classifier, let tokens = loaded.vocabulary else {
-            throw CheckpointError(.invalidArgument, file: folderName, "is not a classifier with a vocabulary")
+        guard let classifier = loaded.model.classifier else {
+            throw CheckpointError(.invalidArgument, file: folderName, "is not a classifier")
         }
-        return (classifier, TextEncoder(vocabulary: try Vocabulary(tokens: tokens),
-                                        maximumLength: classifier.maximumSequenceLength))
+        return (classifier, try loaded.textEncoder(maximumLength: classifier.maximumSequenceLength))
     }
 
     /// Whether `folder` holds the two required files of a checkpoint.

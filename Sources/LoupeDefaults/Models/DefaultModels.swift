@@ -4,8 +4,8 @@ import LoupeNN
 /// The models Loupe uses when none is given: a sentiment classifier (English + Chinese) and, for
 /// the latent pictures, a small text VAE and image VAE.
 ///
-/// The classifier is the checkpoint bundled with LoupeDefaults (``DefaultModel``) when the
-/// package ships one, else trained with the same recipe (``DefaultModelRecipe``). Otherwise — and always for the VAEs — the model is trained once,
+/// The classifier is the checkpoint bundled with LoupeDefaults (``DefaultModel``, made by
+/// ``DefaultModelRecipe`` from real reviews). A VAE without a bundled checkpoint is trained once,
 /// deterministically (fixed seeds, fixed data), on the built-in corpus (``DefaultCorpus``) or on
 /// procedural shapes (``ShapesGenerator``), and cached under `$XDG_CACHE_HOME/loupe/` (default
 /// `~/.cache/loupe/`): `default-model`, `default-text-vae`, `default-image-vae`. A cached folder
@@ -54,20 +54,19 @@ public enum DefaultModels {
     /// Where the default model of `kind` is cached.
     public static func cacheFolder(for kind: Kind) -> URL { cacheDirectory.appendingPathComponent(kind.rawValue) }
 
-    /// The default sentiment classifier (labels `negative`, `positive`): the bundled checkpoint,
-    /// else the cached one, else trained now (some 15 seconds in a release build) and cached.
-    /// - Parameters:
-    ///   - log: receives one line for each thing done (loading, training, caching).
-    ///   - observer: who hears about training progress (e.g. a ``ProgressReporter``; `nil`: nobody).
-    public static func classifier(log: (String) -> Void = { print($0) },
-                                  observer: (any TrainingObserver)? = nil) throws -> ModelCheckpoint {
-        if let bundled = DefaultModel.directory {
-            log("using the bundled default classifier (\(bundled.path))")
-            return try ModelFactory.load(from: bundled)
+    /// The default sentiment classifier (labels `negative`, `positive`): the checkpoint bundled
+    /// with LoupeDefaults (trained on real reviews by `loupe-regenerate-defaults classifier`; see
+    /// ``DefaultModelRecipe``).
+    /// - Parameter log: receives one line saying which model is used.
+    /// - Throws: ``CheckpointError`` when the build ships no default classifier.
+    public static func classifier(log: (String) -> Void = { print($0) }) throws -> ModelCheckpoint {
+        guard let bundled = DefaultModel.directory else {
+            throw CheckpointError(.io, file: DefaultModel.folderName,
+                                  "this build ships no default classifier (Sources/LoupeDefaults/Resources/default-model); "
+                                  + "pass --model, or rebuild from a complete checkout")
         }
-        return try cachedOrTrained(.classifier, log: log) {
-            try trainClassifier(log: log, observer: observer)
-        }
+        log("using the bundled default classifier (\(bundled.path))")
+        return try ModelFactory.load(from: bundled)
     }
 
     /// Loads the cached model of `kind` when its recipe matches, else runs `train` and caches it.
@@ -96,17 +95,5 @@ public enum DefaultModels {
             log("could not cache the \(kind.rawValue) in \(folder.path) (\(error)); using \(temporary.path)")
             return try ModelFactory.load(from: temporary)
         }
-    }
-
-    /// Trains the default classifier with ``DefaultModelRecipe/classifier`` — the recipe of the
-    /// bundled weights.
-    static func trainClassifier(log: (String) -> Void,
-                                observer: (any TrainingObserver)?) throws -> (Module, CheckpointConfig, [String]?) {
-        log("training the default classifier on the built-in corpus (English and Chinese sentences)…")
-        let (trainer, result, _) = try DefaultModelRecipe.classifier.train(observer: observer)
-        if let accuracy = result.state.history.last?.devAccuracy {
-            log(String(format: "default classifier: held-out accuracy %.1f %%", accuracy * 100))
-        }
-        return (trainer.classifier, trainer.modelConfig, trainer.encoder.vocabulary.tokens)
     }
 }

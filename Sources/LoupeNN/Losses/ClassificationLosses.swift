@@ -89,3 +89,17 @@ private func clampedLog(_ x: Tensor) -> Tensor {
     let safe = Tensor.selecting(clamped, Tensor(1), x)
     return Tensor.selecting(clamped, Tensor(floor), safe.log())
 }
+
+/// Cross-entropy against target distributions (soft labels), `ℓᵢ = −Σ_c q_ic · log softmax(xᵢ)_c`,
+/// as `torch.nn.functional.cross_entropy` with probability targets. With one-hot `q` it equals
+/// ``crossEntropy(logits:targets:classWeights:reduction:)``. Used for knowledge distillation
+/// (Hinton et al. 2015, "Distilling the Knowledge in a Neural Network").
+/// - Parameters:
+///   - logits: `[N, C]`.
+///   - targetProbabilities: `[N, C]`, each row a distribution (a zero row contributes nothing).
+/// - Precondition: shapes agree.
+public func softCrossEntropy(logits: Tensor, targetProbabilities: Tensor, reduction: LossReduction = .mean) -> Tensor {
+    precondition(logits.rank == 2 && logits.shape == targetProbabilities.shape,
+                 "softCrossEntropy expects logits and targets of one shape [N, C], got \(logits.shape) and \(targetProbabilities.shape)")
+    return reduction.apply(-(logits.logSoftmax(alongAxis: -1) * targetProbabilities).sum(alongAxis: 1))
+}

@@ -40,12 +40,14 @@ public final class ClassifierTrainer {
     /// - Parameters:
     ///   - classifier: the model; its labels define the classes (data-set labels are indices into them).
     ///   - config: its `config.json` contents, written with every checkpoint.
+    ///   - subwords: the sub-word tokenizer of `vocabulary` (see ``TextEncoder/subwords``), or nil for
+    ///     Loupe's word tokenizer.
     public init(classifier: TextClassifier, config: CheckpointConfig, vocabulary: Vocabulary,
-                options: ClassifierTrainingOptions) {
+                options: ClassifierTrainingOptions, subwords: (any SubwordTokenizer)? = nil) {
         precondition(options.epochs >= 0 && options.batchSize > 0 && options.maxLength > 0, "invalid training options")
         self.classifier = classifier
         self.modelConfig = config
-        self.encoder = TextEncoder(vocabulary: vocabulary, maximumLength: options.maxLength)
+        self.encoder = TextEncoder(vocabulary: vocabulary, maximumLength: options.maxLength, subwords: subwords)
         self.options = options
         self.optimizer = options.optimizer.make(parameters: classifier.parameters, learningRate: options.learningRate,
                                                 weightDecay: options.weightDecay, momentum: options.momentum)
@@ -56,12 +58,14 @@ public final class ClassifierTrainer {
     }
 
     /// A trainer for a model built by ``ModelFactory`` (throws when it is not a classifier).
-    public convenience init(model: LoadedModel, vocabulary: Vocabulary, options: ClassifierTrainingOptions) throws {
+    public convenience init(model: LoadedModel, vocabulary: Vocabulary, options: ClassifierTrainingOptions,
+                            subwords: (any SubwordTokenizer)? = nil) throws {
         guard let classifier = model.classifier else {
             throw CheckpointError(.invalidArgument, file: CheckpointConfig.fileName, key: "architecture", subject: "key",
                                   "'\(model.architecture)' is not a text classifier")
         }
-        self.init(classifier: classifier, config: try model.checkpointConfig(), vocabulary: vocabulary, options: options)
+        self.init(classifier: classifier, config: try model.checkpointConfig(), vocabulary: vocabulary, options: options,
+                  subwords: subwords)
     }
 
     /// A trainer for a new model of `architecture`, with a vocabulary built from the training
@@ -114,8 +118,9 @@ public final class ClassifierTrainer {
     ///     interruption); the schedule still plans for `options.epochs`.
     /// - Throws: ``DataSetError`` when the data's labels are not the classifier's; a checkpoint
     ///   or I/O error when a checkpoint cannot be written.
+    ///   - softTargets: a teacher's logits for (some of) the training examples: knowledge distillation.
     public func train(on train: TextDataSet, dev: TextDataSet? = nil,
-                      stoppingAfterEpoch: Int? = nil) throws -> ClassifierTrainingResult {
+                      stoppingAfterEpoch: Int? = nil, softTargets: SoftTargets? = nil) throws -> ClassifierTrainingResult {
         let classes = classifier.classCount
         for (name, data) in [("training data", train), ("dev data", dev)] {
             guard let data, data.labelNames.count != classes else { continue }
@@ -125,6 +130,14 @@ public final class ClassifierTrainer {
         let runStart = DispatchTime.now().uptimeNanoseconds
         var procedure = ClassifierTrainingProcedure(classifier: classifier, encoder: encoder, options: options,
                                                     train: train, dev: dev)
+        if let softTargets {
+            guard softTargets.teacherLogits.count == train.count, (0...1).contains(softTargets.weight),
+                  softTargets.temperature > 0 else {
+                throw DataSetError(.invalidArgument, file: "soft targets",
+                                   "\(softTargets.teacherLogits.count) teacher rows for \(train.count) examples, weight \(softTargets.weight), temperature \(softTargets.temperature)")
+            }
+            procedure.softTargets = softTargets
+        }
         let records = try loop.run(&procedure, state: &state, stoppingAfterEpoch: stoppingAfterEpoch)
         return ClassifierTrainingResult(state: state, epochs: records,
                                         seconds: Double(DispatchTime.now().uptimeNanoseconds - runStart) / 1e9,
@@ -173,7 +186,7 @@ public final class ClassifierTrainer {
 
     // MARK: Internals
 
-    private func setTraining(_ training: Bool, epoch: Int) {
+    func setTraining(_ training: Bool, epoch: Int) {
         Self.setTraining(classifier, training, seed: options.seed, epoch: epoch)
     }
 

@@ -11,6 +11,8 @@ struct ClassifierTrainingProcedure: TrainingProcedure {
     let encodedTrain: [[Int]]
     let lengths: [Int]
     let dev: (data: TextDataSet, ids: [[Int]])?
+    /// A teacher's distributions (knowledge distillation), or nil: labels only.
+    var softTargets: SoftTargets? = nil
     /// The logits of the current step, for its accuracy.
     private var logits: Tensor?
     private var tally = (lossSum: 0.0, correct: 0, seen: 0, tokens: 0, padded: 0)
@@ -44,7 +46,9 @@ struct ClassifierTrainingProcedure: TrainingProcedure {
     mutating func loss(on batch: [Int], step: Int) throws -> Tensor {
         let logits = classifier.logits(tokenIDs: batch.map { encodedTrain[$0] })
         self.logits = logits
-        return crossEntropy(logits: logits, targets: batch.map { train.examples[$0].label })
+        let labels = batch.map { train.examples[$0].label }
+        if let softTargets { return softTargets.loss(logits: logits, labels: labels, batch: batch) }
+        return crossEntropy(logits: logits, targets: labels)
     }
 
     mutating func recordStep(_ batch: [Int], loss: Tensor) -> TrainingStepTally {
