@@ -2,11 +2,6 @@ import Foundation
 import Testing
 @testable import LoupeRender
 
-/// The real file behind a font path (the fixtures offer fonts through symbolic links).
-private func resolved(_ path: String) -> String {
-    URL(fileURLWithPath: path).resolvingSymlinksInPath().path
-}
-
 @Suite("Bundled CJK fallback font")
 struct BundledFontTests {
     let font = FontSpec(pixelSize: 24)
@@ -21,7 +16,8 @@ struct BundledFontTests {
         #expect(licence.contains("Adobe"))
         let list = try String(contentsOf: try #require(BundledFont.cjkFallbackCharactersURL), encoding: .utf8)
         let characters = Set(list.split(separator: "\n").compactMap(\.first))
-        for ch in sentence + "等了一个小时才送到，饭都凉了。Loupe（） 、《》「」！？：；" where ch != " " {
+        // TokenLabel draws ⏎ for line breaks and ␣ for a blank token, ∅ for an empty one.
+        for ch in sentence + "等了一个小时才送到，饭都凉了。Loupe（） 、《》「」！？：；⏎␣∅…" where ch != " " {
             #expect(characters.contains(ch), "\(ch) is in characters.txt")
         }
     }
@@ -71,8 +67,8 @@ struct BundledFontTests {
         let renderer = try TextRenderer(fontconfigFile: fixture.configurationFile)
         renderer.reportsMissingGlyphs = false
         #expect(renderer.hasCJKFont && !renderer.hasSystemCJKFont)
-        #expect(renderer.fontPath(for: "L").map(resolved) == without.fontPath(for: "L").map(resolved))
-        #expect(latin.contains(resolved(try #require(renderer.fontPath(for: "L")))), "Latin stays in DejaVu")
+        #expect(renderer.fontPath(for: "L").map(realFile) == without.fontPath(for: "L").map(realFile))
+        #expect(latin.contains(realFile(try #require(renderer.fontPath(for: "L")))), "Latin stays in DejaVu")
 
         var glyphs: [Glyph] = []
         for scalar in sentence.unicodeScalars {
@@ -118,7 +114,7 @@ struct BundledFontTests {
             if LineBreaking.isWide(scalar) {
                 #expect(path == bundled, "\(scalar) comes from the bundled font")
             } else {
-                #expect(latin.contains(resolved(path)), "\(scalar) stays in the primary font")
+                #expect(latin.contains(realFile(path)), "\(scalar) stays in the primary font")
             }
         }
         #expect(renderer.missingGlyphs.isEmpty)

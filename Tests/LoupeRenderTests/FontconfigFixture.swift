@@ -31,12 +31,17 @@ struct FontconfigFixture {
         cleanUp(folder)
     }
 
-    /// The installed Latin fonts the default renderer uses (DejaVu Sans regular and bold), or
-    /// `nil` when the system configuration finds none.
+    /// The installed Latin fonts the default renderer uses (DejaVu Sans regular and bold) as real
+    /// files (symbolic links resolved), or `nil` when the process's configuration finds none.
     static func systemLatinFonts() -> [String]? {
         let system = TextRenderer(fallbackFont: nil)
-        guard let regular = system.fontPath(for: "A"), regular != BundledFont.cjkFallbackURL?.path else { return nil }
+        guard let regular = system.fontPath(for: "A") else { return nil }
         let bold = system.glyphSource(for: "A", bold: true).path
-        return Array(Set([regular] + (bold.map { [$0] } ?? []))).sorted()
+        return Array(Set(([regular] + (bold.map { [$0] } ?? [])).map(realFile))).sorted()
     }
+}
+
+/// The real file behind a font path (the fixtures offer fonts through symbolic links).
+func realFile(_ path: String) -> String {
+    URL(fileURLWithPath: path).resolvingSymlinksInPath().path
 }

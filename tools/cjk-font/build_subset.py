@@ -48,11 +48,14 @@ BLOCKS = [
     (0x20A0, 0x20BF),  # Currency symbols (€ ₩ ₹)
     (0x2100, 0x218F),  # Letterlike symbols, number forms (℃ № Ⅳ)
     (0x2190, 0x21FF),  # Arrows
-    (0x2200, 0x22FF),  # Mathematical operators (× ÷ ≤ ≥ ≈)
+    (0x2200, 0x22FF),  # Mathematical operators (× ÷ ≤ ≥ ≈ ∅)
+    (0x2300, 0x23FF),  # Miscellaneous technical (⏎, which TokenLabel shows for line breaks)
+    (0x2400, 0x243F),  # Control pictures (␣, TokenLabel's visible space)
     (0x2460, 0x24FF),  # Enclosed alphanumerics (① ⑩)
     (0x2500, 0x257F),  # Box drawing
     (0x25A0, 0x25FF),  # Geometric shapes (■ □ ▲ ○ ●)
     (0x2600, 0x26FF),  # Miscellaneous symbols (★ ☆ ♪)
+    (0x2700, 0x27BF),  # Dingbats (✓ ✔ ❤)
     (0x3000, 0x303F),  # CJK Symbols and Punctuation (、 。 《 》 「 」 【 】)
     (0x3040, 0x30FF),  # Hiragana, Katakana
     (0x3200, 0x32FF),  # Enclosed CJK letters and months (㈠ ㊣)

@@ -6,7 +6,7 @@ import Foundation
 /// project; SIL Open Font License 1.1, `OFL.txt` beside it), made by `tools/cjk-font/build_subset.py`
 /// with fontTools' `pyftsubset`: the 6,763 hanzi of GB 2312 and the further hanzi seen at least twice
 /// in the Chinese review data (6,916 in all), CJK punctuation, kana, full-width forms, Latin, Greek and
-/// Cyrillic — 8,570 characters, listed in `characters.txt`. ``TextRenderer`` draws a character with
+/// Cyrillic — 8,636 characters, listed in `characters.txt`. ``TextRenderer`` draws a character with
 /// it only when no font fontconfig finds has that character, so a machine without any CJK font still
 /// gets Chinese rather than boxes.
 public enum BundledFont {
