@@ -60,7 +60,7 @@ let package = Package(
         .systemLibrary(name: "CLibPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CFreeType", pkgConfig: "freetype2", providers: [.apt(["libfreetype-dev"])]),
         .systemLibrary(name: "CFontconfig", pkgConfig: "fontconfig", providers: [.apt(["libfontconfig-dev"])]),
-        .target(name: "LoupeRender", dependencies: ["LoupeIO", "CLibPNG", "CFreeType", "CFontconfig"]),
+        .target(name: "LoupeRender", dependencies: ["LoupeIO", "CLibPNG", "CFreeType", "CFontconfig"], resources: [.copy("Resources")]),
 
         // Demo material and defaults: the built-in corpus, procedural shapes, the bundled model and its recipe.
         // `.copy` keeps the folder tree (one folder per bundled model: config.json, weights, tokenizer, README).

@@ -1,4 +1,5 @@
 import CFontconfig
+import Foundation
 
 /// A font file and face index found by fontconfig.
 struct FontLocation: Hashable {
@@ -10,8 +11,30 @@ struct FontLocation: Hashable {
 final class FontLocator {
     private let config: OpaquePointer?
 
+    /// The process's default configuration (`FONTCONFIG_FILE`, else the system `fonts.conf`),
+    /// read afresh for this locator. Without a usable configuration no font is found.
     init() {
         config = FcInitLoadConfigAndFonts()
+    }
+
+    /// The configuration in `configurationFile` (a `fonts.conf`) alone, whatever the environment says.
+    init(configurationFile: String) throws {
+        guard FileManager.default.isReadableFile(atPath: configurationFile) else {
+            throw RenderError.io(path: configurationFile, message: "fontconfig configuration file is not readable")
+        }
+        guard let config = FcConfigCreate() else {
+            throw RenderError.io(path: configurationFile, message: "fontconfig could not create a configuration")
+        }
+        let parsed = configurationFile.withCString { c in
+            c.withMemoryRebound(to: FcChar8.self, capacity: configurationFile.utf8.count + 1) {
+                FcConfigParseAndLoad(config, $0, FcBool(1))
+            }
+        }
+        guard parsed != 0, FcConfigBuildFonts(config) != 0 else {
+            FcConfigDestroy(config)
+            throw RenderError.io(path: configurationFile, message: "fontconfig could not load this configuration file")
+        }
+        self.config = config
     }
 
     deinit {

@@ -1,13 +1,15 @@
 import CFreeType
 import Foundation
 
-/// Sets text with FreeType, using fonts found through fontconfig.
+/// Sets text with FreeType, using fonts found through fontconfig and a bundled CJK fallback.
 ///
 /// Latin text uses DejaVu Sans (regular and bold). Each character the primary font lacks
 /// falls back, glyph by glyph, to a CJK font (`sans-serif:lang=zh-cn`, e.g. WenQuanYi Micro
-/// Hei or Noto Sans CJK) and then to any installed font that fontconfig says covers it.
-/// Characters that no font has are drawn as a box ("tofu"), collected in ``missingGlyphs``
-/// and reported once per renderer on standard error.
+/// Hei or Noto Sans CJK), then to any installed font that fontconfig says covers it, and last
+/// to the font bundled with LoupeRender (``BundledFont``: common Chinese, CJK punctuation,
+/// full-width forms and Latin), which also serves as the primary font when fontconfig finds
+/// none at all. Characters that no font has are drawn as a box ("tofu"), collected in
+/// ``missingGlyphs`` and reported once per renderer on standard error.
 ///
 /// Faces, the fontconfig lookups, rendered glyph bitmaps and kerning pairs are cached, so
 /// repeated renders are cheap. All methods are thread-safe (one lock per renderer).
@@ -23,6 +25,9 @@ public final class TextRenderer: @unchecked Sendable {
     private var regularFace: Int?
     private var boldFace: Int?
     private var cjkFace: Int?
+    private let fallbackLocation: FontLocation?
+    private var fallbackFaceID: Int?
+    private var fallbackOpened = false
     private var resolved: [ResolveKey: ResolvedGlyph] = [:]
     private var fallbackQueried: [UInt32: Int?] = [:]
     var glyphCache: [GlyphKey: Glyph] = [:]
@@ -49,13 +54,35 @@ public final class TextRenderer: @unchecked Sendable {
         var glyphIndex: UInt32
     }
 
-    /// Creates a renderer.
+    /// Creates a renderer that finds fonts with the process's fontconfig configuration
+    /// (`FONTCONFIG_FILE` when set, else the system `fonts.conf`).
     ///
     /// - Parameters:
     ///   - primaryFamily: fontconfig family for Latin text (bold is `family:bold`).
     ///   - cjkPattern: fontconfig pattern for the preferred CJK fallback font.
-    public init(primaryFamily: String = "DejaVu Sans", cjkPattern: String = "sans-serif:lang=zh-cn") {
-        locator = FontLocator()
+    ///   - fallbackFont: the font file used, glyph by glyph, when no font fontconfig finds has a
+    ///     character (default: the bundled ``BundledFont/cjkFallbackURL``; `nil` for none).
+    public convenience init(primaryFamily: String = "DejaVu Sans", cjkPattern: String = "sans-serif:lang=zh-cn",
+                            fallbackFont: URL? = BundledFont.cjkFallbackURL) {
+        self.init(locator: FontLocator(), primaryFamily: primaryFamily, cjkPattern: cjkPattern,
+                  fallbackFont: fallbackFont)
+    }
+
+    /// Creates a renderer that finds fonts with the fontconfig configuration in `fontconfigFile`
+    /// alone (a `fonts.conf`), whatever `FONTCONFIG_FILE` says: for tests and for pinning the
+    /// fonts a picture is drawn with.
+    ///
+    /// - Throws: ``RenderError/io(path:message:)`` when fontconfig cannot read or parse the file.
+    public convenience init(fontconfigFile: URL, primaryFamily: String = "DejaVu Sans",
+                            cjkPattern: String = "sans-serif:lang=zh-cn",
+                            fallbackFont: URL? = BundledFont.cjkFallbackURL) throws {
+        self.init(locator: try FontLocator(configurationFile: fontconfigFile.path), primaryFamily: primaryFamily,
+                  cjkPattern: cjkPattern, fallbackFont: fallbackFont)
+    }
+
+    private init(locator: FontLocator, primaryFamily: String, cjkPattern: String, fallbackFont: URL?) {
+        self.locator = locator
+        fallbackLocation = fallbackFont.map { FontLocation(path: $0.path, index: 0) }
         var lib: FT_Library?
         if FT_Init_FreeType(&lib) == 0 { library = lib }
         regularFace = loadFace(locator.match(primaryFamily))
@@ -63,6 +90,10 @@ public final class TextRenderer: @unchecked Sendable {
         if let cjk = loadFace(locator.match(cjkPattern)),
            faces[cjk].glyphIndex(for: "\u{4E2D}") != 0 {   // 中
             cjkFace = cjk
+        }
+        if regularFace == nil {   // fontconfig found no font at all: the bundled font sets Latin too
+            regularFace = openFallbackFace()
+            boldFace = boldFace ?? regularFace
         }
     }
 
@@ -76,9 +107,28 @@ public final class TextRenderer: @unchecked Sendable {
         lock.withLock { missing }
     }
 
-    /// Whether a font with CJK ideographs was found.
+    /// Whether some font draws CJK ideographs: one found by fontconfig or the bundled fallback.
     public var hasCJKFont: Bool {
+        lock.withLock {
+            if cjkFace != nil { return true }
+            guard let id = openFallbackFace() else { return false }
+            return faces[id].glyphIndex(for: "\u{4E2D}") != 0   // 中
+        }
+    }
+
+    /// Whether fontconfig found a font with CJK ideographs (the bundled fallback not counted).
+    public var hasSystemCJKFont: Bool {
         lock.withLock { cjkFace != nil }
+    }
+
+    /// The path of the font file that draws `character`'s first visible scalar, or `nil` when no
+    /// font has it (it would be drawn as a box). Does not record anything in ``missingGlyphs``.
+    public func fontPath(for character: Character) -> String? {
+        lock.withLock {
+            guard let scalar = character.unicodeScalars.first(where: { !TextRenderer.isInvisible($0) }),
+                  let face = resolve(scalar, bold: false).face else { return nil }
+            return faces[face].location.path
+        }
     }
 
     /// Paths of the font files opened so far (primary, bold, CJK, then per-glyph fallbacks).
@@ -86,7 +136,7 @@ public final class TextRenderer: @unchecked Sendable {
         lock.withLock { faces.map(\.location.path) }
     }
 
-    /// Whether every visible scalar of `character` has a glyph in some installed font.
+    /// Whether every visible scalar of `character` has a glyph in some font (installed or bundled).
     /// Does not record anything in ``missingGlyphs``.
     public func canRender(_ character: Character) -> Bool {
         lock.withLock {
@@ -121,7 +171,8 @@ public final class TextRenderer: @unchecked Sendable {
         if bold, let boldFace { order.append(boldFace) }
         if let regularFace { order.append(regularFace) }
         if let cjkFace { order.append(cjkFace) }
-        order += faces.indices.filter { !order.contains($0) }
+        // Fonts opened for earlier characters; the bundled fallback waits until fontconfig has been asked.
+        order += faces.indices.filter { !order.contains($0) && $0 != fallbackFaceID }
         var result = ResolvedGlyph(face: nil, glyphIndex: 0)
         for id in order {
             let index = faces[id].glyphIndex(for: scalar)
@@ -134,8 +185,22 @@ public final class TextRenderer: @unchecked Sendable {
             let index = faces[id].glyphIndex(for: scalar)
             if index != 0 { result = ResolvedGlyph(face: id, glyphIndex: index) }
         }
+        if result.face == nil, let id = openFallbackFace() {
+            let index = faces[id].glyphIndex(for: scalar)
+            if index != 0 { result = ResolvedGlyph(face: id, glyphIndex: index) }
+        }
         resolved[key] = result
         return result
+    }
+
+    /// Opens (once) the bundled or given fallback font; `nil` when there is none or FreeType
+    /// cannot open it. Caller holds the lock.
+    private func openFallbackFace() -> Int? {
+        if !fallbackOpened {
+            fallbackOpened = true
+            fallbackFaceID = loadFace(fallbackLocation)
+        }
+        return fallbackFaceID
     }
 
     /// Asks fontconfig (once per scalar) for any font covering `scalar`. Caller holds the lock.
@@ -152,7 +217,7 @@ public final class TextRenderer: @unchecked Sendable {
         guard inserted, !warned, reportMissing else { return }
         warned = true
         let code = String(scalar.value, radix: 16, uppercase: true)
-        let line = "LoupeRender: warning: no installed font has a glyph for '\(Character(scalar))' "
+        let line = "LoupeRender: warning: neither the installed fonts nor the bundled one have a glyph for '\(Character(scalar))' "
             + "(U+\(String(repeating: "0", count: max(0, 4 - code.count)) + code)); drawing a box. "
             + "Further missing characters are listed in TextRenderer.missingGlyphs.\n"
         FileHandle.standardError.write(Data(line.utf8))
