@@ -2,25 +2,74 @@ import Foundation
 import LoupeDefaults
 @testable import LoupeNN
 import LoupeTensor
+import LoupeTestSupport
 import Testing
 
+/// The bundled default classifier: its probes, its size, its sub-word vocabulary, and — when the
+/// real data is present — the accuracy and calibration its README claims, on data it never saw.
 @Suite("Training: default model")
 struct TrainingDefaultModelTests {
-    @Test(arguments: [("I had a great day today.", 1), ("我今天过得很好。", 1), ("The food was terrible.", 0),
-                      ("这家店的服务太差了。", 0)])
-    func shippedModelClassifiesPlainSentences(text: String, label: Int) throws {
+    @Test(arguments: DefaultModelRecipe.probes.map { ($0.text, $0.label) })
+    func shippedModelGetsTheProbesRight(text: String, label: String) throws {
         let (classifier, encoder) = try DefaultModel.classifier()
         #expect(classifier.labels == ["negative", "positive"])
         let p = classifier.probabilities(tokenIDs: [encoder.encode(text).ids]).scalars
-        #expect(p[label] > 0.95, "p = \(p) for \(text)")
+        #expect(classifier.labels[p[1] > p[0] ? 1 : 0] == label, "p = \(p) for \(text)")
     }
 
-    @Test func shippedModelIsSmall() throws {
+    @Test func shippedModelIsSmallAndCarriesItsProvenance() throws {
         let directory = try #require(DefaultModel.directory)
-        let size = try ["config.json", "model.safetensors", "vocab.txt"].reduce(0) { total, name in
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+        #expect(Set(names).isSuperset(of: ["config.json", "model.safetensors", "vocab.txt", "tokenizer.json", "README.md"]))
+        let size = try names.reduce(0) { total, name in
             let attributes = try FileManager.default.attributesOfItem(atPath: directory.appendingPathComponent(name).path)
             return total + ((attributes[.size] as? Int) ?? 0)
         }
-        #expect(size < 1_500_000)
+        #expect(size < 10_000_000)
+        let readme = try String(contentsOf: directory.appendingPathComponent("README.md"), encoding: .utf8)
+        for fact in ["sst2/train.tsv", "waimai_10k.csv", "online_shopping_9cats.csv", "loupe-regenerate-defaults classifier",
+                     "ECE", "temperature"] {
+            #expect(readme.contains(fact), "README.md should say \(fact)")
+        }
+        let metadata = try Checkpoint.load(from: directory).metadata
+        #expect(metadata[DefaultModels.recipeKey] == DefaultModelRecipe.tag)
+    }
+
+    @Test func ordinaryWordsAreNeverUnknown() throws {
+        let (_, encoder) = try DefaultModel.classifier()
+        #expect(encoder.usesSubwords)
+        let text = "No, the movement of this unbelievably overlong documentary was not what I expected; 外卖送得很快。"
+        let encoded = encoder.encode(text)
+        #expect(encoded.unknownTokenIndices.isEmpty, "unknown: \(encoded.unknownTokenIndices.map { encoded.tokens[$0].text })")
+        #expect(encoded.tokens.contains { $0.text.hasPrefix("##") }, "rare words are split into pieces")
+    }
+
+    @Test(.enabled(if: SharedData.isPresent("sst2/dev.tsv", "zh/waimai_10k.csv", "zh/online_shopping_9cats.csv"),
+                   "real data not present (../shared/data)"))
+    func unseenDataMeetsTheTargets() throws {
+        let corpora = try SentimentCorpora.load(from: SharedData.folder)
+        let (classifier, encoder) = try DefaultModel.classifier()
+        func report(_ set: TextDataSet) -> CalibrationReport {
+            let probabilities = withoutGradients {
+                stride(from: 0, to: set.count, by: 256).flatMap { start -> [[Double]] in
+                    let chunk = set.examples[start..<min(start + 256, set.count)]
+                    let p = classifier.probabilities(tokenIDs: chunk.map { ids(of: $0.text) }).scalars.map(Double.init)
+                    return (0..<chunk.count).map { [p[2 * $0], p[2 * $0 + 1]] }
+                }
+            }
+            return CalibrationReport(probabilities: probabilities, labels: set.labels)
+        }
+        func ids(of text: String) -> [Int] {
+            let ids = encoder.encode(text).ids
+            return ids.isEmpty ? [Vocabulary.unknownID] : ids
+        }
+        let english = report(corpora.englishTest), chinese = report(corpora.chineseTest)
+        #expect(english.accuracy >= 0.84, "SST-2 dev \(english.accuracy)")
+        #expect(chinese.accuracy >= 0.90, "Chinese test part \(chinese.accuracy)")
+        #expect(english.expectedCalibrationError <= 0.05 && chinese.expectedCalibrationError <= 0.05,
+                "ECE \(english.expectedCalibrationError), \(chinese.expectedCalibrationError)")
+        for r in [english, chinese] where r.confidentFraction > 0.01 {
+            #expect(try #require(r.confidentAccuracy) >= 0.97, "p ≥ 0.99 only where the model is right that often")
+        }
     }
 }

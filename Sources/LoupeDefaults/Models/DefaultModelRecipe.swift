@@ -30,6 +30,8 @@ public struct DefaultModelRecipe: Sendable {
     /// ``train(data:teacher:observer:log:)``): share of the teacher term and its temperature.
     public var distillationWeight: Float = 0.7
     public var distillationTemperature: Float = 2
+    /// New English sentences for the teacher to label (only with a teacher).
+    public var augmentation = SentenceAugmentation()
 
     public init() {}
 
@@ -87,19 +89,23 @@ public struct DefaultModelRecipe: Sendable {
                       log: (String) -> Void = { print($0) }) throws -> Outcome {
         let started = Date()
         let corpora = try SentimentCorpora.load(from: data)
-        let train = corpora.train
+        var train = corpora.train
         var softTargets: SoftTargets?
         if let teacher {
+            // The teacher labels the English training texts and new variants of them.
             let english = corpora.englishTrain.examples.map(\.text)
-            let logits = try teacher(english)
+            let variants = augmentation.variants(of: english)
+            let logits = try teacher(english + variants)
             var byText: [String: [Float]] = [:]
-            for (text, row) in zip(english, logits) { byText[text] = row }
+            for (text, row) in zip(english + variants, logits) { byText[text] = row }
+            let augmented = TextDataSet(examples: zip(variants, logits.suffix(variants.count)).map { text, row in
+                TextExample(text: text, label: row[1] > row[0] ? 1 : 0)
+            }, labelNames: SentimentCorpora.labelNames)
+            train = train.appending(augmented).shuffled(seed: 13)
             softTargets = SoftTargets(teacherLogits: train.examples.map { byText[$0.text] },
                                       weight: distillationWeight, temperature: distillationTemperature)
+            log("distillation: \(english.count) English texts and \(variants.count) variants labelled by the teacher")
         }
-        log("data: \(corpora.englishTrain.count) + \(corpora.chineseTrain.count) training texts (SST-2, Chinese), "
-            + "calibration \(corpora.englishCalibration.count) + \(corpora.chineseCalibration.count), "
-            + "test \(corpora.englishTest.count) + \(corpora.chineseTest.count)")
         let wordPiece = try WordPieceTrainer(vocabularySize: vocabularySize, alphabetLimit: alphabetLimit)
             .train(texts: train.examples.lazy.map(\.text))
         let subwords = SubwordTokenizerFile(tokenizer: try wordPiece.tokenizer())
