@@ -16,12 +16,18 @@ struct TrainCommand: ParsableCommand {
         (with the optimizer state; --resume continues from it); --model OUT then uses OUT/best. \
         VAEs write their checkpoint into OUT after every epoch.
 
+        Without flags, classifiers train with their architecture's best measured recipe (printed as \
+        `recipe: …`); each flag replaces the one setting it names. --init FOLDER fine-tunes a Hugging \
+        Face BERT-family encoder (e.g. all-MiniLM-L6-v2) with a new classification head (AdamW, linear \
+        warm-up and decay) and saves OUT as a Hugging Face sequence-classification folder.
+
         Examples:
           loupe train --arch bag --data train.tsv --dev dev.tsv --out runs/bag
           loupe train --arch transformer --data reviews.csv \\
               --text-column review --out runs/tf --epochs 5
           loupe train --arch text-vae --data sentences.txt --out runs/text-vae
           loupe train --arch image-vae --data shapes:4000 --out runs/shapes
+          loupe train --init minilm-folder --data train.tsv --out runs/ft
         """)
 
     /// The architectures `train` builds, by their `config.json` name (`bag` and `transformer` too).
