@@ -26,6 +26,8 @@ let benchmarks: [(name: String, summary: String, run: ([String]) throws -> Void)
      { try runLLMBenchmark($0) }),
     ("patch", "activation patching: resid+attn+mlp sweep on SmolLM2, 1 and 2 threads (PyTorch peer)",
      { try runPatchingBenchmark($0) }),
+    ("finetune", "fine-tune all-MiniLM-L6-v2 on SST-2: tokens/s, dev accuracy [--steps N | --full] [--out DIR] (PyTorch peer --peer)",
+     { try runFineTuneBenchmark($0) }),
     ("train-mnist-vae", "image VAE 784-400-20 on MNIST [--png: docs/images/mnist-reconstructions.png]", { try runMNISTVAETraining($0) }),
 ]
 
