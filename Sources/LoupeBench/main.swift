@@ -26,6 +26,8 @@ let benchmarks: [(name: String, summary: String, run: ([String]) throws -> Void)
      { try runLLMBenchmark($0) }),
     ("patch", "activation patching: resid+attn+mlp sweep on SmolLM2, 1 and 2 threads (PyTorch peer)",
      { try runPatchingBenchmark($0) }),
+    ("disentangle", "β-TCVAE vs VAE on 64×64 dSprites-like sprites: MIG per factor [--epochs N --beta B --positions N]",
+     { try runDisentanglementBenchmark($0) }),
     ("train-mnist-vae", "image VAE 784-400-20 on MNIST [--png: docs/images/mnist-reconstructions.png]", { try runMNISTVAETraining($0) }),
 ]
 
