@@ -74,18 +74,19 @@ struct TotalCorrelationTests {
     }
 
     @Test func correlatedCodesHaveMoreTotalCorrelation() {
-        // Narrow posteriors on the diagonal z₀ = z₁ (strongly dependent) against the same values
-        // with the second coordinate shuffled (independent): TC is far larger for the first.
-        let m = 32
+        // Posteriors on the diagonal z₀ = z₁ (strongly dependent) against the same values with
+        // the second coordinate shuffled (independent): TC is larger for the first. (With very
+        // narrow posteriors each sample's own term dominates every sum and MWS sees no difference.)
+        let m = 64
         var rng = RandomGenerator(seed: 3)
         let a = (0..<m).map { _ in Float(rng.nextNormal()) }
         let shuffled = seededPermutation(count: m, seed: 9).map { a[$0] }
         func tc(_ second: [Float]) -> Float {
             let mu = Tensor(shape: [m, 2], scalars: zip(a, second).flatMap { [$0, $1] })
-            let logVariance = Tensor(repeating: -6, shape: [m, 2])
+            let logVariance = Tensor(repeating: -3, shape: [m, 2])
             return TotalCorrelationTerms.estimate(z: mu, mu: mu, logVariance: logVariance, datasetSize: m).totalCorrelation.scalar
         }
-        #expect(tc(a) > tc(shuffled) + 1, "TC dependent \(tc(a)), independent \(tc(shuffled))")
+        #expect(tc(a) > tc(shuffled) + 0.5, "TC dependent \(tc(a)), independent \(tc(shuffled))")
     }
 
     @Test func gradientMatchesFiniteDifferences() {
