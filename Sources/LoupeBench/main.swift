@@ -28,6 +28,8 @@ let benchmarks: [(name: String, summary: String, run: ([String]) throws -> Void)
      { try runPatchingBenchmark($0) }),
     ("finetune", "fine-tune all-MiniLM-L6-v2 on SST-2: tokens/s, dev accuracy [--steps N | --full] [--out DIR] (PyTorch peer --peer)",
      { try runFineTuneBenchmark($0) }),
+    ("disentangle", "β-TCVAE vs VAE on 64×64 dSprites-like sprites: MIG per factor [--epochs N --beta B --positions N]",
+     { try runDisentanglementBenchmark($0) }),
     ("train-mnist-vae", "image VAE 784-400-20 on MNIST [--png: docs/images/mnist-reconstructions.png]", { try runMNISTVAETraining($0) }),
 ]
 

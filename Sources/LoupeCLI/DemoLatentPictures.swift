@@ -7,28 +7,46 @@ struct DemoLatentPictures {
     let console: Console
     let style: RenderStyle
 
-    /// The image VAE at `path` (or the default one), traversed from the posterior mean of a shape,
-    /// dimensions ordered by their mean KL over 300 shapes.
+    /// The image VAE at `path` (or the default one): a traversal of its (up to) 8 dimensions with
+    /// the largest mean KL. The bundled MNIST VAE starts from the stored posterior mean of a
+    /// held-out digit and ranks dimensions over its stored codes (``ImageVAEBaseCodes``); any other
+    /// model starts from a procedural sprite, ranked over 300 of them.
     func imageTraversal(_ path: String?, folder: URL, plan: inout OutputPlan, report: inout HTMLReport) throws {
         let checkpoint = try path.map { try ModelLoader.load($0, option: "--image-vae") }
             ?? DefaultModels.imageVAE(log: console.note, observer: console.sideProgress)
         guard case .imageVAE(let vae) = checkpoint.model else {
             throw CLIError.usage("--image-vae \(path ?? ""): not an image-vae checkpoint")
         }
-        let shapes = ShapesGenerator(imageSize: vae.config.width, scaleCount: 4, rotationCount: 8, positionCount: 6,
-                                     baseRadius: 0.22, supersampling: 2).randomSamples(count: 300, seed: 11)
-        let examples = shapes.images.map { image -> [Float] in
-            image.width == vae.config.width && image.height == vae.config.height
-                ? image.pixels : image.downsampled(width: vae.config.width, height: vae.config.height).pixels
+        let dimensions = LatentTraversal.Dimensions.top(Swift.min(8, vae.latentDimension))
+        let result: TraversalResult
+        let title: String
+        if path == nil, let stored = try DefaultModels.imageVAEBaseCodes(latentDimension: vae.latentDimension) {
+            let codes = LatentCodes(mu: stored.codes.map(\.mu), logVariance: stored.codes.map(\.logVariance),
+                                    latentDimension: vae.latentDimension)
+            result = try LatentTraversal(dimensions: dimensions, values: .standard)
+                .run(on: vae, from: .vector(stored.baseCode.mu), codes: codes)
+            title = "MNIST VAE around a held-out " + (stored.baseCode.label.map { "“\($0)”" } ?? "digit")
+                + ": one latent dimension per row"
+        } else {
+            let shapes = ShapesGenerator(imageSize: vae.config.width, scaleCount: 4, rotationCount: 8, positionCount: 6,
+                                         baseRadius: 0.22, supersampling: 2).randomSamples(count: 300, seed: 11)
+            let examples = shapes.images.map { image -> [Float] in
+                image.width == vae.config.width && image.height == vae.config.height
+                    ? image.pixels : image.downsampled(width: vae.config.width, height: vae.config.height).pixels
+            }
+            let codes = LatentCodes(encoding: examples, with: vae)
+            result = try LatentTraversal(dimensions: dimensions, values: .standard)
+                .run(on: vae, from: .posteriorMean(examples[0]), codes: codes)
+            title = "Image VAE: one latent dimension per row"
         }
-        let codes = LatentCodes(encoding: examples, with: vae)
-        let result = try LatentTraversal(dimensions: .all, values: .standard)
-            .run(on: vae, from: .posteriorMean(examples[0]), codes: codes)
-        let grid = try result.traversalGrid(title: "Image VAE: one latent dimension per row").render(style: style)
-        plan.add(try grid.pngData(colorType: .rgb), to: folder.appendingPathComponent("traversal-image.png"))
+        var grid = try result.traversalGrid(title: title)
+        // Cells of at least 84 points (28 × 28 digits drawn 3 × 3 per pixel at scale 1).
+        grid.imageCellSize = Swift.max(84, Double(Swift.max(vae.config.width, vae.config.height)) * 3)
+        let picture = try grid.render(style: style)
+        plan.add(try picture.pngData(colorType: .rgb), to: folder.appendingPathComponent("traversal-image.png"))
         plan.add(try TraversalDocument(result).prettyJSON().withNewline, to: folder.appendingPathComponent("traversal-image.json"))
         report.addHeading("Latent traversal: image VAE")
-        try report.addImage(grid, alt: "image VAE traversal", caption: "Rows: latent dimensions by mean KL; "
+        try report.addImage(picture, alt: "image VAE traversal", caption: "Rows: latent dimensions by mean KL; "
                             + "columns: the value in prior standard deviations", scale: style.scale)
     }
 

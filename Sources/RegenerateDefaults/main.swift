@@ -13,6 +13,7 @@ struct Regeneration {
 
 let regenerations: [Regeneration] = [
     Regeneration(name: "classifier", summary: "the default sentiment classifier", run: regenerateClassifier),
+    Regeneration(name: "image-vae", summary: "the default image VAE (MNIST, 784-400-16)", run: regenerateImageVAE),
 ]
 
 let usage = "usage: loupe-regenerate-defaults <\(regenerations.map(\.name).joined(separator: "|"))> [--write]"

@@ -6,8 +6,8 @@ import LoupeNN
 extension DefaultModels {
     /// Sentences the default text VAE trains on (a seeded sample of the built-in corpus).
     public static let textVAESentenceCount = 2_000
-    /// Side of the default image VAE's procedural shapes.
-    public static let imageSide = 16
+    /// Side of the procedural shapes of the fallback image VAE (used when no bundled one ships).
+    public static let imageSide = 32
 
     /// A small sentence VAE (GRU encoder/decoder, 8 latent dimensions) trained briefly on
     /// sentences of the built-in corpus with KL annealing and word dropout.
@@ -29,11 +29,18 @@ extension DefaultModels {
         }
     }
 
-    /// A small image VAE (MLP, 6 latent dimensions) trained briefly on procedural 16 × 16 shapes
-    /// (squares, ellipses, hearts, triangles at varying scale, rotation and position).
+    /// The default image VAE: the bundled MNIST model (`Resources/default-image-vae`: an MLP
+    /// 784 → 400 → 16 trained on 9,000 MNIST test digits by `loupe-regenerate-defaults image-vae`),
+    /// else the cached one, else a small MLP (32 × 32 → 256 → 8) trained now, for a few seconds, on
+    /// procedural sprites (squares, ellipses, hearts, triangles at varying scale, rotation and
+    /// position) and cached.
     public static func imageVAE(log: (String) -> Void = { print($0) },
                                 observer: (any TrainingObserver)? = nil) throws -> ModelCheckpoint {
-        try cachedOrTrained(.imageVAE, log: log) {
+        if let bundled = bundledFolder(for: .imageVAE) {
+            log("using the bundled default image VAE (\(bundled.path))")
+            return try ModelFactory.load(from: bundled)
+        }
+        return try cachedOrTrained(.imageVAE, log: log) {
             let shapes = ShapesGenerator(imageSize: imageSide, scaleCount: 4, rotationCount: 8, positionCount: 6,
                                          baseRadius: 0.22, supersampling: 2)
                 .randomSamples(count: 3_000, seed: 7).imageDataSet
@@ -45,10 +52,20 @@ extension DefaultModels {
             options.seed = 0
             options.evaluationLimit = 500
             options.observer = observer
-            let model = ImageVAE(config: ImageVAEConfig(height: imageSide, width: imageSide, hiddenDimension: 128,
-                                                        latentDimension: 6), seed: 0)
+            let model = ImageVAE(config: ImageVAEConfig(height: imageSide, width: imageSide, hiddenDimension: 256,
+                                                        latentDimension: 8), seed: 0)
             try ImageVAETrainer(model: model, options: options).train(on: shapes)
             return (model, try model.config.checkpointConfig(), nil)
         }
+    }
+
+    /// The posterior codes of a few held-out digits stored with the bundled image VAE
+    /// (``ImageVAEBaseCodes``), or `nil` when the build ships no image VAE.
+    /// - Throws: ``CheckpointError`` when the bundled file is there but unreadable.
+    public static func imageVAEBaseCodes(latentDimension: Int) throws -> ImageVAEBaseCodes? {
+        guard let folder = bundledFolder(for: .imageVAE),
+              FileManager.default.fileExists(atPath: folder.appendingPathComponent(ImageVAEBaseCodes.fileName).path)
+        else { return nil }
+        return try ImageVAEBaseCodes.read(from: folder, latentDimension: latentDimension)
     }
 }

@@ -23,7 +23,7 @@ public enum DefaultModels {
             switch self {
             case .classifier: return DefaultModelRecipe.tag
             case .textVAE: return "text-vae-v2"
-            case .imageVAE: return "image-vae-v1"
+            case .imageVAE: return "image-vae-v2"
             }
         }
     }

@@ -133,14 +133,15 @@ extension ImageVAEConfig: ArchitectureConfig {
     public static let architecture = "image-vae"
 
     enum CodingKeys: String, CodingKey {
-        case height, width, hiddenDimension = "hidden_dim", latentDimension = "latent_dim"
+        case height, width, hiddenDimension = "hidden_dim", latentDimension = "latent_dim", hiddenLayers = "hidden_layers"
     }
 
-    /// Reads `height`, `width`, `hidden_dim`, `latent_dim`.
+    /// Reads `height`, `width`, `hidden_dim`, `latent_dim` and `hidden_layers` (optional, default 1).
     public init(from decoder: Decoder) throws {
         let c = try ConfigValues<CodingKeys>(decoder)
         self.init(height: try c.positive(.height), width: try c.positive(.width),
-                  hiddenDimension: try c.positive(.hiddenDimension), latentDimension: try c.positive(.latentDimension))
+                  hiddenDimension: try c.positive(.hiddenDimension), latentDimension: try c.positive(.latentDimension),
+                  hiddenLayers: c.has(.hiddenLayers) ? try c.positive(.hiddenLayers) : 1)
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -149,5 +150,6 @@ extension ImageVAEConfig: ArchitectureConfig {
         try c.encode(width, forKey: .width)
         try c.encode(hiddenDimension, forKey: .hiddenDimension)
         try c.encode(latentDimension, forKey: .latentDimension)
+        if hiddenLayers != 1 { try c.encode(hiddenLayers, forKey: .hiddenLayers) }
     }
 }

@@ -7,7 +7,9 @@ import LoupeTensor
 ///     recon = Σ_pixels BCE_with_logits(decodeLogits(z), x) / B
 ///     loss  = recon + β · mean_B KL(q(z|x) ‖ N(0, I))
 ///
-/// with β from `klAnnealing` (constant β by default: β = 1 is the ELBO, β > 1 a β-VAE). Each
+/// with β from `klAnnealing` (constant β by default: β = 1 is the ELBO, β > 1 a β-VAE). With
+/// `options.totalCorrelation` the KL term is replaced by the β-TCVAE penalty (Chen et al. 2018,
+/// ``TotalCorrelationTerms``), estimated over the batch with the training set's size. Each
 /// epoch reports the reconstruction, the KL and the active units (``LatentActivity``). Every
 /// random draw of epoch `e` (batch order, `ε`) is seeded by `(seed, e)`.
 public final class ImageVAETrainer {
@@ -55,7 +57,7 @@ public final class ImageVAETrainer {
         withoutGradients {
             for start in stride(from: 0, to: n, by: 256) {
                 let chunk = images.sliced(alongAxis: 0, start..<Swift.min(start + 256, n))
-                let terms = lossTerms(chunk, generator: &generator)
+                let terms = lossTerms(chunk, datasetSize: nil, generator: &generator)
                 r += Double(terms.reconstruction.scalar) * Double(chunk.shape[0])
                 k += Double(terms.kl.scalar) * Double(chunk.shape[0])
             }
@@ -68,13 +70,19 @@ public final class ImageVAETrainer {
         withoutGradients { model.decode(model.encode(images).mu) }
     }
 
-    /// Reconstruction (BCE summed over pixels, mean over the batch) and mean KL, on the tape.
-    func lossTerms(_ x: Tensor, generator: inout RandomGenerator) -> (reconstruction: Tensor, kl: Tensor) {
+    /// Reconstruction (BCE summed over pixels, mean over the batch), mean analytic KL and the
+    /// regulariser the loss weighs (the KL itself, or the β-TCVAE penalty when
+    /// `options.totalCorrelation` is set and `datasetSize` is given), on the tape.
+    func lossTerms(_ x: Tensor, datasetSize: Int?, generator: inout RandomGenerator)
+        -> (reconstruction: Tensor, kl: Tensor, regularizer: Tensor) {
         let (mu, logVariance) = model.encode(x)
         let z = model.sampleLatent(mu: mu, logVariance: logVariance, generator: &generator)
         let logits = model.decodeLogits(z)
         let reconstruction = binaryCrossEntropy(logits: logits, targets: x, reduction: .sum) * (1 / Float(x.shape[0]))
         let kl = model.klDivergence(mu: mu, logVariance: logVariance).mean()
-        return (reconstruction, kl)
+        guard let weights = options.totalCorrelation, let datasetSize else { return (reconstruction, kl, kl) }
+        let terms = TotalCorrelationTerms.estimate(z: z, mu: mu, logVariance: logVariance,
+                                                   datasetSize: Swift.max(datasetSize, x.shape[0]))
+        return (reconstruction, kl, terms.weighted(weights))
     }
 }

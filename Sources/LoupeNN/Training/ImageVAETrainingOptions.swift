@@ -15,6 +15,11 @@ public struct ImageVAETrainingOptions: Sendable {
     }
     /// The KL weight schedule (default: constant β = 1).
     public var klAnnealing: KLAnnealing = .constant(1)
+    /// When set, the KL term is replaced by the β-TCVAE penalty of Chen et al. (2018),
+    /// `α · I(z; x) + β · TC(z) + γ · Σ_j KL(q(z_j) ‖ p(z_j))`, estimated on each minibatch by
+    /// minibatch-weighted sampling (``TotalCorrelationTerms``); `klAnnealing` then scales the
+    /// whole penalty (keep it at `.constant(1)` for the paper's objective).
+    public var totalCorrelation: BetaTCVAEWeights? = nil
     public var seed: UInt64 = 0
     public var activeUnitThreshold = 0.01
     /// At most this many examples for active units and held-out figures.

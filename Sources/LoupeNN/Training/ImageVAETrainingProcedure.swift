@@ -1,6 +1,6 @@
 import LoupeTensor
 
-/// ELBO (or β-VAE) training of an ``ImageVAE`` for ``TrainingLoop``: seeded batches, KL weight by
+/// ELBO (β-VAE, or β-TCVAE) training of an ``ImageVAE`` for ``TrainingLoop``: seeded batches, KL weight by
 /// step, per-epoch latent noise; each epoch's active units and held-out figures.
 struct ImageVAETrainingProcedure: TrainingProcedure {
     let trainer: ImageVAETrainer
@@ -8,7 +8,7 @@ struct ImageVAETrainingProcedure: TrainingProcedure {
     let heldOut: ImageDataSet?
     var noise = RandomGenerator(seed: 0)
     var tally = VAEEpochTally()
-    var terms: (reconstruction: Tensor, kl: Tensor)?
+    var terms: (reconstruction: Tensor, kl: Tensor, regularizer: Tensor)?
 
     private var options: ImageVAETrainingOptions { trainer.options }
     var stepsPerEpoch: Int { (images.count + options.batchSize - 1) / options.batchSize }
@@ -24,9 +24,9 @@ struct ImageVAETrainingProcedure: TrainingProcedure {
     mutating func loss(on batch: [Int], step: Int) throws -> Tensor {
         let x = images.tensor(indices: batch)
         tally.klWeight = options.klAnnealing.weight(step: step)
-        let terms = trainer.lossTerms(x, generator: &noise)
+        let terms = trainer.lossTerms(x, datasetSize: images.count, generator: &noise)
         self.terms = terms
-        return terms.reconstruction + terms.kl * tally.klWeight
+        return terms.reconstruction + terms.regularizer * tally.klWeight
     }
 
     mutating func recordStep(_ batch: [Int], loss: Tensor) -> TrainingStepTally {
