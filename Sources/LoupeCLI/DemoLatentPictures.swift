@@ -83,7 +83,10 @@ struct DemoLatentPictures {
         console.result(String(format: "text VAE: KL(“%@”) = %.3f nats over %d tokens", sentence, kl.kl, encoded.ids.count))
 
         report.addHeading("Latent traversal: text VAE")
-        try report.addImage(grid, alt: "text VAE traversal", caption: "Rows: the 4 dimensions with the largest mean KL",
+        let reconstruction = traversal.reconstruction?.text?.text ?? ""
+        console.result("text VAE: “\(sentence)” reconstructs as “\(reconstruction)”", essential: false)
+        try report.addImage(grid, alt: "text VAE traversal",
+                            caption: "Rows: the 4 dimensions with the largest mean KL; the base code decodes to “\(reconstruction)”",
                             scale: style.scale)
         report.addHeading("Per-token KL contribution")
         try report.addImage(chart, alt: "per-token KL chart", caption: "Integrated gradients of KL(q(z|x) ‖ N(0, I))",

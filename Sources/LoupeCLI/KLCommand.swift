@@ -12,13 +12,16 @@ struct KLCommand: ParsableCommand {
         to the printed convergence delta. --method leave-one-out instead reports KL(x) − KL(x without \
         the token). The JSON is loupe.kl.v1; the PNG a bar chart beside the token × dimension matrix.
 
+        Without --model, the bundled default text VAE (English + Chinese, docs/training.md) is used.
+
         Examples:
+          loupe kl "the film was not good"
           loupe kl --model runs/text-vae "the film was not good"
           loupe kl --model runs/text-vae --png kl.png --json kl.json "我很好"
         """)
 
-    @Option(name: .long, help: "Text VAE checkpoint folder.")
-    var model: String
+    @Option(name: .long, help: "Text VAE checkpoint folder (default: the bundled English + Chinese text VAE).")
+    var model: String?
 
     @Option(name: .long, help: "'integrated-gradients' or 'leave-one-out'.")
     var method: KLMethod = .integratedGradients
@@ -45,7 +48,7 @@ struct KLCommand: ParsableCommand {
         guard !sentence.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw CLIError.usage("empty text: give a sentence")
         }
-        let (vae, checkpoint) = try ModelLoader.textVAE(model, command: "kl")
+        let (vae, checkpoint) = try ModelLoader.textVAE(model, command: "kl", console: console)
         let vocabulary = try Vocabulary(tokens: checkpoint.vocabulary ?? [])
         let encoded = TextEncoder(vocabulary: vocabulary, maximumLength: vae.config.maxLength).encode(sentence)
         guard !encoded.ids.isEmpty else { throw CLIError.usage("the text has no tokens") }

@@ -24,6 +24,7 @@ struct LoupeCommand: ParsableCommand {
           loupe evaluate --model runs/bag --data dev.tsv --faithfulness
           loupe traverse --model runs/shapes --values -3,3,7 --png grid.png
           loupe kl --model runs/text-vae --png kl.png "the film was not good"
+          loupe sample -n 10      # sentences from the bundled text VAE's prior
           loupe inspect --model runs/bag
           loupe tokenize --model path/to/hf-folder "Unbelievably good!"
           loupe generate --model SmolLM2-135M-Instruct.Q4_1.gguf --chat "Is this positive? 我今天过得很好。"
@@ -36,7 +37,7 @@ struct LoupeCommand: ParsableCommand {
         """,
         version: "0.1.0",
         subcommands: [DemoCommand.self, ExplainCommand.self, TrainCommand.self, EvaluateCommand.self,
-                      TraverseCommand.self, KLCommand.self, InspectCommand.self,
+                      TraverseCommand.self, KLCommand.self, SampleCommand.self, InspectCommand.self,
                       TokenizeCommand.self, GenerateCommand.self, LensCommand.self, PatchCommand.self,
                       ChatCommand.self])
 }

@@ -98,25 +98,38 @@ enum ModelLoader {
         case image(ImageVAE, ModelCheckpoint)
     }
 
-    /// The VAE at `path`.
-    static func latent(_ path: String, command: String) throws -> LatentModel {
-        let checkpoint = try load(path)
+    /// The VAE at `path`; without one, the default VAE (the image VAE when `wantsImage`, else the
+    /// bundled text VAE).
+    static func latent(_ path: String?, command: String, wantsImage: Bool = false,
+                       console: Console? = nil) throws -> LatentModel {
+        let checkpoint: ModelCheckpoint
+        if let path {
+            checkpoint = try load(path)
+        } else {
+            do {
+                checkpoint = wantsImage
+                    ? try DefaultModels.imageVAE(log: console?.note ?? { _ in }, observer: console?.sideProgress)
+                    : try DefaultModels.textVAE(log: console?.note ?? { _ in }, observer: console?.sideProgress)
+            } catch {
+                throw CLIError.runtime("cannot load the default \(wantsImage ? "image" : "text") VAE: \(error)")
+            }
+        }
         switch checkpoint.model {
         case .textVAE(let m): return .text(m, checkpoint)
         case .imageVAE(let m): return .image(m, checkpoint)
         default:
-            throw CLIError.usage("--model \(path): '\(checkpoint.model.architecture)' is not a VAE; "
+            throw CLIError.usage("--model \(path ?? ""): '\(checkpoint.model.architecture)' is not a VAE; "
                                  + "\(command) needs a text-vae or image-vae checkpoint")
         }
     }
 
-    /// The text VAE at `path`.
-    static func textVAE(_ path: String, command: String) throws -> (TextVAE, ModelCheckpoint) {
-        guard case .text(let model, let checkpoint) = try latent(path, command: command) else {
-            throw CLIError.usage("--model \(path): \(command) needs a text-vae checkpoint, found an image-vae")
+    /// The text VAE at `path`, or the default text VAE.
+    static func textVAE(_ path: String?, command: String, console: Console? = nil) throws -> (TextVAE, ModelCheckpoint) {
+        guard case .text(let model, let checkpoint) = try latent(path, command: command, console: console) else {
+            throw CLIError.usage("--model \(path ?? ""): \(command) needs a text-vae checkpoint, found an image-vae")
         }
         guard checkpoint.vocabulary != nil else {
-            throw CLIError.usage("--model \(path): vocab.txt is missing; a text VAE needs its vocabulary")
+            throw CLIError.usage("--model \(path ?? ""): vocab.txt is missing; a text VAE needs its vocabulary")
         }
         return (model, checkpoint)
     }

@@ -10,9 +10,12 @@ struct TraverseCommand: ParsableCommand {
         Starts from a base code — the posterior mean of --example TEXT (text VAE) or --image PNG \
         (image VAE, converted to grayscale and resized to the model's size), an explicit --z, or the \
         prior mean (zero) — sets one latent dimension at a time to each value and decodes. Rows are \
-        dimensions, columns values. The JSON is loupe.traversal.v1.
+        dimensions, columns values. The base code's own decoding is printed first ('reconstruction'). \
+        Without --model, the default VAE is used: the bundled English + Chinese text VAE, or the default \
+        image VAE with --image. The JSON is loupe.traversal.v1 (docs/schemas/loupe.traversal.v1.json).
 
         Examples:
+          loupe traverse --example "I had a great day today." --dims 0,1,2 --values -2,2,5
           loupe traverse --model runs/shapes --png grid.png
           loupe traverse --model runs/shapes --image shape.png --dims 0,1 \\
               --values -2,2,5 --png grid.png --json grid.json
@@ -20,8 +23,8 @@ struct TraverseCommand: ParsableCommand {
               --dims top:3 --values -2,2,5
         """)
 
-    @Option(name: .long, help: "VAE checkpoint folder (text-vae or image-vae).")
-    var model: String
+    @Option(name: .long, help: "VAE checkpoint folder (text-vae or image-vae; default: the bundled text VAE, or the default image VAE with --image).")
+    var model: String?
 
     @Option(name: .long, help: "Start from the posterior mean of this sentence (text VAE).")
     var example: String?
@@ -80,18 +83,19 @@ struct TraverseCommand: ParsableCommand {
         let console = global.console
         let pngURL = try OutputPlan.check(png, option: "--png")
         let jsonURL = try OutputPlan.check(json, option: "--json")
-        let latent = try ModelLoader.latent(model, command: "traverse")
+        let latent = try ModelLoader.latent(model, command: "traverse", wantsImage: image != nil, console: console)
+        let name = model ?? "the default model"
         var z: [Float]?
         if let text = self.z { z = try ListParsing.numbers(text, option: "--z").map { Float($0) } }
         let result: TraversalResult
         switch latent {
         case .text(let vae, let checkpoint):
-            if image != nil { throw CLIError.usage("--image needs an image VAE; \(model) is a text VAE (use --example)") }
+            if image != nil { throw CLIError.usage("--image needs an image VAE; \(name) is a text VAE (use --example)") }
             let decoding = LatentDecoding(beamWidth: beam, vocabulary: checkpoint.vocabulary)
             let traversal = LatentTraversal(dimensions: try dimensions(), values: try valueRange(), decoding: decoding)
             result = try traversal.run(on: vae, from: try textBase(vae, checkpoint: checkpoint, z: z, console: console))
         case .image(let vae, _):
-            if example != nil { throw CLIError.usage("--example needs a text VAE; \(model) is an image VAE (use --image)") }
+            if example != nil { throw CLIError.usage("--example needs a text VAE; \(name) is an image VAE (use --image)") }
             guard pngURL != nil || jsonURL != nil else {
                 throw CLIError.usage("an image traversal needs --png or --json to write to")
             }
@@ -100,12 +104,21 @@ struct TraverseCommand: ParsableCommand {
         }
         console.result("traversed \(result.rows.count) dimensions × \(result.values.count) values (base: \(result.baseKind))",
                        essential: false)
+        if let text = result.reconstruction?.text {
+            console.result("reconstruction: " + (text.text ?? text.tokenIDs.map(String.init).joined(separator: " ")))
+        }
         for row in result.rows {
             let texts = row.cells.compactMap { $0.text }.map { $0.text ?? $0.tokenIDs.map(String.init).joined(separator: " ") }
             if !texts.isEmpty { console.result("z\(row.dimension): " + texts.joined(separator: " | ")) }
         }
         var plan = OutputPlan()
-        if let jsonURL { plan.add(try TraversalDocument(result).prettyJSON().withNewline, to: jsonURL) }
+        if let jsonURL {
+            var document = TraversalDocument(result)
+            switch latent {
+            case .text(_, let checkpoint), .image(_, let checkpoint): document.model.path = checkpoint.directory.path
+            }
+            plan.add(try document.prettyJSON().withNewline, to: jsonURL)
+        }
         if let pngURL {
             let grid = try result.traversalGrid(title: "Latent traversal (\(result.model.architecture))")
             plan.add(try grid.render(style: RenderStyle(scale: 2)).pngData(colorType: .rgb), to: pngURL)

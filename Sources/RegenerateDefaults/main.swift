@@ -14,6 +14,7 @@ struct Regeneration {
 let regenerations: [Regeneration] = [
     Regeneration(name: "classifier", summary: "the default sentiment classifier", run: regenerateClassifier),
     Regeneration(name: "image-vae", summary: "the default image VAE (MNIST, 784-400-16)", run: regenerateImageVAE),
+    Regeneration(name: "text-vae", summary: "the default text VAE (SST-2 + Chinese reviews)", run: regenerateTextVAE),
 ]
 
 let usage = "usage: loupe-regenerate-defaults <\(regenerations.map(\.name).joined(separator: "|"))> [--write]"

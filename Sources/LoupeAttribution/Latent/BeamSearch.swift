@@ -11,15 +11,15 @@ extension TextVAE {
     /// (default `max_len`). Search stops once the best finished hypothesis scores at least as
     /// high as every open one (log-probabilities only fall, so it cannot be overtaken). The
     /// result is the finished hypothesis with the highest total log-probability, without length
-    /// normalisation. Ties go to the earlier beam, then the smaller token id, so a beam width of
+    /// normalisation. [PAD], [BOS] and `excluding` are never proposed. Ties go to the earlier beam, then the smaller token id, so a beam width of
     /// 1 gives exactly the greedy decoding. No gradients are recorded.
-    public func beamSearchDecode(z: Tensor, beamWidth: Int, maxLength: Int? = nil) -> [[Int]] {
+    public func beamSearchDecode(z: Tensor, beamWidth: Int, maxLength: Int? = nil, excluding: Set<Int> = []) -> [[Int]] {
         precondition(beamWidth >= 1, "beam width must be at least 1, got \(beamWidth)")
         precondition(z.rank == 2 && z.shape[1] == latentDimension, "latents \(z.shape), expected [B, \(latentDimension)]")
         let steps = maxLength ?? config.maxLength
         return withoutGradients {
             (0..<z.shape[0]).map { b in
-                beamSearchOne(z: z.sliced(alongAxis: 0, b..<(b + 1)), width: beamWidth, steps: steps)
+                beamSearchOne(z: z.sliced(alongAxis: 0, b..<(b + 1)), width: beamWidth, steps: steps, excluding: excluding)
             }
         }
     }
@@ -30,7 +30,7 @@ extension TextVAE {
         var stateRow: Int
     }
 
-    private func beamSearchOne(z: Tensor, width: Int, steps: Int) -> [Int] {
+    private func beamSearchOne(z: Tensor, width: Int, steps: Int, excluding: Set<Int>) -> [Int] {
         let (e, zDim, h) = (config.embedDimension, latentDimension, config.hiddenDimension)
         var open = [Hypothesis(tokens: [], score: 0, stateRow: 0)]
         var states = initialDecoderState(z)            // [open.count, H]
@@ -50,7 +50,7 @@ extension TextVAE {
             logProbabilities.scalars.withUnsafeBufferPointer { p in
                 for (i, hyp) in open.enumerated() {
                     let row = Array(p[(i * v)..<((i + 1) * v)])
-                    let best = row.indices.sorted { row[$0] > row[$1] || (row[$0] == row[$1] && $0 < $1) }.prefix(width)
+                    let best = row.indices.filter { $0 != config.padID && $0 != config.bosID && !excluding.contains($0) }.sorted { row[$0] > row[$1] || (row[$0] == row[$1] && $0 < $1) }.prefix(width)
                     for token in best { candidates.append((i, token, hyp.score + Double(row[token]))) }
                 }
             }

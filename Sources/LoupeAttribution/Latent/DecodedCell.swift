@@ -1,3 +1,5 @@
+import LoupeNN
+
 /// What a decoder made of one latent code: an image or a sentence.
 public enum DecodedCell: Equatable, Sendable {
     case image(DecodedImage)
@@ -33,7 +35,8 @@ public struct DecodedImage: Equatable, Codable, Sendable {
 }
 
 /// A decoded sentence: token ids (without [BOS]/[EOS]) and, when a vocabulary was given, the
-/// tokens joined by single spaces.
+/// tokens spelled as text (``LoupeNN/TokenSpelling``: words separated by spaces, Chinese
+/// characters and punctuation without).
 public struct DecodedText: Equatable, Codable, Sendable {
     public var tokenIDs: [Int]
     public var text: String?
@@ -47,7 +50,7 @@ public struct DecodedText: Equatable, Codable, Sendable {
     public init(tokenIDs: [Int], vocabulary: [String]?) {
         self.tokenIDs = tokenIDs
         self.text = vocabulary.map { words in
-            tokenIDs.map { $0 >= 0 && $0 < words.count ? words[$0] : "[UNK]" }.joined(separator: " ")
+            TokenSpelling.join(tokenIDs.map { $0 >= 0 && $0 < words.count ? words[$0] : "[UNK]" })
         }
     }
 

@@ -32,15 +32,26 @@ public struct LatentDecoding: Equatable, Sendable {
     public var beamWidth: Int
     /// Most tokens decoded per sentence; `nil` uses the model's `max_len`.
     public var maximumLength: Int?
-    /// Token strings by id, used to spell decoded sentences (tokens joined by single spaces).
+    /// Token strings by id, used to spell decoded sentences (``LoupeNN/TokenSpelling``).
     /// Without one, text cells carry only token ids.
     public var vocabulary: [String]?
+    /// Never decode [UNK] (default true; needs the vocabulary to know its id): a decoded sentence is
+    /// read by a person, and the decoder's next-best word says more than "unknown word". The
+    /// held-out metrics (`TextVAE.metrics(of:)`) decode without this.
+    public var suppressesUnknown: Bool
 
-    public init(beamWidth: Int = 1, maximumLength: Int? = nil, vocabulary: [String]? = nil) {
+    public init(beamWidth: Int = 1, maximumLength: Int? = nil, vocabulary: [String]? = nil, suppressesUnknown: Bool = true) {
         precondition(beamWidth >= 1, "beam width must be at least 1, got \(beamWidth)")
         self.beamWidth = beamWidth
         self.maximumLength = maximumLength
         self.vocabulary = vocabulary
+        self.suppressesUnknown = suppressesUnknown
+    }
+
+    /// Token ids the decoder may not choose: [UNK]'s, when suppressed and the vocabulary has it.
+    public var excludedTokenIDs: Set<Int> {
+        guard suppressesUnknown, let index = vocabulary?.firstIndex(of: Vocabulary.unknown) else { return [] }
+        return [index]
     }
 
     /// `greedy` or `beam-search`, as written in JSON.

@@ -103,14 +103,16 @@ public struct LatentTraversal: Sendable {
                 latents.append(code)
             }
         }
-        let cells = model.decodedCells(for: latents, decoding: decoding, batchSize: batchSize)
+        latents.append(baseZ)  // the base code's own decoding, last
+        var cells = model.decodedCells(for: latents, decoding: decoding, batchSize: batchSize)
+        let reconstruction = cells.removeLast()
         let resultRows = rows.enumerated().map { r, d in
             TraversalResult.Row(dimension: d, kl: codes?.klPerDimension[d], isActive: codes?.isActive[d],
                                 values: perRow[r], cells: Array(cells[(r * columns.count)..<((r + 1) * columns.count)]))
         }
         return TraversalResult(model: LatentModelInfo(model), baseKind: base.kind, baseZ: baseZ, values: columns,
                                valueUnit: values.unit, rows: resultRows,
-                               decoding: cells.first?.text != nil ? decoding : nil)
+                               decoding: reconstruction.text != nil ? decoding : nil, reconstruction: reconstruction)
     }
 
     /// The base code as a vector of length `Z`.

@@ -14,8 +14,9 @@ extension TextVAE: LatentModel {
 
     public func decodedCells(for latents: Tensor, decoding: LatentDecoding) -> [DecodedCell] {
         let sequences = decoding.beamWidth == 1
-            ? greedyDecode(z: latents, maxLength: decoding.maximumLength)
-            : beamSearchDecode(z: latents, beamWidth: decoding.beamWidth, maxLength: decoding.maximumLength)
+            ? greedyDecode(z: latents, maxLength: decoding.maximumLength, excluding: decoding.excludedTokenIDs)
+            : beamSearchDecode(z: latents, beamWidth: decoding.beamWidth, maxLength: decoding.maximumLength,
+                               excluding: decoding.excludedTokenIDs)
         return sequences.map { .text(DecodedText(tokenIDs: $0, vocabulary: decoding.vocabulary)) }
     }
 }

@@ -72,9 +72,12 @@ public struct TraversalDocument: LatentJSONDocument, Equatable, Sendable {
     /// `cells[row][column]`.
     public var cells: [[CellRecord]]
     public var decoding: DecodingRecord?
+    /// The decoding of `base_z` itself (for a `posterior-mean` base, the example's reconstruction).
+    public var reconstruction: CellRecord?
 
     enum CodingKeys: String, CodingKey {
-        case schema, model, base, baseZ = "base_z", values, valueUnit = "value_unit", dimensions, cells, decoding
+        case schema, model, base, baseZ = "base_z", values, valueUnit = "value_unit", dimensions, cells, decoding,
+             reconstruction
     }
 
     public init(_ r: TraversalResult) {
@@ -86,5 +89,6 @@ public struct TraversalDocument: LatentJSONDocument, Equatable, Sendable {
         dimensions = r.rows.map { Dimension(index: $0.dimension, kl: $0.kl, active: $0.isActive, values: $0.values) }
         cells = r.rows.map { $0.cells.map(CellRecord.init) }
         decoding = r.decoding.map(DecodingRecord.init)
+        reconstruction = r.reconstruction.map(CellRecord.init)
     }
 }

@@ -34,9 +34,12 @@ public struct TraversalResult: Equatable, Sendable {
     public var rows: [Row]
     /// The decoding settings, for text cells.
     public var decoding: LatentDecoding?
+    /// The base code's own decoding (for a posterior-mean base: the model's reconstruction of the
+    /// example), which every row departs from.
+    public var reconstruction: DecodedCell?
 
     public init(model: LatentModelInfo, baseKind: String, baseZ: [Float], values: [Double], valueUnit: String,
-                rows: [Row], decoding: LatentDecoding?) {
+                rows: [Row], decoding: LatentDecoding?, reconstruction: DecodedCell? = nil) {
         self.model = model
         self.baseKind = baseKind
         self.baseZ = baseZ
@@ -44,5 +47,6 @@ public struct TraversalResult: Equatable, Sendable {
         self.valueUnit = valueUnit
         self.rows = rows
         self.decoding = decoding
+        self.reconstruction = reconstruction
     }
 }

@@ -22,7 +22,7 @@ public enum DefaultModels {
         public var recipe: String {
             switch self {
             case .classifier: return DefaultModelRecipe.tag
-            case .textVAE: return "text-vae-v2"
+            case .textVAE: return TextVAERecipe.tag
             case .imageVAE: return "image-vae-v2"
             }
         }

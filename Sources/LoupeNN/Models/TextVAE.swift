@@ -124,8 +124,10 @@ public final class TextVAE: VariationalAutoencoder, TokenModel {
 
     /// Greedy decoding from latents `z` `[B, Z]`: starting from [BOS], repeatedly feeds back the
     /// most likely token, for at most `maxLength` tokens (default `max_len`). A sequence ends
-    /// at [EOS], which is not included. No gradients are recorded.
-    public func greedyDecode(z: Tensor, maxLength: Int? = nil) -> [[Int]] {
+    /// at [EOS], which is not included; [PAD] and [BOS] are never chosen (they are not words a
+    /// sentence can hold), nor any id in `excluding` (e.g. [UNK], for sentences shown to a person).
+    /// No gradients are recorded.
+    public func greedyDecode(z: Tensor, maxLength: Int? = nil, excluding: Set<Int> = []) -> [[Int]] {
         withoutGradients {
             let b = z.shape[0]
             let steps = maxLength ?? config.maxLength
@@ -137,7 +139,7 @@ public final class TextVAE: VariationalAutoencoder, TokenModel {
                 let embedded = embedding(previous, shape: [b, 1])
                 let (_, last) = decoder(decoderInput(embedded, z: z), initialState: state)
                 state = last
-                let next = output(last).argmax()
+                let next = choosableArgmax(output(last), excluding: excluding)
                 for i in 0..<b where !finished[i] {
                     if next[i] == config.eosID { finished[i] = true } else { sequences[i].append(next[i]) }
                 }
@@ -145,6 +147,19 @@ public final class TextVAE: VariationalAutoencoder, TokenModel {
                 previous = next
             }
             return sequences
+        }
+    }
+
+    /// The most likely token of each row of `logits` `[B, V]` other than [PAD], [BOS] and `excluding`.
+    func choosableArgmax(_ logits: Tensor, excluding: Set<Int> = []) -> [Int] {
+        let v = logits.shape[logits.rank - 1]
+        let scalars = logits.scalars
+        return stride(from: 0, to: scalars.count, by: v).map { base in
+            var best = -1
+            for j in 0..<v where j != config.padID && j != config.bosID && !excluding.contains(j) {
+                if best < 0 || scalars[base + j] > scalars[base + best] { best = j }
+            }
+            return Swift.max(best, 0)
         }
     }
 

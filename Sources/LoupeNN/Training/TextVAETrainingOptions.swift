@@ -13,12 +13,17 @@ public struct TextVAETrainingOptions: Sendable {
     public var maxLength = 32
     /// Seed of the weights, batch order, latent noise and word dropout.
     public var seed: UInt64 = 0
-    /// The KL weight schedule (default: a linear warm-up over 2,000 steps).
+    /// The KL weight schedule (default: a linear warm-up over 2,000 steps, Bowman et al., 2016);
+    /// `.cyclical(cycleSteps:rampFraction:)` repeats the warm-up (Fu et al., 2019, "Cyclical
+    /// Annealing Schedule: A Simple Approach to Mitigating KL Vanishing", NAACL), which the bundled
+    /// default text VAE uses (`TextVAERecipe` in LoupeDefaults).
     public var klAnnealing: KLAnnealing = .linear(warmupSteps: 2_000)
-    /// Probability of replacing each decoder input token by [UNK] (Bowman et al.'s word dropout),
+    /// Probability of replacing each decoder input token by [UNK] (word dropout: Bowman et al., 2016,
+    /// "Generating Sentences from a Continuous Space", CoNLL),
     /// which forces the decoder to rely on `z`. The reconstruction targets are unchanged.
     public var wordDropout: Float = 0.3
-    /// Free bits λ (Kingma et al., 2016), in nats per latent dimension: the KL term of the loss is
+    /// Free bits λ (Kingma et al., 2016, "Improved Variational Inference with Inverse Autoregressive
+    /// Flow", NeurIPS), in nats per latent dimension: the KL term of the loss is
     /// `Σ_d max(λ, mean_B KL_d)`, so no dimension is pushed below λ and the encoder keeps using it.
     /// 0 (the default) is the plain KL. The reported KL is always the true one.
     public var freeBits: Float = 0
