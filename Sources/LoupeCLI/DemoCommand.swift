@@ -5,14 +5,16 @@ import Loupe
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Explain an English and a Chinese sentence and draw every picture Loupe makes.",
+        abstract: "Explain English and Chinese reviews and draw every picture Loupe makes.",
         discussion: """
-        Loads the default models — or trains them once on the embedded corpus and procedural shapes \
-        (deterministic, about a minute in a release build) and caches them in ~/.cache/loupe — then \
-        writes into --out (default ./loupe-demo/): sentence heatmaps and method comparisons of \
-        "\(DemoCommand.english)" and "\(DemoCommand.chinese)" (PNG + loupe.attribution.v1 JSON), \
-        latent traversal grids of an image VAE and a text VAE (PNG + loupe.traversal.v1), a per-token \
-        KL chart (PNG + loupe.kl.v1) and report.html with all of it. Each file is printed as it is written.
+        Loads the bundled default models — a sentiment classifier trained on real English and Chinese \
+        reviews, a text VAE trained on real sentences, an image VAE trained on MNIST digits — and writes \
+        into --out (default ./loupe-demo/): sentence heatmaps and method comparisons of \
+        \(DemoCommand.reviews.map { "\"\($0.text)\"" }.joined(separator: ", ")) (PNG + \
+        loupe.attribution.v1 JSON; the last two are hard cases: a turn of phrase, and a complaint \
+        without a negative word), latent traversal grids of the image VAE and the text VAE (PNG + \
+        loupe.traversal.v1), a per-token KL chart (PNG + loupe.kl.v1) and report.html with all of it. \
+        Each file is printed as it is written.
 
         Examples:
           swift run -c release loupe demo
@@ -23,6 +25,11 @@ struct DemoCommand: ParsableCommand {
 
     static let english = "I had a great day today."
     static let chinese = "我今天过得很好。"
+    /// The reviews the demo explains: a plain English and Chinese one, then a hard case of each.
+    static let reviews: [(tag: String, text: String)] = [
+        ("en", english), ("zh", chinese),
+        ("en-hard", "The plot was predictable but the acting saved it."), ("zh-hard", "等了一个小时才送到，饭都凉了。"),
+    ]
     static let comparedMethods: [AttributionMethodID] = [.integratedGradients, .gradient, .inputXGradient, .leaveOneOut, .kernelSHAP]
 
     @Option(name: .long, help: "Output folder (created if missing).") var out = "loupe-demo"
@@ -45,7 +52,7 @@ struct DemoCommand: ParsableCommand {
         var names = Self.comparedMethods
         if explainer.model.hasAttentionPatterns { names.append(.attentionRollout) }
         let methods = try names.map { try AttributionMethodCatalog.make($0) }
-        for (tag, sentence) in [("en", Self.english), ("zh", Self.chinese)] {
+        for (tag, sentence) in Self.reviews {
             let explanation = try explainer.explain(sentence, methods: methods)
             for warning in explanation.warnings { console.warning("\(tag): \(warning)") }
             for failure in explanation.failures { console.warning("\(tag): \(failure.method) failed: \(failure.error ?? "")") }

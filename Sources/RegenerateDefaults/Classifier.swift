@@ -11,7 +11,8 @@ import Loupe
 ///
 /// For experiments, `LOUPE_RECIPE` overrides settings, e.g.
 /// `LOUPE_RECIPE="epochs=3,embed=128,arch=bag,lr=3e-3"` (keys: arch, embed, hidden, heads, layers,
-/// ffn, dropout, epochs, batch, lr, warmup, wd, scale, maxlen, vocab, alphabet, seed); a bundle is
+/// ffn, dropout, epochs, batch, lr, warmup, wd, scale, maxlen, vocab, alphabet, seed, distill, tau,
+/// variants); a bundle is
 /// only ever written from the recipe's own settings.
 func regenerateClassifier(write: Bool, resources: URL) throws {
     let root = resources.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -33,17 +34,14 @@ func regenerateClassifier(write: Bool, resources: URL) throws {
     let lines = ClassifierReadme.figures(outcome)
     for line in lines { print(line) }
     let failed = DefaultModelRecipe.failedProbes(outcome.trainer)
-    for probe in DefaultModelRecipe.probes {
-        let p = outcome.trainer.probabilities(of: probe.text)
-        let mark = failed.contains { $0.text == probe.text } ? "✘" : "✔"
-        print(String(format: "  %@ %@ → p(positive) = %.3f (expected %@)", mark, probe.text, p[1], probe.label))
-    }
+    for line in ClassifierReadme.probeLines(outcome.trainer) { print(line) }
     guard write else { return }
     let folder = resources.appendingPathComponent(DefaultModel.folderName)
     try outcome.trainer.saveModel(to: folder, metadata: [DefaultModels.recipeKey: DefaultModelRecipe.tag,
                                                          "temperature": String(outcome.temperature)])
     try AtomicFile.write(try outcome.tokenizer.tokenizerJSON(), to: folder.appendingPathComponent(SubwordTokenizerFile.fileName))
-    try AtomicFile.write(ClassifierReadme.text(outcome, recipe: recipe), to: folder.appendingPathComponent("README.md"))
+    let teacherName = ProcessInfo.processInfo.environment["LOUPE_TEACHER"].map { URL(fileURLWithPath: $0).lastPathComponent }
+    try AtomicFile.write(ClassifierReadme.text(outcome, recipe: recipe, teacher: teacherName), to: folder.appendingPathComponent("README.md"))
     print("wrote \(folder.path)")
 }
 

@@ -104,13 +104,15 @@ struct LatentStoryTests {
         let result = try CLI.run(["demo", "--out", out.path, "--model", CLI.fixture("transformer-classifier"),
                                   "--text-vae", CLI.fixture("text-vae"), "--image-vae", CLI.fixture("image-vae")])
         #expect(result.status == 0, "\(result.transcript)")
-        let expected = ["compare-en.png", "compare-zh.png", "explain-en.json", "explain-en.png", "explain-zh.json",
-                        "explain-zh.png", "kl.json", "kl.png", "report.html", "traversal-image.json", "traversal-image.png",
-                        "traversal-text.json", "traversal-text.png"]
+        let explained = ["en", "en-hard", "zh", "zh-hard"].flatMap { ["compare-\($0).png", "explain-\($0).json", "explain-\($0).png"] }
+        let expected = (explained + ["kl.json", "kl.png", "report.html", "traversal-image.json", "traversal-image.png",
+                                     "traversal-text.json", "traversal-text.png"]).sorted()
         #expect(contents(of: out) == expected)
         for name in expected { #expect(result.stdout.contains("wrote \(out.appendingPathComponent(name).path)")) }
         let zh = try AttributionDocument.decode(Data(contentsOf: out.appendingPathComponent("explain-zh.json")))
         #expect(zh.input.text == "我今天过得很好。")
         #expect(zh.attributions.map(\.method).contains("attention-rollout"))
+        let hard = try AttributionDocument.decode(Data(contentsOf: out.appendingPathComponent("explain-zh-hard.json")))
+        #expect(hard.input.text == "等了一个小时才送到，饭都凉了。")
     }
 }

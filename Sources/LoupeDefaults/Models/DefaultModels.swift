@@ -2,15 +2,15 @@ import Foundation
 import LoupeNN
 
 /// The models Loupe uses when none is given: a sentiment classifier (English + Chinese) and, for
-/// the latent pictures, a small text VAE and image VAE.
+/// the latent pictures, a text VAE and an image VAE.
 ///
-/// The classifier is the checkpoint bundled with LoupeDefaults (``DefaultModel``, made by
-/// ``DefaultModelRecipe`` from real reviews). A VAE without a bundled checkpoint is trained once,
-/// deterministically (fixed seeds, fixed data), on the built-in corpus (``DefaultCorpus``) or on
-/// procedural shapes (``ShapesGenerator``), and cached under `$XDG_CACHE_HOME/loupe/` (default
-/// `~/.cache/loupe/`): `default-model`, `default-text-vae`, `default-image-vae`. A cached folder
-/// is used only when its weights carry the current recipe tag (``Kind/recipe``), so a changed
-/// recipe retrains. Delete the folders to retrain.
+/// All three are checkpoints bundled with LoupeDefaults (``bundledFolder(for:)``), made from real
+/// data by `loupe-regenerate-defaults` (the classifier by ``DefaultModelRecipe``). The classifier
+/// has no other source. A build without the VAE bundles trains small VAEs once, deterministically,
+/// on the built-in corpus (``DefaultCorpus``) or on procedural shapes (``ShapesGenerator``), and
+/// caches them under `$XDG_CACHE_HOME/loupe/` (default `~/.cache/loupe/`) as `default-text-vae`
+/// and `default-image-vae`; a cached folder is used only when its weights carry the current
+/// recipe tag (``Kind/recipe``), so a changed recipe retrains.
 public enum DefaultModels {
     /// Which default model.
     public enum Kind: String, CaseIterable, Sendable {
