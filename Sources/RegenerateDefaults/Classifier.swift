@@ -33,8 +33,8 @@ func regenerateClassifier(write: Bool, resources: URL) throws {
     let outcome = try recipe.train(data: data, teacher: teacher, observer: ProgressReporter(style: .lines))
     let lines = ClassifierReadme.figures(outcome)
     for line in lines { print(line) }
-    let failed = DefaultModelRecipe.failedProbes(outcome.trainer)
     for line in ClassifierReadme.probeLines(outcome.trainer) { print(line) }
+    let failed = DefaultModelRecipe.failedProbes(outcome.trainer)
     guard write else { return }
     let folder = resources.appendingPathComponent(DefaultModel.folderName)
     try outcome.trainer.saveModel(to: folder, metadata: [DefaultModels.recipeKey: DefaultModelRecipe.tag,

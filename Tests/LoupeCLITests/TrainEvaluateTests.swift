@@ -56,15 +56,19 @@ struct TrainEvaluateTests {
 
     @Test("evaluate on the embedded corpus reports the rationale top-1 hit rate beside a random ranking's")
     func rationaleHitRateOnTheEmbeddedCorpus() throws {
-        let evaluated = try CLI.run(["evaluate", "--data", "default-corpus:held-out", "--faithfulness", "--limit", "6",
+        let evaluated = try CLI.run(["evaluate", "--data", "default-corpus:held-out", "--faithfulness", "--limit", "40",
                                      "--methods", "integrated-gradients", "--steps", "8"])
         #expect(evaluated.status == 0, "\(evaluated.transcript)")
         #expect(evaluated.stdout.contains("accuracy"), "\(evaluated.stdout)")
         let rows = evaluated.stdout.split(separator: "\n").map(String.init)
         #expect(rows.contains { $0.contains("rationale top-1") }, "\(evaluated.stdout)")
         let ig = try #require(rows.first { $0.hasPrefix("integrated-gradients") })
+        let random = try #require(rows.first { $0.hasPrefix("random") })
         let hit = try #require(ig.split(separator: " ").last.flatMap { Double($0) })
-        #expect(hit >= 0.5, "the default model's IG points at a rationale word in most held-out sentences: \(ig)")
+        let chance = try #require(random.split(separator: " ").last.flatMap { Double($0) })
+        // The default model learned from real reviews, not this corpus; its IG still points at a
+        // rationale word far more often than a random ranking does (0.53 vs 0.17 when written).
+        #expect(hit >= 0.4 && hit >= chance + 0.2, "IG: \(ig); random: \(random)")
     }
 
     @Test func resumeContinuesARun() throws {
