@@ -36,6 +36,10 @@ func regenerateClassifier(write: Bool, resources: URL) throws {
     for line in ClassifierReadme.probeLines(outcome.trainer) { print(line) }
     let failed = DefaultModelRecipe.failedProbes(outcome.trainer)
     guard write else { return }
+    guard failed.isEmpty else {
+        throw DataSetError(.invalidArgument, file: "default-model",
+                           "\(failed.count) probe sentence(s) wrong (first: \(failed[0].text) → \(failed[0].predicted)); nothing written")
+    }
     let folder = resources.appendingPathComponent(DefaultModel.folderName)
     try outcome.trainer.saveModel(to: folder, metadata: [DefaultModels.recipeKey: DefaultModelRecipe.tag,
                                                          "temperature": String(outcome.temperature)])
