@@ -31,7 +31,7 @@ public final class ClassifierTrainer {
     /// The text front end (tokenizer, vocabulary, truncation to `options.maxLength`).
     public let encoder: TextEncoder
     public let options: ClassifierTrainingOptions
-    /// The optimizer (its state survives across ``train(on:dev:)`` calls and resumes).
+    /// The optimizer (its state survives across ``train(on:dev:stoppingAfterEpoch:softTargets:)`` calls and resumes).
     public let optimizer: Optimizer
     /// Progress so far (what `training.json` holds).
     public private(set) var state: ClassifierTrainingState
@@ -144,7 +144,7 @@ public final class ClassifierTrainer {
                                         bestCheckpoint: loop.checkpoint?.bestFolder)
     }
 
-    /// The loop that ``train(on:dev:stoppingAfterEpoch:)`` runs: the options' schedule, clipping,
+    /// The loop that ``train(on:dev:stoppingAfterEpoch:softTargets:)`` runs: the options' schedule, clipping,
     /// patience, checkpoints (`best/` and `last/`) and observer.
     var loop: TrainingLoop {
         TrainingLoop(optimizer: optimizer, epochs: options.epochs, learningRate: options.learningRate,
@@ -157,7 +157,7 @@ public final class ClassifierTrainer {
                      observer: options.observer)
     }
 
-    /// The batches (example indices into `train`) that epoch `epoch` of ``train(on:dev:stoppingAfterEpoch:)``
+    /// The batches (example indices into `train`) that epoch `epoch` of ``train(on:dev:stoppingAfterEpoch:softTargets:)``
     /// uses, in order, and each example's ids (for benchmarks that replay the same batches elsewhere).
     public func plannedBatches(for train: TextDataSet, epoch: Int) -> (batches: [[Int]], ids: [[Int]]) {
         let procedure = ClassifierTrainingProcedure(classifier: classifier, encoder: encoder, options: options,

@@ -3,7 +3,7 @@ import Foundation
 /// Learns a WordPiece vocabulary from text and writes it as a `tokenizer.json` that Hugging Face
 /// `tokenizers` (and ``PretrainedTokenizer``) load.
 ///
-/// The text is read as BERT reads it (``Normalizer`` `BertNormalizer`: control characters removed,
+/// The text is read as BERT reads it (`BertNormalizer`: control characters removed,
 /// accents stripped, lower case, each CJK ideograph its own word; `BertPreTokenizer`: split at
 /// white space and punctuation). Words are counted, spelled as their first character followed by
 /// `##`-prefixed continuation characters, and the most frequent adjacent pair is merged until the
