@@ -65,3 +65,17 @@ public struct ClassifierTrainingResult: Sendable {
     /// `checkpointDirectory/best` when checkpoints were written.
     public var bestCheckpoint: URL?
 }
+
+/// The one-line summary of a classifier epoch that trainers print
+/// (`epoch 2/4  loss 0.2894  train acc 87.94%  dev acc 88.49%  40343 tok/s  61.9 s  [best]`).
+public enum ClassifierEpochSummary {
+    public static func line(epoch: Int, of epochs: Int, loss: Double, trainAccuracy: Double, devAccuracy: Double?,
+                            tokensPerSecond: Double, seconds: Double, isBest: Bool, stopsEarly: Bool) -> String {
+        var line = String(format: "epoch %d/%d  loss %.4f  train acc %.2f%%", epoch, epochs, loss, 100 * trainAccuracy)
+        if let devAccuracy { line += String(format: "  dev acc %.2f%%", 100 * devAccuracy) }
+        line += String(format: "  %.0f tok/s  %.1f s", tokensPerSecond, seconds)
+        if isBest { line += "  [best]" }
+        if stopsEarly { line += "  (early stop)" }
+        return line
+    }
+}

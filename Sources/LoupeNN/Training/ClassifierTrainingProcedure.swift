@@ -83,12 +83,9 @@ struct ClassifierTrainingProcedure: TrainingProcedure {
     }
 
     func summaryLine(for record: ClassifierEpochRecord, isBest: Bool, stopsEarly: Bool) -> String {
-        var line = String(format: "epoch %d/%d  loss %.4f  train acc %.2f%%", record.epoch, options.epochs, record.loss,
-                          100 * record.trainAccuracy)
-        if let dev = record.devAccuracy { line += String(format: "  dev acc %.2f%%", 100 * dev) }
-        line += String(format: "  %.0f tok/s  %.1f s", record.tokensPerSecond, record.seconds)
-        if isBest { line += "  [best]" }
-        if stopsEarly { line += "  (early stop)" }
-        return line
+        ClassifierEpochSummary.line(epoch: record.epoch, of: options.epochs, loss: record.loss,
+                                    trainAccuracy: record.trainAccuracy, devAccuracy: record.devAccuracy,
+                                    tokensPerSecond: record.tokensPerSecond, seconds: record.seconds,
+                                    isBest: isBest, stopsEarly: stopsEarly)
     }
 }

@@ -211,12 +211,9 @@ struct EncoderFineTuningProcedure: TrainingProcedure {
     }
 
     func summaryLine(for record: EncoderFineTuningEpochRecord, isBest: Bool, stopsEarly: Bool) -> String {
-        var line = String(format: "epoch %d/%d  loss %.4f  train acc %.2f%%", record.epoch, tuner.options.epochs, record.loss,
-                          100 * record.trainAccuracy)
-        if let dev = record.devAccuracy { line += String(format: "  dev acc %.2f%%", 100 * dev) }
-        line += String(format: "  %.0f tok/s  %.1f s", record.tokensPerSecond, record.seconds)
-        if isBest { line += "  [best]" }
-        if stopsEarly { line += "  (early stop)" }
-        return line
+        ClassifierEpochSummary.line(epoch: record.epoch, of: tuner.options.epochs, loss: record.loss,
+                                    trainAccuracy: record.trainAccuracy, devAccuracy: record.devAccuracy,
+                                    tokensPerSecond: record.tokensPerSecond, seconds: record.seconds,
+                                    isBest: isBest, stopsEarly: stopsEarly)
     }
 }
