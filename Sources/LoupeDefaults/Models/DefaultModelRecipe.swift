@@ -137,16 +137,19 @@ public struct DefaultModelRecipe: Sendable {
         let (englishCount, chineseCount) = (corpora.englishCalibration.count, corpora.chineseCalibration.count)
         let weights = (0..<(englishCount + chineseCount)).map { $0 < englishCount ? 0.5 / Double(englishCount) : 0.5 / Double(chineseCount) }
         let temperature = TemperatureScaling.fit(logits: calibrationLogits, labels: corpora.calibration.labels, weights: weights)
-        func report(_ set: TextDataSet, _ t: Double) -> CalibrationReport {
-            CalibrationReport(probabilities: trainer.logits(of: set).map { TemperatureScaling.probabilities($0, temperature: t) },
+        // Each set's logits once; the calibrated figures divide them by T, as the folded model does.
+        func report(_ logits: [[Double]], _ set: TextDataSet, _ t: Double) -> CalibrationReport {
+            CalibrationReport(probabilities: logits.map { TemperatureScaling.probabilities($0, temperature: t) },
                               labels: set.labels)
         }
-        let rawEnglish = report(corpora.englishTest, 1), rawChinese = report(corpora.chineseTest, 1)
+        let englishLogits = trainer.logits(of: corpora.englishTest), chineseLogits = trainer.logits(of: corpora.chineseTest)
         try trainer.foldTemperature(temperature)
         return Outcome(trainer: trainer, tokenizer: wordPiece, corpora: corpora, temperature: temperature,
-                       english: report(corpora.englishTest, 1), chinese: report(corpora.chineseTest, 1),
-                       calibration: report(corpora.calibration, 1), uncalibratedEnglish: rawEnglish,
-                       uncalibratedChinese: rawChinese, seconds: Date().timeIntervalSince(started),
+                       english: report(englishLogits, corpora.englishTest, temperature),
+                       chinese: report(chineseLogits, corpora.chineseTest, temperature),
+                       calibration: report(calibrationLogits, corpora.calibration, temperature),
+                       uncalibratedEnglish: report(englishLogits, corpora.englishTest, 1),
+                       uncalibratedChinese: report(chineseLogits, corpora.chineseTest, 1), seconds: Date().timeIntervalSince(started),
                        distilledTextCount: distilled.texts, variantCount: distilled.variants)
     }
 
@@ -161,20 +164,13 @@ public struct DefaultModelRecipe: Sendable {
             let pieces = loaded.tokenizer.encode(text, addSpecialTokens: true).map(\.id)
             return pieces.count > 128 ? Array(pieces.prefix(127)) + [pieces.last!] : pieces
         }
-        let order = ids.indices.sorted { (ids[$0].count, $0) < (ids[$1].count, $1) }
-        var rows = [[Float]](repeating: [], count: texts.count)
         let started = Date()
-        withoutGradients {
-            for start in stride(from: 0, to: order.count, by: 64) {
-                let chunk = Array(order[start..<min(start + 64, order.count)])
-                let values = classifier.logits(tokenIDs: chunk.map { ids[$0] }).scalars
-                for (i, index) in chunk.enumerated() { rows[index] = [values[2 * i], values[2 * i + 1]] }
-                if (start / 64) % 100 == 0 {
-                    log(String(format: "teacher: %d/%d texts (%.0f s)", start, texts.count, Date().timeIntervalSince(started)))
-                }
-            }
+        var reported = 0
+        return classifier.logitRows(tokenIDs: ids, batchSize: 64) { done in
+            guard done - reported >= 6_400 || done == ids.count else { return }
+            reported = done
+            log(String(format: "teacher: %d/%d texts (%.0f s)", done, texts.count, Date().timeIntervalSince(started)))
         }
-        return rows
     }
 
     /// The probe sentences the trainer's model gets wrong, with what it predicted.

@@ -6,21 +6,7 @@ extension ClassifierTrainer {
     public func logits(of dataSet: TextDataSet) -> [[Double]] {
         setTraining(false, epoch: 0)
         let ids = dataSet.examples.map { ClassifierBatching.encode($0.text, encoder: encoder) }
-        let order = ids.indices.sorted { (ids[$0].count, $0) < (ids[$1].count, $1) }
-        var rows = [[Double]](repeating: [], count: ids.count)
-        let batch = options.evaluationBatchSize
-        withoutGradients {
-            for start in stride(from: 0, to: order.count, by: batch) {
-                let chunk = Array(order[start..<Swift.min(start + batch, order.count)])
-                let logits = classifier.logits(tokenIDs: chunk.map { ids[$0] })
-                let classes = logits.shape[1]
-                let values = logits.scalars
-                for (i, index) in chunk.enumerated() {
-                    rows[index] = (0..<classes).map { Double(values[i * classes + $0]) }
-                }
-            }
-        }
-        return rows
+        return classifier.logitRows(tokenIDs: ids, batchSize: options.evaluationBatchSize).map { $0.map(Double.init) }
     }
 
     /// Divides the model's logits by `temperature` for good, by scaling its output layer (weights

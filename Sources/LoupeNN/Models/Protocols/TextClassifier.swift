@@ -28,6 +28,25 @@ extension TextClassifier {
     /// Number of classes.
     public var classCount: Int { labels.count }
 
+    /// The logits of many id sequences, one row of ``classCount`` values each, in input order: fed
+    /// in batches of `batchSize` sequences of similar length (little padding), without recording
+    /// gradients. `progress` hears the number of sequences done after each batch.
+    public func logitRows(tokenIDs: [[Int]], batchSize: Int = 128, progress: (Int) -> Void = { _ in }) -> [[Float]] {
+        precondition(batchSize > 0, "batch size must be positive")
+        let order = tokenIDs.indices.sorted { (tokenIDs[$0].count, $0) < (tokenIDs[$1].count, $1) }
+        var rows = [[Float]](repeating: [], count: tokenIDs.count)
+        let classes = classCount
+        withoutGradients {
+            for start in stride(from: 0, to: order.count, by: batchSize) {
+                let chunk = Array(order[start..<Swift.min(start + batchSize, order.count)])
+                let values = logits(tokenIDs: chunk.map { tokenIDs[$0] }).scalars
+                for (i, index) in chunk.enumerated() { rows[index] = Array(values[(i * classes)..<((i + 1) * classes)]) }
+                progress(start + chunk.count)
+            }
+        }
+        return rows
+    }
+
     /// Class probabilities `[B, C]` (softmax of the logits), without recording gradients.
     public func probabilities(tokenIDs: [[Int]]) -> Tensor {
         withoutGradients { logits(tokenIDs: tokenIDs).softmax(alongAxis: -1) }
