@@ -25,12 +25,15 @@ func regenerateClassifier(write: Bool, resources: URL) throws {
         try recipe.apply(overrides: overrides)
     }
     var teacher: (([String]) throws -> [[Float]])?
+    var embeddings: EmbeddingTransfer?
     if let path = ProcessInfo.processInfo.environment["LOUPE_TEACHER"], !path.isEmpty {
         let model = URL(fileURLWithPath: path)
         teacher = { texts in try cachedTeacherLogits(model: model, texts: texts) }
+        if recipe.embeddingsFromTeacher { embeddings = try EmbeddingTransfer(teacher: try PretrainedModel.load(model)) }
         print("distilling from the teacher at \(model.path)")
     }
-    let outcome = try recipe.train(data: data, teacher: teacher, observer: ProgressReporter(style: .lines))
+    let outcome = try recipe.train(data: data, teacher: teacher, teacherEmbeddings: embeddings,
+                                   observer: ProgressReporter(style: .lines))
     let lines = ClassifierReadme.figures(outcome)
     for line in lines { print(line) }
     for line in ClassifierReadme.probeLines(outcome.trainer) { print(line) }
@@ -49,25 +52,33 @@ func regenerateClassifier(write: Bool, resources: URL) throws {
     print("wrote \(folder.path)")
 }
 
-/// The teacher's logits of `texts`, computed once and cached (keyed by the model folder, the size
-/// and date of its weights, and the texts).
+/// The teacher's logits of `texts`, each text computed once and cached: one JSON object per teacher
+/// (keyed by the model folder and the size and date of its weights) mapping texts to logits, so a
+/// changed corpus only sends its new texts through the teacher.
 func cachedTeacherLogits(model: URL, texts: [String]) throws -> [[Float]] {
     let weights = model.appendingPathComponent("model.safetensors")
     let attributes = try? FileManager.default.attributesOfItem(atPath: weights.path)
     let stamp = "\((attributes?[.size] as? Int) ?? 0)-\(Int((attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0))"
     var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-    for byte in (model.standardizedFileURL.path + stamp + texts.joined(separator: "\n")).utf8 {
+    for byte in (model.standardizedFileURL.path + stamp).utf8 {
         hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
     }
     let cache = DefaultModels.cacheDirectory.appendingPathComponent("teacher-logits")
-        .appendingPathComponent(String(hash, radix: 16) + ".json")
-    if let data = try? Data(contentsOf: cache), let rows = try? JSONDecoder().decode([[Float]].self, from: data),
-       rows.count == texts.count {
-        print("teacher logits from \(cache.path)")
-        return rows
+        .appendingPathComponent("texts-" + String(hash, radix: 16) + ".json")
+    var known: [String: [Float]] = [:]
+    if let data = try? Data(contentsOf: cache), let table = try? JSONDecoder().decode([String: [Float]].self, from: data) {
+        known = table
     }
-    let rows = try DefaultModelRecipe.teacherLogits(model: model, texts: texts)
-    try? FileManager.default.createDirectory(at: cache.deletingLastPathComponent(), withIntermediateDirectories: true)
-    try? AtomicFile.write(try JSONEncoder().encode(rows), to: cache)
-    return rows
+    let missing = Array(Set(texts.filter { known[$0] == nil })).sorted()
+    print("teacher logits: \(texts.count - texts.filter { known[$0] == nil }.count) of \(texts.count) texts from \(cache.path)")
+    if !missing.isEmpty {
+        let rows = try DefaultModelRecipe.teacherLogits(model: model, texts: missing)
+        guard rows.count == missing.count else {
+            throw DataSetError(.invalidArgument, file: model.path, "the teacher gave \(rows.count) rows for \(missing.count) texts")
+        }
+        for (text, row) in zip(missing, rows) { known[text] = row }
+        try? FileManager.default.createDirectory(at: cache.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try? AtomicFile.write(try JSONEncoder().encode(known), to: cache)
+    }
+    return texts.map { known[$0]! }
 }

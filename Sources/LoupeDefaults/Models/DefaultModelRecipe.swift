@@ -7,9 +7,9 @@ import LoupeTokenizers
 /// How the bundled default classifier is made (`loupe-regenerate-defaults classifier --write`):
 /// a WordPiece vocabulary learned from the training texts (``WordPieceTrainer``; Chinese reads as
 /// characters), a classifier trained on real reviews (``SentimentCorpora``: SST-2 and Chinese
-/// product and food-delivery reviews), and temperature scaling fitted on the calibration part
-/// (``TemperatureScaling``, both languages weighted equally), folded into the output layer so that the saved probabilities are the
-/// calibrated ones.
+/// product and food-delivery reviews), and temperature scaling fitted on each language's
+/// calibration part (``TemperatureScaling``), saved in the model as a ``ScriptTemperature`` layer so
+/// that its probabilities are the calibrated ones.
 public struct DefaultModelRecipe: Sendable {
     /// WordPiece vocabulary size (special tokens and the alphabet included).
     public var vocabularySize = 16_000
@@ -32,6 +32,10 @@ public struct DefaultModelRecipe: Sendable {
     public var distillationTemperature: Float = 2
     /// New English sentences for the teacher to label (only with a teacher).
     public var augmentation = SentenceAugmentation(variantsPerSentence: 2)
+    /// Start the embedding rows of English tokens from the teacher's word vectors, reduced by PCA
+    /// (``EmbeddingTransfer``; only when ``train(data:teacher:teacherEmbeddings:observer:log:)`` is
+    /// given them). Chinese tokens and special tokens keep their random start.
+    public var embeddingsFromTeacher = true
 
     public init() {}
 
@@ -75,25 +79,35 @@ public struct DefaultModelRecipe: Sendable {
         public var trainer: ClassifierTrainer
         public var tokenizer: TrainedWordPiece
         public var corpora: SentimentCorpora
+        /// The temperature fitted on both calibration parts (languages weighted equally): that of
+        /// texts with neither script.
         public var temperature: Double
+        /// The temperature of each script (``ScriptTemperature``), as saved in the model.
+        public var temperatures: [TokenScript: Double]
         /// Calibrated figures on the parts never trained on: SST-2 dev, the Chinese test part,
         /// and the calibration part (where the temperature was fitted).
         public var english: CalibrationReport
         public var chinese: CalibrationReport
         public var calibration: CalibrationReport
+        public var englishCalibration: CalibrationReport
+        public var chineseCalibration: CalibrationReport
         public var uncalibratedEnglish: CalibrationReport
         public var uncalibratedChinese: CalibrationReport
         public var seconds: Double
         /// The teacher's English training texts and variants (0 without a teacher).
         public var distilledTextCount = 0
         public var variantCount = 0
+        /// Embedding rows that started from the teacher's word vectors.
+        public var transferredEmbeddingRows = 0
     }
 
     /// Learns the tokenizer, trains, calibrates and evaluates, from the data folder `data`.
     /// - Parameter teacher: the English training texts' logits by a fine-tuned teacher (in
     ///   `corpora.englishTrain` order; see ``teacherLogits(model:texts:log:)``), or nil to learn
     ///   from the labels alone.
+    /// - Parameter teacherEmbeddings: the teacher's word vectors, for ``embeddingsFromTeacher``.
     public func train(data: URL, teacher: (([String]) throws -> [[Float]])? = nil,
+                      teacherEmbeddings: EmbeddingTransfer? = nil,
                       observer: (any TrainingObserver)? = nil,
                       log: (String) -> Void = { print($0) }) throws -> Outcome {
         let started = Date()
@@ -129,28 +143,75 @@ public struct DefaultModelRecipe: Sendable {
         for case let table as Embedding in model.module.allModules {
             table.weight.value = table.weight.value * embeddingScale
         }
+        var transferred = 0
+        if embeddingsFromTeacher, let teacherEmbeddings {
+            transferred = try Self.transfer(teacherEmbeddings, into: model.module, tokens: wordPiece.tokens,
+                                            standardDeviation: embeddingScale)
+            log("embeddings: \(transferred) of \(vocabulary.count) rows start from the teacher's word vectors (PCA)")
+        }
         let trainer = try ClassifierTrainer(model: model, vocabulary: vocabulary, options: trainOptions, subwords: subwords)
         _ = try trainer.train(on: train, dev: corpora.calibration, softTargets: softTargets)
 
         let calibrationLogits = trainer.logits(of: corpora.calibration)
-        // Each language has an equal say in the temperature (the Chinese part is four times larger).
+        // One temperature per language, each fitted on its own calibration part (the model is
+        // more confident in one language than in the other); texts of neither script (digits,
+        // punctuation) get the temperature of both parts with each language weighted equally.
         let (englishCount, chineseCount) = (corpora.englishCalibration.count, corpora.chineseCalibration.count)
+        let labels = corpora.calibration.labels
         let weights = (0..<(englishCount + chineseCount)).map { $0 < englishCount ? 0.5 / Double(englishCount) : 0.5 / Double(chineseCount) }
-        let temperature = TemperatureScaling.fit(logits: calibrationLogits, labels: corpora.calibration.labels, weights: weights)
-        // Each set's logits once; the calibrated figures divide them by T, as the folded model does.
-        func report(_ logits: [[Double]], _ set: TextDataSet, _ t: Double) -> CalibrationReport {
-            CalibrationReport(probabilities: logits.map { TemperatureScaling.probabilities($0, temperature: t) },
-                              labels: set.labels)
+        let temperature = TemperatureScaling.fit(logits: calibrationLogits, labels: labels, weights: weights)
+        let temperatures: [TokenScript: Double] = [
+            .neutral: temperature,
+            .alphabetic: TemperatureScaling.fit(logits: Array(calibrationLogits.prefix(englishCount)), labels: Array(labels.prefix(englishCount))),
+            .cjk: TemperatureScaling.fit(logits: Array(calibrationLogits.suffix(chineseCount)), labels: Array(labels.suffix(chineseCount))),
+        ]
+        func report(_ logits: [[Double]], _ set: TextDataSet) -> CalibrationReport {
+            CalibrationReport(probabilities: logits.map { TemperatureScaling.probabilities($0) }, labels: set.labels)
         }
-        let englishLogits = trainer.logits(of: corpora.englishTest), chineseLogits = trainer.logits(of: corpora.chineseTest)
-        try trainer.foldTemperature(temperature)
+        let uncalibrated = (english: report(trainer.logits(of: corpora.englishTest), corpora.englishTest),
+                            chinese: report(trainer.logits(of: corpora.chineseTest), corpora.chineseTest))
+        try trainer.setScriptTemperatures(temperatures)
+        // The calibrated figures are those of the model as saved (its logits end in the layer).
         return Outcome(trainer: trainer, tokenizer: wordPiece, corpora: corpora, temperature: temperature,
-                       english: report(englishLogits, corpora.englishTest, temperature),
-                       chinese: report(chineseLogits, corpora.chineseTest, temperature),
-                       calibration: report(calibrationLogits, corpora.calibration, temperature),
-                       uncalibratedEnglish: report(englishLogits, corpora.englishTest, 1),
-                       uncalibratedChinese: report(chineseLogits, corpora.chineseTest, 1), seconds: Date().timeIntervalSince(started),
-                       distilledTextCount: distilled.texts, variantCount: distilled.variants)
+                       temperatures: temperatures,
+                       english: report(trainer.logits(of: corpora.englishTest), corpora.englishTest),
+                       chinese: report(trainer.logits(of: corpora.chineseTest), corpora.chineseTest),
+                       calibration: report(trainer.logits(of: corpora.calibration), corpora.calibration),
+                       englishCalibration: report(trainer.logits(of: corpora.englishCalibration), corpora.englishCalibration),
+                       chineseCalibration: report(trainer.logits(of: corpora.chineseCalibration), corpora.chineseCalibration),
+                       uncalibratedEnglish: uncalibrated.english, uncalibratedChinese: uncalibrated.chinese,
+                       seconds: Date().timeIntervalSince(started),
+                       distilledTextCount: distilled.texts, variantCount: distilled.variants,
+                       transferredEmbeddingRows: transferred)
+    }
+
+    /// Replaces the rows of English tokens in the token table of `module` (the `Embedding` with one
+    /// row per token) by the teacher's vectors reduced to its width; returns how many rows changed.
+    static func transfer(_ transfer: EmbeddingTransfer, into module: Module, tokens: [String],
+                         standardDeviation: Float) throws -> Int {
+        guard let table = module.allModules.lazy.compactMap({ $0 as? Embedding })
+            .first(where: { $0.weight.value.shape[0] == tokens.count }) else { return 0 }
+        let width = table.weight.value.shape[1]
+        let rows = try transfer.reducedVectors(for: tokens, dimension: width, standardDeviation: standardDeviation) { token in
+            !(token.hasPrefix("[") && token.hasSuffix("]")) && !token.unicodeScalars.contains { Self.isCJK($0) }
+        }
+        var scalars = table.weight.value.scalars
+        var count = 0
+        for (index, row) in rows.enumerated() {
+            guard let row, index != table.paddingIndex else { continue }
+            for j in 0..<width { scalars[index * width + j] = row[j] }
+            count += 1
+        }
+        table.weight.value = Tensor(shape: table.weight.value.shape, scalars: scalars)
+        return count
+    }
+
+    /// CJK ideographs and punctuation (Chinese tokens keep their random start).
+    static func isCJK(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x3000...0x303F, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xF900...0xFAFF, 0xFF00...0xFFEF, 0x20000...0x2FA1F: return true
+        default: return false
+        }
     }
 
     /// The logits of `texts` by the Hugging Face sequence classifier at `model` (e.g. MiniLM

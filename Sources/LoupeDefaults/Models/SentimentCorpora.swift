@@ -9,8 +9,8 @@ import LoupeNN
 /// - English: train = SST-2 train less a calibration part; test = SST-2 dev (never seen in
 ///   training or calibration). SST-2 train holds every phrase of its sentences, so a random split
 ///   of it would put phrases of one sentence on both sides. The calibration part is instead a
-///   seeded draw of whole train sentences (≥ 12 words, like the test sentences); every train phrase
-///   that is a contiguous part of one of them is left out of training.
+///   seeded draw of whole train sentences (≥ 12 words, like the test sentences, and no part of a
+///   longer row); every train phrase that is a contiguous part of one of them is left out of training.
 /// - Chinese: both files, duplicates (same text) kept once; a stratified 20 % test part; of the
 ///   rest a stratified 5 % calibration part, the remainder train.
 /// Labels: 0 = `negative`, 1 = `positive`.
@@ -60,18 +60,44 @@ public struct SentimentCorpora: Sendable {
 
     /// SST-2 train split by whole sentences: `sentenceCount` seeded sentences of ≥ 12 words form the
     /// second part; every row that is a contiguous run of words of one of them leaves the first.
+    /// Only *whole* sentences are drawn — rows that are no contiguous part of another row. (SST-2
+    /// train also holds long phrases of its sentences; drawing one of those would leave the
+    /// sentence it comes from in training, and the held-out part would be easier than SST-2 dev.)
     static func sentenceSplit(_ data: TextDataSet, sentenceCount: Int, seed: UInt64) -> (train: TextDataSet, heldOut: TextDataSet) {
         func words(_ text: String) -> [Substring] { text.split(separator: " ") }
-        let long = data.examples.indices.filter { words(data.examples[$0].text).count >= 12 }
+        let minimumWords = 12
+        let split = data.examples.map { words($0.text) }
+        // FNV-1a of words joined by spaces, one word at a time (a collision only drops a candidate).
+        func extend(_ hash: UInt64, _ word: Substring, first: Bool) -> UInt64 {
+            var hash = first ? hash : (hash ^ 0x20) &* 0x100_0000_01b3
+            for byte in word.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+            return hash
+        }
+        let seedHash: UInt64 = 0xcbf2_9ce4_8422_2325
+        // Every run of ≥ 12 words that is a proper part of a row.
+        var partHashes: Set<UInt64> = []
+        for w in split where w.count > minimumWords {
+            for start in w.indices {
+                var hash = seedHash
+                for end in start..<w.count {
+                    hash = extend(hash, w[end], first: end == start)
+                    if end - start + 1 >= minimumWords, end - start + 1 < w.count { partHashes.insert(hash) }
+                }
+            }
+        }
+        func wholeHash(_ w: [Substring]) -> UInt64 {
+            w.indices.reduce(seedHash) { extend($0, w[$1], first: $1 == 0) }
+        }
+        let long = split.indices.filter { split[$0].count >= minimumWords && !partHashes.contains(wholeHash(split[$0])) }
         let chosen = seededPermutation(count: long.count, seed: seed).prefix(sentenceCount).map { long[$0] }
         var pieces: Set<String> = []
         for index in chosen {
-            let w = words(data.examples[index].text)
+            let w = split[index]
             for start in w.indices {
                 for end in (start + 1)...w.count { pieces.insert(w[start..<end].joined(separator: " ")) }
             }
         }
-        let train = data.examples.indices.filter { !pieces.contains(words(data.examples[$0].text).joined(separator: " ")) }
+        let train = data.examples.indices.filter { !pieces.contains(split[$0].joined(separator: " ")) }
         return (data.subset(train), data.subset(chosen))
     }
 }

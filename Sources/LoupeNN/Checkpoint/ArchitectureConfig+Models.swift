@@ -5,17 +5,18 @@ extension BagOfEmbeddingsConfig: ArchitectureConfig {
 
     enum CodingKeys: String, CodingKey {
         case vocabularySize = "vocab_size", embedDimension = "embed_dim", hiddenDimension = "hidden_dim"
-        case labels, classCount = "num_classes", padID = "pad_id"
+        case labels, classCount = "num_classes", padID = "pad_id", scriptTemperature = "script_temperature"
     }
 
     /// Reads `vocab_size`, `embed_dim`, `hidden_dim`, `labels` (and `num_classes`, if present, must
-    /// agree), `pad_id` (default 0).
+    /// agree), `pad_id` (default 0), `script_temperature` (default false; see ``ScriptTemperature``).
     public init(from decoder: Decoder) throws {
         let c = try ConfigValues<CodingKeys>(decoder)
         let vocabularySize = try c.positive(.vocabularySize)
         self.init(vocabularySize: vocabularySize, embedDimension: try c.positive(.embedDimension),
                   hiddenDimension: try c.positive(.hiddenDimension), labels: try c.labels(.labels, count: .classCount),
-                  padID: try c.id(.padID, default: 0, below: vocabularySize))
+                  padID: try c.id(.padID, default: 0, below: vocabularySize),
+                  scriptTemperature: try c.bool(.scriptTemperature, default: false))
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -26,6 +27,7 @@ extension BagOfEmbeddingsConfig: ArchitectureConfig {
         try c.encode(labels.count, forKey: .classCount)
         try c.encode(labels, forKey: .labels)
         try c.encode(padID, forKey: .padID)
+        if scriptTemperature { try c.encode(true, forKey: .scriptTemperature) }
     }
 }
 
@@ -36,11 +38,13 @@ extension TransformerClassifierConfig: ArchitectureConfig {
         case vocabularySize = "vocab_size", embedDimension = "embed_dim", heads = "num_heads", layerCount = "num_layers"
         case feedForwardDimension = "ffn_dim", maxLength = "max_len", labels, classCount = "num_classes", padID = "pad_id"
         case layerNormEpsilon = "layer_norm_eps", activation, normPlacement = "norm", pooling, dropout
+        case scriptTemperature = "script_temperature"
     }
 
     /// Reads `vocab_size`, `embed_dim`, `num_heads`, `num_layers`, `ffn_dim`, `max_len`, `labels`,
     /// `pad_id` (default 0), `layer_norm_eps` (default 1e-5), `activation` (`relu`/`gelu`, default
-    /// relu), `norm` (`post`/`pre`, default post), `pooling` (only `masked-mean`), `dropout` (default 0).
+    /// relu), `norm` (`post`/`pre`, default post), `pooling` (only `masked-mean`), `dropout` (default 0),
+    /// `script_temperature` (default false; see ``ScriptTemperature``).
     public init(from decoder: Decoder) throws {
         let c = try ConfigValues<CodingKeys>(decoder)
         let vocabularySize = try c.positive(.vocabularySize)
@@ -71,7 +75,8 @@ extension TransformerClassifierConfig: ArchitectureConfig {
                   layerCount: try c.positive(.layerCount), feedForwardDimension: try c.positive(.feedForwardDimension),
                   maxLength: try c.positive(.maxLength), labels: try c.labels(.labels, count: .classCount),
                   padID: try c.id(.padID, default: 0, below: vocabularySize),
-                  layerNormEpsilon: Float(eps), activation: activation, normPlacement: norm, dropout: Float(dropout))
+                  layerNormEpsilon: Float(eps), activation: activation, normPlacement: norm, dropout: Float(dropout),
+                  scriptTemperature: try c.bool(.scriptTemperature, default: false))
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -90,6 +95,7 @@ extension TransformerClassifierConfig: ArchitectureConfig {
         try c.encode(normPlacement.rawValue, forKey: .normPlacement)
         try c.encode("masked-mean", forKey: .pooling)
         try c.encode(Self.shortest(dropout), forKey: .dropout)
+        if scriptTemperature { try c.encode(true, forKey: .scriptTemperature) }
     }
 
     /// The decimal a `Float` prints as, so 1e-5 is written as 1e-05 rather than 9.99999974737875e-06.

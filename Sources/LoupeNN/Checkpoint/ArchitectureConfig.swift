@@ -61,6 +61,11 @@ struct ConfigValues<Key: CodingKey> {
         has(key) ? try config.double(key.stringValue) : fallback
     }
 
+    /// A Boolean (`fallback` when absent).
+    func bool(_ key: Key, default fallback: Bool) throws -> Bool {
+        has(key) ? try config.bool(key.stringValue) : fallback
+    }
+
     /// A string (`fallback` when absent).
     func string(_ key: Key, default fallback: String) throws -> String {
         has(key) ? try config.string(key.stringValue) : fallback

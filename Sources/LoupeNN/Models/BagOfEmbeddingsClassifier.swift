@@ -7,8 +7,12 @@ public struct BagOfEmbeddingsConfig: Equatable, Sendable {
     public var hiddenDimension: Int     // hidden_dim
     public var labels: [String]         // labels (num_classes = labels.count)
     public var padID: Int               // pad_id
+    /// The model ends in a ``ScriptTemperature`` layer (`calibration`).
+    public var scriptTemperature: Bool  // script_temperature (optional, default false)
 
-    public init(vocabularySize: Int, embedDimension: Int, hiddenDimension: Int, labels: [String], padID: Int = 0) {
+    public init(vocabularySize: Int, embedDimension: Int, hiddenDimension: Int, labels: [String], padID: Int = 0,
+                scriptTemperature: Bool = false) {
+        self.scriptTemperature = scriptTemperature
         self.vocabularySize = vocabularySize
         self.embedDimension = embedDimension
         self.hiddenDimension = hiddenDimension
@@ -21,7 +25,7 @@ public struct BagOfEmbeddingsConfig: Equatable, Sendable {
 /// `hidden` Linear(E, H) → ReLU → `output` Linear(H, C).
 public final class BagOfEmbeddingsClassifier: TextClassifier {
     public let path = ""
-    public let config: BagOfEmbeddingsConfig
+    public private(set) var config: BagOfEmbeddingsConfig
     public let embedding: Embedding
     public let hidden: Linear
     public let output: Linear
@@ -34,9 +38,20 @@ public final class BagOfEmbeddingsClassifier: TextClassifier {
                               paddingIndex: config.padID, path: "embedding", generator: &rng)
         hidden = Linear(config.embedDimension, config.hiddenDimension, path: "hidden", generator: &rng)
         output = Linear(config.hiddenDimension, config.labels.count, path: "output", generator: &rng)
+        calibration = config.scriptTemperature ? ScriptTemperature(vocabularySize: config.vocabularySize) : nil
     }
 
-    public var submodules: [Module] { [embedding, hidden, output] }
+    /// Temperatures by script applied to the logits (present when `config.scriptTemperature`).
+    public private(set) var calibration: ScriptTemperature?
+
+    public var submodules: [Module] { [embedding, hidden, output] + (calibration.map { [$0] } ?? []) }
+
+    /// Ends the model in `layer` (sets `config.scriptTemperature`).
+    public func setScriptTemperature(_ layer: ScriptTemperature) {
+        precondition(layer.tokenScript.value.count == config.vocabularySize, "one script per vocabulary token")
+        calibration = layer
+        config.scriptTemperature = true
+    }
     public var labels: [String] { config.labels }
     public var tokenEmbedding: Embedding { embedding }
     public var paddingID: Int { config.padID }
@@ -49,6 +64,7 @@ public final class BagOfEmbeddingsClassifier: TextClassifier {
         precondition(embeddings.shape == batch.shape + [config.embedDimension],
                      "embeddings \(embeddings.shape) for a \(batch.batchSize)×\(batch.length) batch")
         let pooled = batch.maskedMean(embeddings)
-        return hooked(output(hidden(pooled).relu()))
+        let logits = output(hidden(pooled).relu())
+        return hooked(calibration.map { $0(logits, tokenIDs: tokenIDs) } ?? logits)
     }
 }

@@ -14,11 +14,14 @@ public struct TransformerClassifierConfig: Equatable, Sendable {
     public var activation: Activation   // activation ("relu" | "gelu")
     public var normPlacement: TransformerEncoderLayer.NormPlacement  // norm ("post" | "pre")
     public var dropout: Float           // dropout (optional, default 0)
+    /// The model ends in a ``ScriptTemperature`` layer (`calibration`).
+    public var scriptTemperature: Bool  // script_temperature (optional, default false)
 
     public init(vocabularySize: Int, embedDimension: Int, heads: Int, layerCount: Int, feedForwardDimension: Int,
                 maxLength: Int, labels: [String], padID: Int = 0, layerNormEpsilon: Float = 1e-5,
                 activation: Activation = .relu, normPlacement: TransformerEncoderLayer.NormPlacement = .post,
-                dropout: Float = 0) {
+                dropout: Float = 0, scriptTemperature: Bool = false) {
+        self.scriptTemperature = scriptTemperature
         self.vocabularySize = vocabularySize
         self.embedDimension = embedDimension
         self.heads = heads
@@ -39,7 +42,7 @@ public struct TransformerClassifierConfig: Equatable, Sendable {
 /// keys masked out of attention) → mean over non-[PAD] positions → `output` Linear(E, C).
 public final class TransformerClassifier: TextClassifier {
     public let path = ""
-    public let config: TransformerClassifierConfig
+    public private(set) var config: TransformerClassifierConfig
     public let embedding: Embedding
     /// Learned position vectors, `position.weight` `[max_len, E]`.
     public let position: Embedding
@@ -66,9 +69,20 @@ public final class TransformerClassifier: TextClassifier {
                                      dropout: config.dropout, layerNormEpsilon: config.layerNormEpsilon,
                                      path: "encoder", generator: &rng)
         output = Linear(config.embedDimension, config.labels.count, path: "output", generator: &rng)
+        calibration = config.scriptTemperature ? ScriptTemperature(vocabularySize: config.vocabularySize) : nil
     }
 
-    public var submodules: [Module] { [embedding, position, encoder, output] }
+    /// Temperatures by script applied to the logits (present when `config.scriptTemperature`).
+    public private(set) var calibration: ScriptTemperature?
+
+    public var submodules: [Module] { [embedding, position, encoder, output] + (calibration.map { [$0] } ?? []) }
+
+    /// Ends the model in `layer` (sets `config.scriptTemperature`).
+    public func setScriptTemperature(_ layer: ScriptTemperature) {
+        precondition(layer.tokenScript.value.count == config.vocabularySize, "one script per vocabulary token")
+        calibration = layer
+        config.scriptTemperature = true
+    }
     public var labels: [String] { config.labels }
     public var tokenEmbedding: Embedding { embedding }
     public var paddingID: Int { config.padID }
@@ -99,6 +113,7 @@ public final class TransformerClassifier: TextClassifier {
         let positions = position(Array(0..<batch.length))
         let x = embeddings + positions
         let (encoded, weights) = encoder.encode(x, keyPaddingMask: batch.keyPaddingMask)
-        return (hooked(output(batch.maskedMean(encoded))), weights)
+        let logits = output(batch.maskedMean(encoded))
+        return (hooked(calibration.map { $0(logits, tokenIDs: tokenIDs) } ?? logits), weights)
     }
 }

@@ -6,6 +6,14 @@ public enum ClassifierArchitecture: Equatable, Sendable {
     case transformer(embedDimension: Int = 128, heads: Int = 4, layers: Int = 2, feedForwardDimension: Int = 256,
                      dropout: Float = 0.1)
 
+    /// The width of the token embeddings.
+    public var embedDimension: Int {
+        switch self {
+        case let .bagOfEmbeddings(embed, _): return embed
+        case let .transformer(embed, _, _, _, _): return embed
+        }
+    }
+
     /// A model with fresh weights for a vocabulary of `vocabularySize` and these labels.
     public func makeModel(vocabularySize: Int, labels: [String], maxLength: Int, seed: UInt64) -> LoadedModel {
         switch self {

@@ -21,4 +21,23 @@ extension ClassifierTrainer {
         output.weight.value = output.weight.value * scale
         if let bias = output.bias { bias.value = bias.value * scale }
     }
+
+    /// Ends the model in a ``ScriptTemperature`` layer: its logits are divided by the temperature
+    /// of each text's script for good (the layer is saved with the model). Use it after
+    /// ``foldTemperature(_:)`` or instead of it; temperatures are relative to the current logits.
+    /// - Throws: ``CheckpointError`` when the classifier is not one Loupe can end in the layer, or
+    ///   a temperature is not positive.
+    public func setScriptTemperatures(_ temperatures: [TokenScript: Double]) throws {
+        guard temperatures.values.allSatisfy({ $0 > 0 && $0.isFinite }) else {
+            throw CheckpointError(.invalidArgument, file: "model", "temperatures must be positive, got \(temperatures)")
+        }
+        let layer = ScriptTemperature(tokens: encoder.vocabulary.tokens, temperatures: temperatures)
+        if let bag = classifier as? BagOfEmbeddingsClassifier {
+            bag.setScriptTemperature(layer)
+            modelConfig = try bag.config.checkpointConfig()
+        } else if let transformer = classifier as? TransformerClassifier {
+            transformer.setScriptTemperature(layer)
+            modelConfig = try transformer.config.checkpointConfig()
+        } else { throw CheckpointError(.invalidArgument, file: "model", "no classifier Loupe can give temperatures by script") }
+    }
 }

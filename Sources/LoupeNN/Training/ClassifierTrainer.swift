@@ -27,7 +27,7 @@ public final class ClassifierTrainer {
     /// The model being trained.
     public let classifier: TextClassifier
     /// Its `config.json` (architecture and sizes, labels).
-    public let modelConfig: CheckpointConfig
+    public internal(set) var modelConfig: CheckpointConfig
     /// The text front end (tokenizer, vocabulary, truncation to `options.maxLength`).
     public let encoder: TextEncoder
     public let options: ClassifierTrainingOptions
