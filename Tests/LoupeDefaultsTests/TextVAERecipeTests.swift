@@ -29,6 +29,8 @@ struct TextVAERecipeTests {
         #expect(options.klAnnealing == .cyclical(cycleSteps: steps / recipe.klCycles, rampFraction: recipe.klRampFraction))
         #expect(options.freeBits == recipe.freeBits && options.wordDropout == recipe.wordDropout)
         #expect(options.maxLength == recipe.maximumTokens)
+        #expect(options.learningRateSchedule
+                == (recipe.decaysLearningRate ? .linearDecay(warmupSteps: recipe.warmupSteps) : .constant))
         #expect(DefaultModels.Kind.textVAE.recipe == TextVAERecipe.tag)
     }
 }

@@ -18,7 +18,7 @@ import LoupeNN
 ///   ``chineseHeldOut`` are held out.
 public struct TextVAERecipe: Sendable {
     /// The tag written into the bundled and cached weights (``DefaultModels/Kind/recipe``).
-    public static let tag = "text-vae-v3"
+    public static let tag = "text-vae-v4"
 
     public var minimumTokens = 5
     public var maximumTokens = 20
@@ -32,18 +32,23 @@ public struct TextVAERecipe: Sendable {
 
     public var embedDimension = 64
     public var hiddenDimension = 192
-    public var latentDimension = 32
+    public var latentDimension = 64
+    /// A second, backward encoder GRU (``TextVAEConfig/bidirectionalEncoder``).
+    public var bidirectionalEncoder = true
 
-    public var epochs = 5
+    public var epochs = 6
     public var batchSize = 64
     public var learningRate: Float = 3e-3
+    /// Decay the learning rate linearly to 0 at the last step (after `warmupSteps` of linear warm-up).
+    public var decaysLearningRate = true
+    public var warmupSteps = 100
     public var seed: UInt64 = 0
     /// Cycles of the cyclical KL schedule over the whole run (Fu et al. use 4).
     public var klCycles = 4
     public var klRampFraction: Float = 0.5
     /// Free bits λ per latent dimension (nats).
-    public var freeBits: Float = 2
-    public var wordDropout: Float = 0.5
+    public var freeBits: Float = 3
+    public var wordDropout: Float = 0.3
 
     public init() {}
 
@@ -94,6 +99,7 @@ public struct TextVAERecipe: Sendable {
         var options = TextVAETrainingOptions(epochs: epochs, batchSize: batchSize, learningRate: learningRate, seed: seed)
         let steps = epochs * ((trainingCount + batchSize - 1) / batchSize)
         options.maxLength = maximumTokens
+        options.learningRateSchedule = decaysLearningRate ? .linearDecay(warmupSteps: warmupSteps) : .constant
         options.klAnnealing = .cyclical(cycleSteps: Swift.max(1, steps / Swift.max(klCycles, 1)), rampFraction: klRampFraction)
         options.freeBits = freeBits
         options.wordDropout = wordDropout
@@ -108,7 +114,7 @@ public struct TextVAERecipe: Sendable {
     public func train(_ corpus: Corpus, observer: (any TrainingObserver)? = nil) throws -> TextVAETrainer {
         let trainer = TextVAETrainer.make(texts: corpus.training, embedDimension: embedDimension,
                                           hiddenDimension: hiddenDimension, latentDimension: latentDimension,
-                                          options: options(trainingCount: corpus.training.count, observer: observer))
+                                          bidirectionalEncoder: bidirectionalEncoder, options: options(trainingCount: corpus.training.count, observer: observer))
         try trainer.train(on: corpus.training, heldOut: corpus.heldOut)
         return trainer
     }

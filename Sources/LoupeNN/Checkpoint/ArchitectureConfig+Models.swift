@@ -108,10 +108,11 @@ extension TextVAEConfig: ArchitectureConfig {
     enum CodingKeys: String, CodingKey {
         case vocabularySize = "vocab_size", embedDimension = "embed_dim", hiddenDimension = "hidden_dim"
         case latentDimension = "latent_dim", maxLength = "max_len", padID = "pad_id", bosID = "bos_id", eosID = "eos_id"
+        case bidirectionalEncoder = "bidirectional_encoder"
     }
 
     /// Reads `vocab_size`, `embed_dim`, `hidden_dim`, `latent_dim`, `max_len`, `pad_id` (default 0),
-    /// `bos_id` (default 2), `eos_id` (default 3).
+    /// `bos_id` (default 2), `eos_id` (default 3), `bidirectional_encoder` (default `false`).
     public init(from decoder: Decoder) throws {
         let c = try ConfigValues<CodingKeys>(decoder)
         let vocabularySize = try c.positive(.vocabularySize)
@@ -119,7 +120,8 @@ extension TextVAEConfig: ArchitectureConfig {
                   hiddenDimension: try c.positive(.hiddenDimension), latentDimension: try c.positive(.latentDimension),
                   maxLength: try c.positive(.maxLength), padID: try c.id(.padID, default: 0, below: vocabularySize),
                   bosID: try c.id(.bosID, default: 2, below: vocabularySize),
-                  eosID: try c.id(.eosID, default: 3, below: vocabularySize))
+                  eosID: try c.id(.eosID, default: 3, below: vocabularySize),
+                  bidirectionalEncoder: c.has(.bidirectionalEncoder) ? try c.config.bool(CodingKeys.bidirectionalEncoder.stringValue) : false)
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -132,6 +134,7 @@ extension TextVAEConfig: ArchitectureConfig {
         try c.encode(padID, forKey: .padID)
         try c.encode(bosID, forKey: .bosID)
         try c.encode(eosID, forKey: .eosID)
+        if bidirectionalEncoder { try c.encode(true, forKey: .bidirectionalEncoder) }
     }
 }
 

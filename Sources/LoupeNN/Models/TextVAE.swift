@@ -10,9 +10,13 @@ public struct TextVAEConfig: Equatable, Sendable {
     public var padID: Int            // pad_id
     public var bosID: Int            // bos_id
     public var eosID: Int            // eos_id
+    /// A second encoder GRU reads the sentence backwards and the posterior reads both last states
+    /// (Schuster & Paliwal, 1997, bidirectional recurrent networks); `false` for checkpoints
+    /// without the key.
+    public var bidirectionalEncoder: Bool  // bidirectional_encoder
 
     public init(vocabularySize: Int, embedDimension: Int, hiddenDimension: Int, latentDimension: Int,
-                maxLength: Int, padID: Int = 0, bosID: Int = 2, eosID: Int = 3) {
+                maxLength: Int, padID: Int = 0, bosID: Int = 2, eosID: Int = 3, bidirectionalEncoder: Bool = false) {
         self.vocabularySize = vocabularySize
         self.embedDimension = embedDimension
         self.hiddenDimension = hiddenDimension
@@ -21,13 +25,17 @@ public struct TextVAEConfig: Equatable, Sendable {
         self.padID = padID
         self.bosID = bosID
         self.eosID = eosID
+        self.bidirectionalEncoder = bidirectionalEncoder
     }
 }
 
 /// The `text-vae` architecture (a GRU sentence VAE, after Bowman et al., 2016).
 ///
 /// Encoder: `embedding` → `encoder` GRU(E → H) → state after the last real token → `to_mu`,
-/// `to_logvar` Linear(H, Z). Decoder: `h₀ = tanh(latent_to_hidden(z))`; `decoder` GRU(E + Z → H)
+/// `to_logvar` Linear(H, Z). With ``TextVAEConfig/bidirectionalEncoder``, `encoder_reverse`
+/// GRU(E → H) also reads the sentence from its last token to its first, and `to_mu`, `to_logvar`
+/// read both final states, Linear(2H, Z) — so the words the decoder emits first are the last the
+/// encoder saw. Decoder: `h₀ = tanh(latent_to_hidden(z))`; `decoder` GRU(E + Z → H)
 /// reads `[embedding(previous token); z]` at every step starting from [BOS]; `output`
 /// Linear(H, V) gives the next-token logits.
 public final class TextVAE: VariationalAutoencoder, TokenModel {
@@ -35,6 +43,8 @@ public final class TextVAE: VariationalAutoencoder, TokenModel {
     public let config: TextVAEConfig
     public let embedding: Embedding
     public let encoder: GRU
+    /// The backward encoder GRU (`encoder_reverse`), with ``TextVAEConfig/bidirectionalEncoder``.
+    public let reverseEncoder: GRU?
     public let toMu: Linear
     public let toLogVariance: Linear
     public let latentToHidden: Linear
@@ -48,15 +58,19 @@ public final class TextVAE: VariationalAutoencoder, TokenModel {
         let (v, e, h, z) = (config.vocabularySize, config.embedDimension, config.hiddenDimension, config.latentDimension)
         embedding = Embedding(vocabularySize: v, dimension: e, paddingIndex: config.padID, path: "embedding", generator: &rng)
         encoder = GRU(inputSize: e, hiddenSize: h, path: "encoder", generator: &rng)
-        toMu = Linear(h, z, path: "to_mu", generator: &rng)
-        toLogVariance = Linear(h, z, path: "to_logvar", generator: &rng)
+        let summary = config.bidirectionalEncoder ? 2 * h : h
+        toMu = Linear(summary, z, path: "to_mu", generator: &rng)
+        toLogVariance = Linear(summary, z, path: "to_logvar", generator: &rng)
         latentToHidden = Linear(z, h, path: "latent_to_hidden", generator: &rng)
         decoder = GRU(inputSize: e + z, hiddenSize: h, path: "decoder", generator: &rng)
         output = Linear(h, v, path: "output", generator: &rng)
+        // Drawn last, so a unidirectional model's weights do not depend on the flag's existence.
+        reverseEncoder = config.bidirectionalEncoder
+            ? GRU(inputSize: e, hiddenSize: h, path: "encoder_reverse", generator: &rng) : nil
     }
 
     public var submodules: [Module] {
-        [embedding, encoder, toMu, toLogVariance, latentToHidden, decoder, output]
+        [embedding, encoder] + (reverseEncoder.map { [$0] } ?? []) + [toMu, toLogVariance, latentToHidden, decoder, output]
     }
     public var latentDimension: Int { config.latentDimension }
     public var tokenEmbedding: Embedding { embedding }
@@ -85,8 +99,24 @@ public final class TextVAE: VariationalAutoencoder, TokenModel {
         let batch = TokenBatch(tokenIDs, padID: paddingID)
         precondition(embeddings.shape == batch.shape + [config.embedDimension],
                      "embeddings \(embeddings.shape) for a \(batch.batchSize)×\(batch.length) batch")
-        let last = encoder(embeddings, lengths: batch.lengths).last
+        var last = encoder(embeddings, lengths: batch.lengths).last
+        if let reverseEncoder {
+            let reversed = Self.reversedRows(embeddings, lengths: batch.lengths)
+            last = Tensor.concatenate([last, reverseEncoder(reversed, lengths: batch.lengths).last], alongAxis: 1)
+        }
         return (toMu(last), toLogVariance(last))
+    }
+
+    /// `x` `[B, T, E]` with each row's first `lengths[b]` steps in reverse order (the padding after
+    /// them stays in place); differentiable.
+    static func reversedRows(_ x: Tensor, lengths: [Int]) -> Tensor {
+        let (b, t, e) = (x.shape[0], x.shape[1], x.shape[2])
+        var order: [Int] = []
+        order.reserveCapacity(b * t)
+        for (row, length) in lengths.enumerated() {
+            for step in 0..<t { order.append(row * t + (step < length ? length - 1 - step : step)) }
+        }
+        return x.reshaped([b * t, e]).gatherRows(order, indexShape: [b, t])
     }
 
     /// `KL(q(z|x) ‖ N(0, I))` per sentence `[B]`.

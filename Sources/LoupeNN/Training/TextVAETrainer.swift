@@ -38,7 +38,8 @@ public final class TextVAETrainer {
 
     /// A trainer for a new model whose vocabulary is built from `texts`.
     public static func make(texts: [String], embedDimension: Int = 64, hiddenDimension: Int = 128,
-                            latentDimension: Int = 16, options: TextVAETrainingOptions) -> TextVAETrainer {
+                            latentDimension: Int = 16, bidirectionalEncoder: Bool = false,
+                            options: TextVAETrainingOptions) -> TextVAETrainer {
         let tokenizer = Tokenizer()
         let vocabulary = Vocabulary.build(from: texts.lazy.map { tokenizer.tokenize($0).map(\.text) },
                                           minimumCount: options.minimumTokenCount,
@@ -46,7 +47,7 @@ public final class TextVAETrainer {
         let config = TextVAEConfig(vocabularySize: vocabulary.count, embedDimension: embedDimension,
                                    hiddenDimension: hiddenDimension, latentDimension: latentDimension,
                                    maxLength: options.maxLength, padID: Vocabulary.padID, bosID: Vocabulary.beginID,
-                                   eosID: Vocabulary.endID)
+                                   eosID: Vocabulary.endID, bidirectionalEncoder: bidirectionalEncoder)
         return TextVAETrainer(model: TextVAE(config: config, seed: options.seed), vocabulary: vocabulary, options: options)
     }
 
@@ -62,7 +63,7 @@ public final class TextVAETrainer {
                                                  heldOut: heldOut.map { $0.prefix(options.evaluationLimit).map(encode) })
         let loop = TrainingLoop(
             optimizer: optimizer, epochs: options.epochs, learningRate: options.learningRate,
-            gradientClipNorm: options.gradientClipNorm,
+            learningRateSchedule: options.learningRateSchedule, gradientClipNorm: options.gradientClipNorm,
             checkpoint: try options.checkpointDirectory.map {
                 TrainingCheckpointPlan(directory: $0, layout: .latest, module: model, config: try model.config.checkpointConfig(),
                                        vocabulary: encoder.vocabulary.tokens)

@@ -7,6 +7,8 @@ public struct TextVAETrainingOptions: Sendable {
     public var learningRate: Float = 1e-3
     public var optimizer: OptimizerChoice = .adam
     public var weightDecay: Float = 0
+    /// How the learning rate changes over the run (default: constant).
+    public var learningRateSchedule: LearningRateSchedule = .constant
     /// Clip the total gradient norm (recurrent models need it; `nil`: no clipping).
     public var gradientClipNorm: Float? = 5
     /// Sentences are truncated to this many tokens (the model's `max_len` when the trainer builds it).
