@@ -43,7 +43,7 @@ public struct DefaultModelRecipe: Sendable {
     public static let classifier = DefaultModelRecipe()
 
     /// The tag written into the bundled weights' metadata.
-    public static let tag = "classifier-real-data-v3"
+    public static let tag = "classifier-real-data-v4"
 
     /// Sentences the default model must get right before it is written as the bundle.
     public static let probes: [(text: String, label: String)] = [
