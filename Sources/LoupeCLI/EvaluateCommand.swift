@@ -64,7 +64,7 @@ struct EvaluateCommand: ParsableCommand {
         if faithfulness {
             let count = min(dataSet.count, limit ?? 50)
             let table = try FaithfulnessSummary.compute(dataSet.subset(0..<count), explainer: explainer,
-                                                        methods: try attribution.makeMethods(for: explainer.model),
+                                                        methods: try attribution.makeMethods(for: explainer, warn: console.warning),
                                                         console: console)
             console.result(table.text)
             summary["faithfulness"] = table.json
