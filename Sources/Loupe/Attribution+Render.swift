@@ -216,6 +216,7 @@ extension AttributionDocument {
         for warning in warnings ?? [] { report.addParagraph("Warning: \(warning)") }
         for entry in attributions {
             report.addHeading(rowLabel(entry, withTarget: true))
+            if let baseline = entry.baselineSummary { report.addParagraph(baseline) }
             guard entry.scores != nil else {
                 report.addParagraph("Failed: \(entry.error ?? "no scores")")
                 continue
@@ -233,7 +234,10 @@ extension AttributionDocument {
             report.addHeading("Scores")
             let header = ["token"] + scoredEntries.map { rowLabel($0, withTarget: true) }
             let rows = tokenTexts.enumerated().map { i, token in
-                [token] + scoredEntries.map { String(format: "%+.4f", $0.scores?[safe: i] ?? 0) }
+                [token] + scoredEntries.map { entry in
+                    let v = entry.scores?[safe: i] ?? 0
+                    return v != 0 && Swift.abs(v) < 1e-3 ? String(format: "%+.3e", v) : String(format: "%+.4f", v)
+                }
             }
             report.addTable(header: header, rows: rows)
         }

@@ -39,11 +39,25 @@ struct AttributionOptions: ParsableArguments {
     @Option(name: .long, help: "Seed of the stochastic methods.")
     var seed: UInt64 = 0
 
+    @Option(name: .long, help: "Integrated gradients doubles --steps (up to 1600) until |convergence delta| ≤ this (adaptive steps; default: fixed --steps).")
+    var deltaTolerance: Double?
+
+    @Option(name: .long, help: "Occlusion: tokens hidden together (default 2).")
+    var window = 2
+
+    @Option(name: .long, help: "Occlusion: tokens between the starts of consecutive windows (default 1).")
+    var stride = 1
+
     @Option(name: .long, help: "Layer of the layer methods: 'embedding', a site (blocks.0.hook_resid_post) or a module path (see 'loupe inspect').")
     var layer = "embedding"
 
     func validate() throws {
         if let samples, samples < 1 { throw ValidationError("--samples must be at least 1, got \(samples)") }
+        if let deltaTolerance, !(deltaTolerance.isFinite && deltaTolerance > 0) {
+            throw ValidationError("--delta-tolerance must be a positive number, got \(deltaTolerance)")
+        }
+        if window < 1 { throw ValidationError("--window must be at least 1, got \(window)") }
+        if stride < 1 { throw ValidationError("--stride must be at least 1, got \(stride)") }
     }
 
     /// `explainer` with `--labels` applied.
@@ -54,7 +68,11 @@ struct AttributionOptions: ParsableArguments {
 
     /// The settings with `baseline` resolved.
     func settings(baseline: Baseline) -> AttributionMethodSettings {
-        AttributionMethodSettings(steps: path.steps, rule: path.rule, baseline: baseline, samples: samples, seed: seed, layer: layer)
+        var settings = AttributionMethodSettings(steps: path.steps, rule: path.rule, baseline: baseline, samples: samples,
+                                                 seed: seed, layer: layer, window: window)
+        settings.stride = stride
+        settings.tolerance = deltaTolerance
+        return settings
     }
 
     /// The configured methods for `explainer`'s model, the baseline resolved against its vocabulary

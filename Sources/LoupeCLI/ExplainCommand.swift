@@ -30,7 +30,7 @@ struct ExplainCommand: ParsableCommand {
 
     @OptionGroup var attribution: AttributionOptions
 
-    @Flag(name: .long, help: "Add faithfulness metrics (ERASER, deletion/insertion, infidelity) to the JSON.")
+    @Flag(name: .long, help: "Add faithfulness metrics (ERASER, deletion/insertion, infidelity) to the terminal output and the JSON.")
     var faithfulness = false
 
     @Option(name: .long, help: "Write the loupe.attribution.v1 document (JSON Lines when reading stdin).")
@@ -71,6 +71,7 @@ struct ExplainCommand: ParsableCommand {
 
         if !global.quiet || (jsonURL == nil && pngURL == nil && htmlURL == nil) {
             console.result(try document.terminalReport(mode: console.colorMode))
+            if let table = document.faithfulness?.terminalTable { console.result(table) }
         }
         var plan = OutputPlan()
         if let jsonURL { plan.add(try document.prettyJSON().withNewline, to: jsonURL) }

@@ -92,3 +92,43 @@ struct BaselineContrastTests {
         #expect(result.stderr.contains("--contrast"))
     }
 }
+
+/// `explain`'s method flags: `--faithfulness` on the terminal, `--delta-tolerance`, occlusion's
+/// `--window` and `--stride`.
+@Suite(.enabled(if: CLI.isAvailable, Comment(rawValue: CLI.missingMessage)))
+struct ExplainFlagsTests {
+    let bag = CLI.fixture("bag-of-embeddings")
+
+    @Test("--faithfulness prints its table, random ranking included")
+    func faithfulnessTable() throws {
+        let result = try CLI.run(["explain", "--model", bag, "--methods", "ig,leave-one-out", "--faithfulness", "the film was not good"])
+        #expect(result.status == 0, "\(result.transcript)")
+        #expect(result.stdout.contains("faithfulness (target: "), "\(result.stdout)")
+        for name in ["integrated-gradients", "leave-one-out", "random", "infidelity ↓", "rank agreement"] {
+            #expect(result.stdout.contains(name), "\(name) missing: \(result.stdout)")
+        }
+    }
+
+    @Test("--delta-tolerance turns on adaptive steps; --window and --stride reach occlusion")
+    func methodFlags() throws {
+        let folder = try temporaryFolder()
+        defer { cleanUp(folder) }
+        let json = folder.appendingPathComponent("why.json")
+        let result = try CLI.run(["explain", "--model", bag, "--methods", "ig,occlusion", "--steps", "2", "--rule", "riemann-left",
+                                  "--delta-tolerance", "0.001", "--window", "3", "--stride", "2", "--json", json.path,
+                                  "the film was not good at all"])
+        #expect(result.status == 0, "\(result.transcript)")
+        let document = try AttributionDocument.decode(try Data(contentsOf: json))
+        let ig = try #require(document.attributions.first { $0.method == "integrated-gradients" })
+        #expect(ig.parameters["requested_steps"] == .int(2) && (ig.parameters["steps"]?.intValue ?? 0) > 2)
+        #expect(ig.parameters["tolerance"] == .double(0.001))
+        let occlusion = try #require(document.attributions.first { $0.method == "occlusion" })
+        #expect(occlusion.parameters["window"] == .int(3) && occlusion.parameters["stride"] == .int(2))
+    }
+
+    @Test("bad method flags are usage errors", arguments: [["--delta-tolerance", "0"], ["--stride", "0"], ["--window", "0"]])
+    func badFlags(_ arguments: [String]) throws {
+        let result = try CLI.run(["explain", "--model", bag] + arguments + ["the film"])
+        #expect(result.status == 2, "\(result.transcript)")
+    }
+}
