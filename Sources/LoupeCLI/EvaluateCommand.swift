@@ -69,7 +69,7 @@ struct EvaluateCommand: ParsableCommand {
             let count = min(dataSet.count, limit ?? 50)
             let table = try FaithfulnessSummary.compute(dataSet.subset(0..<count), explainer: explainer,
                                                         methods: try attribution.makeMethods(for: explainer, warn: console.warning),
-                                                        console: console)
+                                                        output: attribution.output, console: console)
             console.result(table.text)
             summary["faithfulness"] = table.json
         }

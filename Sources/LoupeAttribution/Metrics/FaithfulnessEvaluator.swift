@@ -60,8 +60,10 @@ public struct FaithfulnessEvaluator {
     public func evaluate(_ ids: [Int], target: Int, attributions: [Attribution], model: TextClassifier,
                          methods: [any AttributionMethod] = [], rationale: Set<Int>? = nil) -> FaithfulnessBlock {
         var chosen = attributions.filter { $0.target.index == target }
+        // The random ranking is checked in the same units as the attributions it is the floor of.
+        let units = chosen.first?.output ?? output
         if let randomBaselineSeed, !ids.isEmpty,
-           let random = try? RandomRanking(seed: randomBaselineSeed).attribute(ids, targets: [target], model: model, output: output).first {
+           let random = try? RandomRanking(seed: randomBaselineSeed).attribute(ids, targets: [target], model: model, output: units).first {
             chosen.append(random)
         }
         let entries = chosen.map { a -> FaithfulnessEntry in
@@ -102,7 +104,7 @@ public struct FaithfulnessEvaluator {
             if var infidelity {
                 // The scores predict changes of the quantity they explain (Yeh et al.'s f): the
                 // attribution's own output, not the probability of the other metrics.
-                infidelity.output = a.method == "random" ? output : a.output
+                infidelity.output = a.output
                 e.infidelity = try infidelity.evaluate(ids, scores: a.scores, target: target, model: model)
             }
             if var sensitivity, let method {
