@@ -23,7 +23,7 @@ struct AttributionOptions: ParsableArguments {
 
     @Option(name: .long, help: ArgumentHelp(
         "Baseline of the path methods: pad, zero, unk, mask, mean, uniform[:K], expected[:K] or text:SENTENCE.",
-        discussion: "pad: [PAD] at every position but special tokens such as [CLS]/[SEP], which are kept (all baselines keep them); "
+        discussion: "pad: [PAD] at every position but special tokens such as [CLS]/[SEP], which are kept (every baseline but zero keeps them); "
             + "unk/mask: the vocabulary's [UNK]/[MASK]; mean: the mean embedding; uniform: K draws of uniform noise in the "
             + "embedding box; expected: K sequences of random vocabulary tokens (expected gradients); text:SENTENCE: a reference "
             + "text, token by token. K defaults to --samples or 8. See docs/methods.md."))
@@ -42,10 +42,10 @@ struct AttributionOptions: ParsableArguments {
     @Option(name: .long, help: "Integrated gradients doubles --steps (up to 1600) until |convergence delta| ≤ this (adaptive steps; default: fixed --steps).")
     var deltaTolerance: Double?
 
-    @Option(name: .long, help: "Occlusion: tokens hidden together (default 2).")
+    @Option(name: .long, help: "Occlusion: tokens hidden together.")
     var window = 2
 
-    @Option(name: .long, help: "Occlusion: tokens between the starts of consecutive windows (default 1).")
+    @Option(name: .long, help: "Occlusion: tokens between the starts of consecutive windows.")
     var stride = 1
 
     @Option(name: .long, help: "Layer of the layer methods: 'embedding', a site (blocks.0.hook_resid_post) or a module path (see 'loupe inspect').")

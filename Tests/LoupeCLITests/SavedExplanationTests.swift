@@ -60,7 +60,7 @@ struct SavedExplanationTests {
 
     /// Entry fields the format gained after these files were saved (issue 17: both ends of the
     /// path): present in today's documents, absent from the saved ones.
-    static let addedSince: Set<String> = ["output_of_input", "output_of_baseline", "output_difference"]
+    static let addedSince: Set<String> = ["output_of_input", "output_of_baseline", "output_difference", "stride"]
 
     /// Where two JSON values differ: numbers by more than 1e-6 (absolute, or relative for large
     /// ones), anything else at all. Keys in `skipping` are ignored at every depth; keys in
