@@ -155,7 +155,14 @@ extension AttributionDocument {
         let entries = scoredEntries
         let targets = Set(entries.map(\.targetName))
         var tokens = tokenTexts
-        var rows = entries.map { (name: rowLabel($0, withTarget: targets.count > 1), scores: $0.scores ?? []) }
+        // A row whose scores are all equal (a gradient through mean pooling) would reach full colour
+        // everywhere on its own scale; its label says so.
+        var rows = entries.map { entry -> (name: String, scores: [Double]) in
+            let scores = entry.scores ?? []
+            let top = scores.map { Swift.abs($0) }.max() ?? 0
+            let equal = scores.count > 1 && top > 0 && (scores.max()! - scores.min()!) <= 1e-9 * top
+            return (rowLabel(entry, withTarget: targets.count > 1) + (equal ? " (all equal)" : ""), scores)
+        }
         var note: String?
         if tokens.count > Self.maximumComparisonColumns {
             let left = tokens.count - Self.maximumComparisonColumns

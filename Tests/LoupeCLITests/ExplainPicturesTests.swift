@@ -91,4 +91,16 @@ struct ExplainPicturesTests {
         #expect(result.status == 0, "\(result.transcript)")
         #expect(result.stdout.contains("scores (probability units): + supports the target"))
     }
+
+    @Test("a comparison row whose scores are all equal says so (the bag model's gradient through mean pooling)")
+    func uniformRowIsLabelled() throws {
+        let folder = try temporaryFolder()
+        defer { cleanUp(folder) }
+        let json = folder.appendingPathComponent("why.json")
+        let result = try CLI.run(["explain", "--model", bag, "--methods", "ig,gradient", "--json", json.path, "the film was not good"])
+        #expect(result.status == 0, "\(result.transcript)")
+        let comparison = try AttributionDocument.decode(try Data(contentsOf: json)).methodComparison()
+        #expect(comparison.methods == ["Integrated Gradients", "Gradient (all equal)"])
+        #expect(comparison.summary.target != nil)
+    }
 }
