@@ -18,6 +18,8 @@ public struct AttributionMethodSettings: Equatable, Sendable {
     public var layer: String
     /// Occlusion window in tokens (for `occlusion`).
     public var window: Int
+    /// Occlusion stride in tokens: windows start every `stride` tokens.
+    public var stride: Int = 1
     /// Adaptive steps of integrated gradients: double the steps until |δ| ≤ this (nil: fixed steps).
     public var tolerance: Double?
     /// Most interpolation rows per forward/backward pass of the path methods (nil: each method's
@@ -85,7 +87,7 @@ public enum AttributionMethodCatalog {
         case .gradient: return Saliency()
         case .inputXGradient: return InputXGradient()
         case .leaveOneOut: return LeaveOneOut()
-        case .occlusion: return Occlusion(window: max(1, s.window))
+        case .occlusion: return Occlusion(window: max(1, s.window), stride: max(1, s.stride))
         case .smoothGrad, .smoothGradSquared, .varGrad:
             let kind = NoiseTunnel.Kind(rawValue: id.rawValue) ?? .smoothGrad
             // The noise tunnel wraps the gradient (Smilkov et al.'s setting).

@@ -1,7 +1,7 @@
 import LoupeAttribution
 import LoupeNN
 
-/// What ``TextExplainer/explain(_:methods:target:output:)`` found for one text.
+/// What ``TextExplainer/explain(_:methods:target:contrast:output:)`` found for one text.
 public struct Explanation: Sendable {
     /// The text, its tokens (with spans into the original text) and ids.
     public var encoded: EncodedText

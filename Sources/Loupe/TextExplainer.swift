@@ -29,6 +29,9 @@ public struct TextExplainer {
     public let architecture: String
     /// The checkpoint folder, for the document's `model.path`.
     public let modelPath: String?
+    /// The class names used in targets, documents and pictures: the model's own unless renamed
+    /// (``renamingLabels(_:)``, `--labels negative,positive` for data labelled `0`/`1`).
+    public private(set) var labels: [String]
 
     /// A text front end and a classifier.
     public init(model: TextClassifier, frontEnd: any TextFrontEnd, architecture: String, modelPath: String? = nil) {
@@ -36,6 +39,22 @@ public struct TextExplainer {
         self.frontEnd = frontEnd
         self.architecture = architecture
         self.modelPath = modelPath
+        self.labels = model.labels
+    }
+
+    /// This explainer with the classes called `names` (index order).
+    /// - Throws: ``ExplainerError`` unless there is one distinct, non-empty name per class.
+    public func renamingLabels(_ names: [String]) throws -> TextExplainer {
+        guard names.count == model.labels.count else {
+            throw ExplainerError("--labels: \(names.count) names for a model with \(model.labels.count) classes "
+                                 + "(\(model.labels.joined(separator: ", ")))")
+        }
+        guard !names.contains(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }), Set(names).count == names.count else {
+            throw ExplainerError("--labels: names must be distinct and non-empty (got \(names.joined(separator: ",")))")
+        }
+        var copy = self
+        copy.labels = names
+        return copy
     }
 
     /// The explainer of a loaded checkpoint.
@@ -55,7 +74,7 @@ public struct TextExplainer {
 
     /// The `model` block of the documents this explainer writes.
     public var modelInfo: AttributionDocument.ModelInfo {
-        AttributionDocument.ModelInfo(path: modelPath, architecture: architecture, labels: model.labels)
+        AttributionDocument.ModelInfo(path: modelPath, architecture: architecture, labels: labels)
     }
 
     /// Logits and softmax probabilities for one id sequence.
@@ -76,8 +95,13 @@ public struct TextExplainer {
     /// document) rather than stopping the others.
     /// - Throws: ``AttributionError/emptyInput`` when the text has no tokens, and
     ///   ``AttributionError/unknownTarget(_:)`` for a target the model does not have.
+    /// With `contrast`, each target class `t` is explained against the foil class `c` — the logit
+    /// difference `F_t − F_c` (``OutputTarget/contrast(_:foil:)``; Yin & Neubig 2022), what users of a
+    /// two-class model usually mean by "why positive rather than negative". `--target all` with a
+    /// contrast explains every other class against it.
+    /// - Throws: ``AttributionError/unknownTarget(_:)`` also when the foil is the only target.
     public func explain(_ text: String, methods: [any AttributionMethod], target: TargetSelection = .predicted,
-                        output: AttributionOutput = .logit) throws -> Explanation {
+                        contrast: TargetSelection? = nil, output: AttributionOutput = .logit) throws -> Explanation {
         let (encoded, warnings) = encode(text)
         guard !encoded.ids.isEmpty else { throw AttributionError.emptyInput }
         do {
@@ -87,7 +111,21 @@ public struct TextExplainer {
         }
         let (logits, probabilities) = predict(encoded.ids)
         let predicted = probabilities.indices.max { probabilities[$0] < probabilities[$1] } ?? 0
-        let targets = try target.resolve(labels: model.labels, predicted: predicted)
+        var classes = try target.resolve(labels: labels, predicted: predicted)
+        var foil: Int?
+        if let contrast {
+            guard contrast != .all, contrast != .predicted || target != .predicted else {
+                throw AttributionError.unknownTarget("contrast '\(contrast)': name one class (a label or an index)")
+            }
+            let c = try contrast.resolve(labels: labels, predicted: predicted)[0]
+            classes.removeAll { $0 == c }
+            guard !classes.isEmpty else {
+                throw AttributionError.unknownTarget("the contrast class '\(labels[c])' is also the target: "
+                                                     + "a class against itself explains nothing")
+            }
+            foil = c
+        }
+        let targets: [OutputTarget] = classes.map { t in foil.map { .contrast(.classIndex(t), foil: .classIndex($0)) } ?? .classIndex(t) }
         var attributions: [Attribution] = []
         var failures: [AttributionDocument.Entry] = []
         for method in methods {
@@ -96,13 +134,42 @@ public struct TextExplainer {
             } catch {
                 for t in targets {
                     failures.append(AttributionDocument.Entry(
-                        failed: method.id, target: AttributionDocument.Target(index: t, label: model.labels[t]),
+                        failed: method.id, target: t.record(labels: labels),
                         output: output, layer: method.layer, error: "\(error)"))
                 }
             }
         }
-        return Explanation(encoded: encoded, labels: model.labels, logits: logits, probabilities: probabilities,
+        if labels != model.labels {
+            for i in attributions.indices {
+                attributions[i].target.label = labels[safe: attributions[i].target.index]
+                if let foil = attributions[i].target.contrast {
+                    attributions[i].target.contrast?.label = labels[safe: foil.index]
+                }
+            }
+        }
+        let notes = warnings + attributions.compactMap { baselineWarning(for: $0) }
+        return Explanation(encoded: encoded, labels: labels, logits: logits, probabilities: probabilities,
                            predictedIndex: predicted, attributions: attributions, failures: failures,
-                           warnings: warnings, groupsWords: frontEnd.groupsWords)
+                           warnings: notes, groupsWords: frontEnd.groupsWords)
+    }
+
+    /// The warning for an attribution whose baseline already gives most of the explained output
+    /// (``BaselineDiagnostic/saysLittle``), with what to try instead; nil when it is fine.
+    public func baselineWarning(for attribution: Attribution, threshold: Double = BaselineDiagnostic.defaultThreshold) -> String? {
+        guard let check = BaselineDiagnostic(attribution, threshold: threshold), check.saysLittle else { return nil }
+        let target = attribution.target.label ?? "#\(attribution.target.index)"
+        let baseline = attribution.parameters["baseline"]?.description ?? "the baseline"
+        let percent = String(format: "%.2g", check.relativeDifference * 100)
+        var tries: [String] = []
+        if attribution.target.contrast == nil, labels.count > 1 {
+            let other = labels.first { $0 != attribution.target.label } ?? labels[0]
+            tries.append("a contrastive target (--target \(target) --contrast \(other))")
+        }
+        let others = ["unk", "mean", "expected", "text:…"].filter { $0 != baseline }
+        tries.append("another baseline (--baseline \(others.joined(separator: ", ")))")
+        tries.append("a method without a baseline (--methods leave-one-out)")
+        return "\(attribution.method.rawValue) → \(target): the \(baseline) baseline already gives most of the explained "
+            + "\(attribution.output.rawValue) (\(check.summary), \(percent) % of F(x)), so the scores say little; try "
+            + tries.joined(separator: ", ")
     }
 }

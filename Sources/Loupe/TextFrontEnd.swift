@@ -9,6 +9,13 @@ public protocol TextFrontEnd: Sendable {
     func encode(_ text: String) -> (encoded: EncodedText, warnings: [String])
     /// True when tokens are sub-words (documents then carry a word-level aggregation).
     var groupsWords: Bool { get }
+    /// The id of a vocabulary token spelled `token` (`[UNK]`, `<mask>`, …), or nil when the
+    /// vocabulary has no such token.
+    func tokenID(forToken token: String) -> Int?
+}
+
+extension TextFrontEnd {
+    public func tokenID(forToken token: String) -> Int? { nil }
 }
 
 /// Loupe's word tokenizer and a checkpoint's `vocab.txt`, or the WordPiece `tokenizer.json` a
@@ -19,6 +26,10 @@ public struct VocabularyFrontEnd: TextFrontEnd {
     public init(_ encoder: TextEncoder) { self.encoder = encoder }
 
     public var groupsWords: Bool { encoder.usesSubwords }
+
+    public func tokenID(forToken token: String) -> Int? {
+        encoder.vocabulary.contains(token) ? encoder.vocabulary.id(of: token) : nil
+    }
 
     public func encode(_ text: String) -> (encoded: EncodedText, warnings: [String]) {
         let encoded = encoder.encode(text)
@@ -58,6 +69,8 @@ public struct PretrainedFrontEnd: TextFrontEnd {
     }
 
     public var groupsWords: Bool { true }
+
+    public func tokenID(forToken token: String) -> Int? { tokenizer.id(forToken: token) }
 
     public func encode(_ text: String) -> (encoded: EncodedText, warnings: [String]) {
         var pieces = tokenizer.encode(text, addSpecialTokens: true)

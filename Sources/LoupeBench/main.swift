@@ -15,6 +15,7 @@ let benchmarks: [(name: String, summary: String, run: ([String]) throws -> Void)
     ("ig", "integrated gradients, 50 steps, 20 tokens, transformer-classifier (Captum peer)", { try runIGBenchmark($0) }),
     ("ig-breakdown", "where IG's time goes: forward, tape, input gradient, single ops of one layer",
      { try runIGBreakdownBenchmark($0) }),
+    ("gauss-legendre", "seconds to build the Gauss–Legendre rule of 1e3…1e6 points [N…]", { try runQuadratureBenchmark($0) }),
     ("render", "30-token heatmap render time", { _ in runRenderBenchmark() }),
     ("train-sst2", "train bag|transformer on SST-2, dev accuracy [--epochs N --lr X --out DIR]", { try runSST2TrainingBenchmark($0) }),
     ("train-waimai", "train bag|transformer on waimai_10k, 20% held-out accuracy", { try runWaimaiTrainingBenchmark($0) }),

@@ -11,7 +11,14 @@ extension AttributionOutput: ExpressibleByArgument {
 
 extension Baseline: ExpressibleByArgument {
     public init?(argument: String) { self.init(rawValue: argument.lowercased()) }
-    public static var allValueStrings: [String] { allCases.map(\.rawValue) }
+    public static var allValueStrings: [String] { modelOnlyNames }
+    public var defaultValueDescription: String { rawValue }
+}
+
+extension BaselineChoice: ExpressibleByArgument {
+    public init?(argument: String) { self.init(parsing: argument) }
+    public static var allValueStrings: [String] { names }
+    public var defaultValueDescription: String { argument }
 }
 
 extension IntegrationRule.Kind: ExpressibleByArgument {
@@ -23,16 +30,8 @@ extension IntegrationRule.Kind: ExpressibleByArgument {
     public static var allValueStrings: [String] { allCases.map(\.rawValue) }
 }
 
-extension TargetSelection: ExpressibleByArgument, CustomStringConvertible {
+extension TargetSelection: ExpressibleByArgument {
     public init?(argument: String) { self.init(parsing: argument) }
-    public var description: String {
-        switch self {
-        case .predicted: return "predicted"
-        case .all: return "all"
-        case .index(let i): return String(i)
-        case .label(let name): return name
-        }
-    }
     public var defaultValueDescription: String { description }
 }
 

@@ -7,8 +7,9 @@ struct EvaluateCommand: ParsableCommand {
         commandName: "evaluate",
         abstract: "Measure a classifier's accuracy on labelled data, and optionally how faithful its explanations are.",
         discussion: """
-        Prints accuracy, loss, per-class precision and recall and the confusion table. With \
-        --faithfulness, explains each of the first --limit examples (default 50) with --methods and \
+        Prints accuracy, loss, per-class precision and recall and the confusion table. --limit N \
+        keeps only the first N examples for every figure (accuracy included; the accuracy line \
+        then says so). With --faithfulness, explains each of the first --limit examples (default 50) with --methods and \
         reports the mean ERASER comprehensiveness / sufficiency (AOPC), deletion and insertion AUC \
         and infidelity of each method beside a random ranking (the chance baseline), plus the \
         rationale top-1 hit rate when the data has rationales (.jsonl 'rationale' keys, or the \
@@ -25,7 +26,9 @@ struct EvaluateCommand: ParsableCommand {
     @Option(name: .long, help: "Classifier checkpoint folder (default: the bundled default model).") var model: String?
     @Option(name: .long, help: "Labelled data (.tsv, .csv, .jsonl, or default-corpus[:train|:held-out]).") var data: String
     @Flag(name: .long, help: "Also compute faithfulness metrics of the explanations.") var faithfulness = false
-    @Option(name: .long, help: "Use only the first N examples (faithfulness: default 50).") var limit: Int?
+    @Option(name: .long, help: ArgumentHelp("Use only the first N examples, for the accuracy and the faithfulness metrics alike.",
+                                             discussion: "Without --limit, accuracy uses every example and --faithfulness the first 50."))
+    var limit: Int?
     @Option(name: .long, help: "Text column / key.") var textColumn: String?
     @Option(name: .long, help: "Label column / key.") var labelColumn: String?
     @Option(name: .long, help: "Write the figures as JSON.") var json: String?
@@ -51,8 +54,9 @@ struct EvaluateCommand: ParsableCommand {
                                                   return ids.isEmpty ? [Vocabulary.unknownID] : ids   // as training does
                                               },
                                               labels: dataSet.labels)
-        console.result(String(format: "accuracy %.2f %% (%d / %d), loss %.4f", evaluation.accuracy * 100,
-                              evaluation.correct, evaluation.count, evaluation.loss))
+        let limited = limit.map { $0 <= evaluation.count ? ", first \($0) examples (--limit)" : "" } ?? ""
+        console.result(String(format: "accuracy %.2f %% (%d / %d%@), loss %.4f", evaluation.accuracy * 100,
+                              evaluation.correct, evaluation.count, limited, evaluation.loss))
         for (i, label) in classifier.labels.enumerated() {
             console.result(String(format: "  %@: precision %.3f, recall %.3f", label, evaluation.precision[i], evaluation.recall[i]))
         }
@@ -64,8 +68,8 @@ struct EvaluateCommand: ParsableCommand {
         if faithfulness {
             let count = min(dataSet.count, limit ?? 50)
             let table = try FaithfulnessSummary.compute(dataSet.subset(0..<count), explainer: explainer,
-                                                        methods: try attribution.makeMethods(for: explainer.model),
-                                                        console: console)
+                                                        methods: try attribution.makeMethods(for: explainer, warn: console.warning),
+                                                        output: attribution.output, console: console)
             console.result(table.text)
             summary["faithfulness"] = table.json
         }

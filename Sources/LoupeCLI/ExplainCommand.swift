@@ -20,6 +20,8 @@ struct ExplainCommand: ParsableCommand {
           loupe explain --methods ig,gradient,leave-one-out --png why.png \\
               --json why.json --html why.html "not good at all"
           loupe explain --target all --output probability "我今天过得很好。"
+          loupe explain --target positive --contrast negative "not good at all"
+          loupe explain --baseline unk --methods ig,leave-one-out "i did not like this film at all ."
           loupe explain --model runs/bag < sentences.txt > explained.jsonl
         """)
 
@@ -28,7 +30,7 @@ struct ExplainCommand: ParsableCommand {
 
     @OptionGroup var attribution: AttributionOptions
 
-    @Flag(name: .long, help: "Add faithfulness metrics (ERASER, deletion/insertion, infidelity) to the JSON.")
+    @Flag(name: .long, help: "Add faithfulness metrics (ERASER, deletion/insertion, infidelity) to the terminal output and the JSON.")
     var faithfulness = false
 
     @Option(name: .long, help: "Write the loupe.attribution.v1 document (JSON Lines when reading stdin).")
@@ -39,6 +41,8 @@ struct ExplainCommand: ParsableCommand {
 
     @Option(name: .long, help: "Write a self-contained HTML report.")
     var html: String?
+
+    @OptionGroup var pictures: PictureOptions
 
     @OptionGroup var global: GlobalOptions
 
@@ -61,22 +65,24 @@ struct ExplainCommand: ParsableCommand {
         guard !sentence.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw CLIError.usage("empty text: give a sentence to explain")
         }
-        let explainer = try ModelLoader.explainer(model, console: console)
-        let methods = try attribution.makeMethods(for: explainer.model)
+        let explainer = try attribution.relabel(try ModelLoader.explainer(model, console: console))
+        let methods = try attribution.makeMethods(for: explainer, warn: console.warning)
         let document = try explainDocument(sentence, explainer: explainer, methods: methods, console: console)
 
         if !global.quiet || (jsonURL == nil && pngURL == nil && htmlURL == nil) {
             console.result(try document.terminalReport(mode: console.colorMode))
+            if let table = document.faithfulness?.terminalTable { console.result(table) }
         }
         var plan = OutputPlan()
         if let jsonURL { plan.add(try document.prettyJSON().withNewline, to: jsonURL) }
-        let style = RenderStyle(scale: 2)
+        let style = pictures.style()
         if let pngURL {
             if document.scoredEntries.count == 1 {
-                let heatmap = try document.sentenceHeatmap()
-                plan.add(try heatmap.render(style: style).pngData(colorType: .rgb, text: heatmap.summary.pngText), to: pngURL)
+                let heatmap = pictures.apply(to: try document.sentenceHeatmap())
+                plan.add(try heatmap.render(style: style).pngData(colorType: .rgb, text: heatmap.pngText), to: pngURL)
             } else {
-                plan.add(try document.methodComparison().render(style: style).pngData(colorType: .rgb), to: pngURL)
+                let comparison = pictures.apply(to: try document.methodComparison())
+                plan.add(try comparison.render(style: style).pngData(colorType: .rgb, text: comparison.pngText), to: pngURL)
             }
         }
         if let htmlURL { plan.add(try document.htmlReport(style: style).html(), to: htmlURL) }
@@ -91,7 +97,7 @@ struct ExplainCommand: ParsableCommand {
             throw CLIError.usage("\(linePrefix)the text has no tokens to explain")
         }
         let explanation = try explainer.explain(sentence, methods: methods, target: attribution.target,
-                                                output: attribution.output)
+                                                contrast: attribution.contrast, output: attribution.output)
         for warning in explanation.warnings { console.warning(linePrefix + warning) }
         for failure in explanation.failures {
             console.warning("\(linePrefix)\(failure.method) failed: \(failure.error ?? "unknown error")")

@@ -28,12 +28,12 @@ struct FaithfulnessSummary {
 
     /// Explains every example (target: the predicted class) and evaluates the attributions.
     static func compute(_ data: TextDataSet, explainer: TextExplainer, methods: [any AttributionMethod],
-                        console: Console) throws -> FaithfulnessSummary {
+                        output: AttributionOutput = .logit, console: Console) throws -> FaithfulnessSummary {
         var rows: [String: Row] = [:]
         var order: [String] = []
         let evaluator = FaithfulnessEvaluator()
         for (i, example) in data.examples.enumerated() {
-            let explanation = try explainer.explain(example.text, methods: methods)
+            let explanation = try explainer.explain(example.text, methods: methods, output: output)
             guard let target = explanation.attributions.first?.target.index else { continue }
             let rationale = example.rationaleTokenIndices.map(Set.init)
             let block = evaluator.evaluate(explanation.encoded.ids, target: target, attributions: explanation.attributions,
@@ -71,7 +71,8 @@ struct FaithfulnessSummary {
             cells.enumerated().map { c, cell in cell.padding(toLength: widths[c], withPad: " ", startingAt: 0) }
                 .joined(separator: "  ")
         }
-        return "faithfulness over \(examples) examples (target: predicted class; probability)\n" + lines.joined(separator: "\n")
+        return "faithfulness over \(examples) examples (target: predicted class; ERASER and AUCs on the probability, "
+            + "infidelity in the attributions' units, normalised)\n" + lines.joined(separator: "\n")
     }
 
     /// The table as JSON: `{method: {metric: mean, …}, …}`.

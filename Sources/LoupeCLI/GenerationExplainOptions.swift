@@ -26,7 +26,7 @@ struct GenerationExplainOptions: ParsableArguments {
 
     @OptionGroup var path: PathOptions
 
-    @Option(name: .long, help: "Baseline of the path methods on the attributed tokens: 'zero' or 'pad'.")
+    @Option(name: .long, help: "Baseline of the path methods on the attributed tokens: 'zero', 'pad', 'mean' (the mean embedding), 'uniform' or 'expected' (8 sampled baselines, averaged; docs/methods.md).")
     var baseline: Baseline = .zero
 
     @Option(name: .long, help: "Integrated gradients doubles --steps (up to 1600) until |convergence delta| ≤ this; the zero baseline under RMSNorm may need 400 steps for 1 % of a logit difference.")

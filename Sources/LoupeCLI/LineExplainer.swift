@@ -15,8 +15,8 @@ struct LineExplainer {
         }
         let lines = try Self.readLines(FileHandle.standardInput.readDataToEndOfFile(), source: "stdin")
         guard !lines.isEmpty else { throw CLIError.usage("stdin holds no text to explain (every line is blank)") }
-        let explainer = try ModelLoader.explainer(command.model, console: console)
-        let methods = try command.attribution.makeMethods(for: explainer.model)
+        let explainer = try command.attribution.relabel(try ModelLoader.explainer(command.model, console: console))
+        let methods = try command.attribution.makeMethods(for: explainer, warn: console.warning)
         var output: [String] = []
         for (number, text) in lines {
             let document = try command.explainDocument(text, explainer: explainer, methods: methods, console: console,

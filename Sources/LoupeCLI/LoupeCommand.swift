@@ -10,8 +10,10 @@ struct LoupeCommand: ParsableCommand {
         vocab.txt), whether trained by 'loupe train' or exported from PyTorch, Hugging Face folders \
         (BERT, DistilBERT, RoBERTa, XLM-R classifiers; GPT-2, LLaMA, Qwen2 language models) and \
         GGUF files (llama, qwen2). Without --model, \
-        'explain' uses the built-in English + Chinese sentiment model (trained once on the embedded \
-        corpus and cached in ~/.cache/loupe, or $XDG_CACHE_HOME/loupe).
+        'explain' and 'evaluate' use the bundled English + Chinese sentiment classifier (a small \
+        transformer trained on SST-2 and Chinese reviews, shipped with Loupe; nothing is trained or \
+        downloaded). Path methods explain F(x) − F(baseline); 'explain' warns when the baseline \
+        already gives most of the output (see --baseline and --contrast).
 
         Exit status: 0 success, 1 failure while running, 2 bad usage or input. Colours are off \
         when output is not a terminal, with NO_COLOR set, or with --no-color.
@@ -20,6 +22,7 @@ struct LoupeCommand: ParsableCommand {
           loupe demo              # everything, into ./loupe-demo/
           loupe explain "I had a great day today."
           loupe explain --methods ig,leave-one-out --png why.png "not bad"
+          loupe explain --target negative --contrast positive "i did not like this film at all ."
           loupe train --arch bag --data train.tsv --dev dev.tsv --out runs/bag
           loupe evaluate --model runs/bag --data dev.tsv --faithfulness
           loupe traverse --model runs/shapes --values -3,3,7 --png grid.png

@@ -27,6 +27,32 @@ struct FaithfulnessEvaluatorTests {
         #expect(block.rankAgreement?.first.map { $0.a == "integrated-gradients" && $0.b == "leave-one-out" } == true)
     }
 
+    /// On a sum-pooled linear model, deleting a set of tokens changes the logit by exactly the sum of
+    /// their input × gradient (= IG from zero) scores: a perfect explanation of the logit, whose
+    /// infidelity must be 0 — in the attribution's own units, whatever their scale — and below
+    /// the random ranking's (the set-up that once ranked random first measured it on probabilities).
+    @Test("infidelity is measured in the attribution's units: an exact explanation scores 0 and beats random")
+    func infidelityUsesTheAttributionsUnits() throws {
+        let model = LinearBagModel(meanPooling: false)
+        let ids = [3, 9, 14, 2, 20, 7, 11, 5]
+        let ig = try IntegratedGradients(stepCount: 4, baseline: .zero).attribute(ids, targets: [1], model: model)
+        let scaled = ig.map { a -> Attribution in
+            var b = a
+            b.method = "input-x-gradient"
+            b.scores = a.scores.map { $0 * 40 }          // the same ranking, another scale
+            return b
+        }
+        let block = FaithfulnessEvaluator().evaluate(ids, target: 1, attributions: ig + scaled, model: model)
+        let exact = try #require(block.methods.first { $0.method == "integrated-gradients" }?.infidelity)
+        let rescaled = try #require(block.methods.first { $0.method == "input-x-gradient" }?.infidelity)
+        let random = try #require(block.methods.first { $0.method == "random" }?.infidelity)
+        #expect(exact < 1e-9, "exact explanation: \(exact)")
+        #expect(Swift.abs(rescaled - exact) < 1e-9, "normalised: the scale does not matter")
+        #expect(random > 1e-4 && random > 100 * exact)
+        #expect(block.parameters["infidelity_normalize"] == .bool(true))
+        #expect(block.parameters["infidelity_output"] == .string("attribution"))
+    }
+
     @Test("non-finite scores become an error entry")
     func nonFinite() {
         let model = oneTokenModel()

@@ -41,4 +41,28 @@ struct OcclusionTests {
         }
         #expect(maxDifference(a.scores, expected) < 1e-6)
     }
+
+    @Test("a stride skips window starts; the last window still ends at the last token", arguments: [2, 3, 10])
+    func stride(_ stride: Int) throws {
+        let model = BagOfEmbeddingsClassifier()
+        let ids = sentences[2]                                   // 7 tokens
+        let window = 2
+        let a = try Occlusion(window: window, stride: stride).attribute(ids, targets: [1], model: model)[0]
+        #expect(a.parameters["stride"] == .int(stride))
+        let full = outputs(model, ids)[1]
+        let last = ids.count - window
+        var starts = Array(Swift.stride(from: 0, through: last, by: stride))
+        if starts.last != last { starts.append(last) }
+        let drops = starts.map { s -> Double in
+            var occluded = ids
+            for i in s..<(s + window) { occluded[i] = 0 }
+            return full - outputs(model, occluded)[1]
+        }
+        let expected = ids.indices.map { i -> Double in
+            let covering = starts.indices.filter { starts[$0] <= i && i < starts[$0] + window }
+            return covering.reduce(0.0) { $0 + drops[$1] } / Double(covering.count)
+        }
+        #expect(maxDifference(a.scores, expected) < 1e-6)
+        #expect(throws: AttributionError.self) { try Occlusion(window: 1, stride: 0).attribute(ids, targets: [1], model: model) }
+    }
 }

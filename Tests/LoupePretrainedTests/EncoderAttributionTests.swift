@@ -55,7 +55,7 @@ import Testing
         let reference: [Int]
         switch baseline {
         case .pad: reference = [2, 0, 0, 0, 0, 3]
-        case .zero: reference = []
+        default: reference = []
         }
         let x0 = reference.isEmpty ? Tensor.zeros(x.shape) : withoutGradients { model.embeddings(tokenIDs: [reference]) }
         let gap = score(model, embeddings: x, ids: Self.input, target: 1) - score(model, embeddings: x0, ids: Self.input, target: 1)

@@ -35,7 +35,7 @@ public struct SchemaChecker {
     public init(contentsOf url: URL) throws { root = try JSON.parse(try Data(contentsOf: url)) }
     static let annotations: Set<String> = ["$schema", "$id", "$defs", "title", "description", "$comment"]
     static let keywords: Set<String> = ["type", "required", "properties", "additionalProperties", "items",
-                                        "enum", "const", "minimum", "anyOf", "$ref"]
+                                        "enum", "const", "minimum", "anyOf", "$ref", "dependentRequired"]
 
     /// Every violation of `schema` (default: the root) by `value`, as "path: message".
     public func errors(_ value: JSON, _ schema: JSON? = nil, path: String = "$") -> [String] {
@@ -71,6 +71,14 @@ public struct SchemaChecker {
         if case .object(let object) = value {
             if case .array(let required)? = s["required"] {
                 for case .string(let key) in required where object[key] == nil { out.append("\(path): missing '\(key)'") }
+            }
+            if case .object(let dependencies)? = s["dependentRequired"] {
+                for (present, needed) in dependencies where object[present] != nil {
+                    guard case .array(let keys) = needed else { continue }
+                    for case .string(let key) in keys where object[key] == nil {
+                        out.append("\(path): '\(present)' needs '\(key)'")
+                    }
+                }
             }
             let properties: [String: JSON]
             if case .object(let p)? = s["properties"] { properties = p } else { properties = [:] }

@@ -1,11 +1,36 @@
 import LoupeNN
 import LoupeTensor
 
-/// One target's path integral: per-token scores, their L2 norms, and the completeness gap.
+/// One target's path integral: per-token scores, their L2 norms, the completeness gap, and the
+/// explained output at both ends of the path.
 struct PathIntegral {
     var scores: [Double]
     var l2: [Double]
     var delta: Double
+    /// F(x), the output at the input.
+    var outputOfInput: Double
+    /// F(baseline), the output at the path's start.
+    var outputOfBaseline: Double
+
+    /// The mean of several baselines' integrals of one target (expected gradients): scores, norms,
+    /// delta and F(baseline) averaged; F(x) is the same for all.
+    static func mean(_ runs: [PathIntegral]) -> PathIntegral {
+        guard let first = runs.first, runs.count > 1 else { return runs[0] }
+        let n = Double(runs.count)
+        var scores = [Double](repeating: 0, count: first.scores.count), l2 = scores
+        for r in runs {
+            for i in scores.indices { scores[i] += r.scores[i] / n; l2[i] += r.l2[i] / n }
+        }
+        return PathIntegral(scores: scores, l2: l2, delta: runs.reduce(0) { $0 + $1.delta } / n,
+                            outputOfInput: first.outputOfInput,
+                            outputOfBaseline: runs.reduce(0) { $0 + $1.outputOfBaseline } / n)
+    }
+
+    /// Per target, the mean over baselines of `runs` (`runs[b][k]`: baseline b, target k).
+    static func mean(perBaseline runs: [[PathIntegral]]) -> [PathIntegral] {
+        guard runs.count > 1 else { return runs[0] }
+        return runs[0].indices.map { k in mean(runs.map { $0[k] }) }
+    }
 }
 
 /// A method that integrates gradients along a straight path (``IntegratedGradients``,
@@ -49,10 +74,11 @@ public struct PathSettings: Equatable, Sendable {
         self.maximumStepCount = maximumStepCount
     }
 
-    /// The `parameters` entry: steps, rule, baseline and, in adaptive mode, the tolerance.
+    /// The `parameters` entry: steps, rule, baseline (``Baseline/parameters``) and, in adaptive
+    /// mode, the tolerance.
     var parameters: [String: ParameterValue] {
-        var p: [String: ParameterValue] = ["steps": .int(stepCount), "rule": .string(rule.rawValue),
-                                           "baseline": .string(baseline.rawValue)]
+        var p: [String: ParameterValue] = ["steps": .int(stepCount), "rule": .string(rule.rawValue)]
+        p.merge(baseline.parameters) { a, _ in a }
         if let tolerance { p["tolerance"] = .double(tolerance) }
         return p
     }
@@ -82,7 +108,10 @@ public struct PathSettings: Equatable, Sendable {
             }
             var params: [String: ParameterValue] = ["steps": .int(steps)]
             if tolerance != nil { params["requested_steps"] = .int(stepCount) }
-            return result.map { TargetScores(scores: $0.scores, scoresL2: $0.l2, convergenceDelta: $0.delta, parameters: params) }
+            return result.map {
+                TargetScores(scores: $0.scores, scoresL2: $0.l2, convergenceDelta: $0.delta, parameters: params,
+                             outputOfInput: $0.outputOfInput, outputOfBaseline: $0.outputOfBaseline)
+            }
         }
     }
 
@@ -90,6 +119,15 @@ public struct PathSettings: Equatable, Sendable {
     func integrate(_ ids: [Int], probe: SiteProbe, from start: Tensor, to end: Tensor, steps: Int) throws -> [PathIntegral] {
         try integratePath(ids, probe: probe, rule: try IntegrationRule.make(rule, stepCount: steps), from: start, to: end,
                           chunkSize: internalBatchSize)
+    }
+
+    /// The path integral from each of `starts` (one per baseline) to `end`, averaged per target.
+    func integrate(_ ids: [Int], probe: SiteProbe, from starts: [Tensor], to end: Tensor, steps: Int) throws -> [PathIntegral] {
+        let rule = try IntegrationRule.make(rule, stepCount: steps)
+        let runs = try starts.map {
+            try integratePath(ids, probe: probe, rule: rule, from: $0, to: end, chunkSize: internalBatchSize)
+        }
+        return PathIntegral.mean(perBaseline: runs)
     }
 }
 
@@ -117,6 +155,7 @@ func integratePath(_ ids: [Int], probe: SiteProbe, rule: IntegrationRule, from s
         for j in 0..<(t * f) { attribution[j] = Float(accumulated[k][j] * Double(difference[j])) }
         let (sum, l2) = SiteProbe.perToken(Tensor(shape: [1, t, f], scalars: attribution), row: 0, length: t)
         let gap = ends[k][0] - ends[k][1]
-        return PathIntegral(scores: sum, l2: l2, delta: sum.reduce(0, +) - gap)
+        return PathIntegral(scores: sum, l2: l2, delta: sum.reduce(0, +) - gap,
+                            outputOfInput: ends[k][0], outputOfBaseline: ends[k][1])
     }
 }

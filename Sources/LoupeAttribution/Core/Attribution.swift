@@ -81,10 +81,24 @@ public struct Attribution: Sendable {
     public var convergenceDelta: Double?
     /// Wall-clock seconds spent on this attribution.
     public var seconds: Double
+    /// F(x): the explained output at the input (methods with a baseline: IG, layer IG, GradientSHAP).
+    public var outputOfInput: Double?
+    /// F(baseline): the explained output at the baseline (the mean over sampled baselines). Path
+    /// methods explain `F(x) − F(baseline)`; when it is small next to `F(x)` their scores say little.
+    public var outputOfBaseline: Double?
+
+    /// `F(x) − F(baseline)`, what the scores of a path method add up to (up to the convergence delta).
+    public var outputDifference: Double? {
+        guard let outputOfInput, let outputOfBaseline else { return nil }
+        return outputOfInput - outputOfBaseline
+    }
 
     public init(method: AttributionMethodID, target: AttributionTarget, output: AttributionOutput, layer: AttributionLayer,
                 parameters: [String: ParameterValue], scores: [Double], scoresL2: [Double]? = nil,
-                convergenceDelta: Double? = nil, seconds: Double = 0) {
+                convergenceDelta: Double? = nil, seconds: Double = 0,
+                outputOfInput: Double? = nil, outputOfBaseline: Double? = nil) {
+        self.outputOfInput = outputOfInput
+        self.outputOfBaseline = outputOfBaseline
         self.method = method
         self.target = target
         self.output = output

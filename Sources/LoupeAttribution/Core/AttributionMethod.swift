@@ -14,14 +14,21 @@ public struct TargetScores: Sendable {
     public var parameters: [String: ParameterValue]
     /// Seconds spent on the whole input (all targets), when the method timed it.
     public var seconds: Double?
+    /// F(x), the explained output at the input (methods with a baseline).
+    public var outputOfInput: Double?
+    /// F(baseline), the explained output at the baseline (the mean over sampled baselines).
+    public var outputOfBaseline: Double?
 
     public init(scores: [Double], scoresL2: [Double]? = nil, convergenceDelta: Double? = nil,
-                parameters: [String: ParameterValue] = [:], seconds: Double? = nil) {
+                parameters: [String: ParameterValue] = [:], seconds: Double? = nil,
+                outputOfInput: Double? = nil, outputOfBaseline: Double? = nil) {
         self.scores = scores
         self.scoresL2 = scoresL2
         self.convergenceDelta = convergenceDelta
         self.parameters = parameters
         self.seconds = seconds
+        self.outputOfInput = outputOfInput
+        self.outputOfBaseline = outputOfBaseline
     }
 }
 
@@ -85,7 +92,8 @@ extension AttributionMethod {
                 Attribution(method: id, target: record, output: output, layer: layer,
                             parameters: own.merging(s.parameters) { _, new in new }, scores: s.scores,
                             scoresL2: s.scoresL2, convergenceDelta: s.convergenceDelta,
-                            seconds: (s.seconds ?? seconds / Double(inputs.count)) / Double(targets.count))
+                            seconds: (s.seconds ?? seconds / Double(inputs.count)) / Double(targets.count),
+                            outputOfInput: s.outputOfInput, outputOfBaseline: s.outputOfBaseline)
             }
         }
     }

@@ -279,6 +279,18 @@ public enum TargetSelection: Equatable, Sendable {
     }
 }
 
+extension TargetSelection: CustomStringConvertible {
+    /// The spelling ``init(parsing:)`` reads back: `predicted`, `all`, an index or a label.
+    public var description: String {
+        switch self {
+        case .predicted: return "predicted"
+        case .all: return "all"
+        case .index(let i): return String(i)
+        case .label(let name): return name
+        }
+    }
+}
+
 extension Array {
     subscript(safe index: Int) -> Element? { index >= 0 && index < count ? self[index] : nil }
 }

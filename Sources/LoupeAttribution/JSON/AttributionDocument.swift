@@ -115,12 +115,20 @@ public struct AttributionDocument: SchemaDocument, Equatable, Sendable {
         /// Per word of `input.words`: the sum of its tokens' scores.
         public var wordScores: [Double]?
         public var convergenceDelta: Double?
+        /// F(x): the explained output at the input (methods with a baseline).
+        public var outputOfInput: Double?
+        /// F(baseline): the explained output at the baseline (mean over sampled baselines).
+        public var outputOfBaseline: Double?
+        /// F(x) − F(baseline): what the scores add up to, up to the convergence delta.
+        public var outputDifference: Double?
         public var seconds: Double?
         public var error: String?
 
         enum CodingKeys: String, CodingKey {
             case method, target, output, layer, parameters, scores
             case scoresL2 = "scores_l2", wordScores = "word_scores", convergenceDelta = "convergence_delta", seconds, error
+            case outputOfInput = "output_of_input", outputOfBaseline = "output_of_baseline"
+            case outputDifference = "output_difference"
         }
 
         /// An entry for a result; non-finite numbers turn it into an error entry.
@@ -136,6 +144,11 @@ public struct AttributionDocument: SchemaDocument, Equatable, Sendable {
                 scores = a.scores
                 scoresL2 = a.scoresL2
                 convergenceDelta = a.convergenceDelta
+                if let fx = a.outputOfInput, let fb = a.outputOfBaseline, fx.isFinite, fb.isFinite {
+                    outputOfInput = fx
+                    outputOfBaseline = fb
+                    outputDifference = fx - fb
+                }
                 seconds = a.seconds
             } else {
                 error = "non-finite attribution scores (NaN or infinity); the model's outputs may overflow"

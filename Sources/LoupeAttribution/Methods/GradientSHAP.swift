@@ -61,7 +61,7 @@ public struct GradientSHAP: AttributionMethod {
         let probe = context.embeddingProbe
         let targets = context.targets
         let x = probe.embeddings([ids])                                   // [1, T, E]
-        let bases = baselines.map { $0.embeddings(like: x, ids: ids, model: context.model, keeping: fixed) }
+        let bases = try baselines.flatMap { try $0.embeddingSet(like: x, ids: ids, model: context.model, keeping: fixed) }
         let sigma = noise.standardDeviation(for: x)
         let (t, e) = (x.shape[1], x.shape[2])
         let size = t * e
@@ -106,7 +106,8 @@ public struct GradientSHAP: AttributionMethod {
             for (i, n) in drawn.enumerated() { baselineValue += Double(n) * ends[k][1 + i] }
             baselineValue /= Double(sampleCount)
             let delta = sum.reduce(0, +) - (ends[k][0] - baselineValue)
-            return TargetScores(scores: sum, scoresL2: l2, convergenceDelta: delta, parameters: ["stdev": .double(sigma)])
+            return TargetScores(scores: sum, scoresL2: l2, convergenceDelta: delta, parameters: ["stdev": .double(sigma)],
+                                outputOfInput: ends[k][0], outputOfBaseline: baselineValue)
         }
     }
 }

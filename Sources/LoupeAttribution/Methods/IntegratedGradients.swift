@@ -23,9 +23,9 @@ public struct IntegratedGradients: PathAttributionMethod {
         let probe = context.embeddingProbe
         return try context.eachInput(inputs) { ids, features in
             let x = probe.embeddings([ids])                 // [1, T, E]
-            let x0 = path.baseline.embeddings(like: x, ids: ids, model: context.model, keeping: features.fixed)
+            let starts = try path.baseline.embeddingSet(like: x, ids: ids, model: context.model, keeping: features.fixed)
             return try path.adaptiveScores { steps in
-                try path.integrate(ids, probe: probe, from: x0, to: x, steps: steps)
+                try path.integrate(ids, probe: probe, from: starts, to: x, steps: steps)
             }
         }
     }

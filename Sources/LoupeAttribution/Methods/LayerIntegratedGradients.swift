@@ -41,10 +41,10 @@ public struct LayerIntegratedGradients: PathAttributionMethod {
         return try context.eachInput(inputs) { ids, features in
             let x = embeddings.embeddings([ids])
             let a = try probe.activation([ids])
-            let a0 = try probe.activation([ids], embeddings: path.baseline.embeddings(like: x, ids: ids, model: context.model,
-                                                                                      keeping: features.fixed))
+            let starts = try path.baseline.embeddingSet(like: x, ids: ids, model: context.model, keeping: features.fixed)
+                .map { try probe.activation([ids], embeddings: $0) }
             return try path.adaptiveScores { steps in
-                try path.integrate(ids, probe: probe, from: a0, to: a, steps: steps)
+                try path.integrate(ids, probe: probe, from: starts, to: a, steps: steps)
             }
         }
     }

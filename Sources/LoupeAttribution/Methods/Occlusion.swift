@@ -5,26 +5,32 @@ import LoupeTensor
 /// 2014): `score_i` = mean, over the windows of `window` tokens that cover token i, of
 /// `F(x) − F(x with the window replaced)` (Captum's convention). The default replacement is
 /// [PAD], i.e. the tokens are masked out of pooling and attention. With ``InputFeatures``, windows
-/// run over the unfixed tokens or the segments (feature ablation when `window` is 1).
+/// run over the unfixed tokens or the segments (feature ablation when `window` is 1). Windows
+/// start every `stride` tokens; the last window always ends at the last token, so every token is
+/// covered.
 public struct Occlusion: AttributionMethod {
     /// Token id put in place of occluded tokens; nil means the model's padding id.
     public var replacementID: Int?
     /// Tokens occluded together.
     public var window: Int
+    /// Tokens between the starts of consecutive windows.
+    public var stride: Int
 
-    public init(replacementID: Int? = nil, window: Int = 1) {
+    public init(replacementID: Int? = nil, window: Int = 1, stride: Int = 1) {
         self.replacementID = replacementID
         self.window = window
+        self.stride = stride
     }
 
     public var id: AttributionMethodID { .occlusion }
     public var layer: AttributionLayer { .input }
     public var parameters: [String: ParameterValue] {
-        ["window": .int(window), "replacement": replacementID.map { .int($0) } ?? .string("pad")]
+        ["window": .int(window), "stride": .int(stride), "replacement": replacementID.map { .int($0) } ?? .string("pad")]
     }
 
     public func validateSettings() throws {
         guard window >= 1 else { throw AttributionError.invalidParameter("occlusion window must be ≥ 1 (got \(window))") }
+        guard stride >= 1 else { throw AttributionError.invalidParameter("occlusion stride must be ≥ 1 (got \(stride))") }
     }
 
     public func scores(for inputs: [[Int]], in context: AttributionContext) throws -> [[TargetScores]] {
@@ -36,7 +42,9 @@ public struct Occlusion: AttributionMethod {
         return try context.eachInput(inputs) { ids, layout in
             // Windows run over the features (tokens, or the segments; fixed positions never move).
             let features = layout.features(length: ids.count)
-            let starts = Array(0...Swift.max(0, features.count - window))
+            let last = Swift.max(0, features.count - window)
+            var starts = Array(Swift.stride(from: 0, through: last, by: stride))
+            if starts.last != last { starts.append(last) }
             var batch = [ids]
             for s in starts {
                 var occluded = ids

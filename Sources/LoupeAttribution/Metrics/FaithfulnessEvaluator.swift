@@ -17,8 +17,13 @@ public struct FaithfulnessEvaluator {
     /// Also evaluate ``RandomRanking`` with this seed as the chance baseline; nil skips it.
     public var randomBaselineSeed: UInt64?
 
+    /// Infidelity is normalised by default (Captum's `normalize=True`): methods whose scores are in
+    /// other units or of another size — gradients, IG of a logit, the random ranking's [0, 1)
+    /// draws — are compared on the shape of their scores, not on their scale. Unnormalised, the
+    /// random ranking's small numbers beat every method whose scores are larger than the
+    /// probability changes they are checked against.
     public init(output: AttributionOutput = .probability, fractions: [Double] = [0.01, 0.05, 0.1, 0.2, 0.5],
-                infidelity: Infidelity? = Infidelity(), sensitivity: SensitivityMax? = nil,
+                infidelity: Infidelity? = Infidelity(normalize: true), sensitivity: SensitivityMax? = nil,
                 randomBaselineSeed: UInt64? = 0) {
         self.output = output
         self.fractions = fractions
@@ -34,6 +39,7 @@ public struct FaithfulnessEvaluator {
             p["infidelity_samples"] = .int(infidelity.sampleCount)
             p["infidelity_probability"] = .double(infidelity.probability)
             p["infidelity_normalize"] = .bool(infidelity.normalize)
+            p["infidelity_output"] = .string("attribution")
             p["infidelity_seed"] = .seed(infidelity.seed)
         }
         if let sensitivity {
@@ -54,8 +60,10 @@ public struct FaithfulnessEvaluator {
     public func evaluate(_ ids: [Int], target: Int, attributions: [Attribution], model: TextClassifier,
                          methods: [any AttributionMethod] = [], rationale: Set<Int>? = nil) -> FaithfulnessBlock {
         var chosen = attributions.filter { $0.target.index == target }
+        // The random ranking is checked in the same units as the attributions it is the floor of.
+        let units = chosen.first?.output ?? output
         if let randomBaselineSeed, !ids.isEmpty,
-           let random = try? RandomRanking(seed: randomBaselineSeed).attribute(ids, targets: [target], model: model, output: output).first {
+           let random = try? RandomRanking(seed: randomBaselineSeed).attribute(ids, targets: [target], model: model, output: units).first {
             chosen.append(random)
         }
         let entries = chosen.map { a -> FaithfulnessEntry in
@@ -94,7 +102,9 @@ public struct FaithfulnessEvaluator {
             e.deletionAUC = try curves.deletion(ids, scores: a.scores, target: target, model: model).auc
             e.insertionAUC = try curves.insertion(ids, scores: a.scores, target: target, model: model).auc
             if var infidelity {
-                infidelity.output = output
+                // The scores predict changes of the quantity they explain (Yeh et al.'s f): the
+                // attribution's own output, not the probability of the other metrics.
+                infidelity.output = a.output
                 e.infidelity = try infidelity.evaluate(ids, scores: a.scores, target: target, model: model)
             }
             if var sensitivity, let method {

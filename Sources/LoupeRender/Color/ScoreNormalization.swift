@@ -17,6 +17,12 @@ public enum ScoreNormalization: Hashable, Sendable {
 
     /// Captum's default: 2% outliers.
     public static let standard = ScoreNormalization.outlierPercentile(2)
+
+    /// True for ``symmetric(_:)``: a range the caller fixed, which no floor changes.
+    public var isFixed: Bool {
+        if case .symmetric = self { return true }
+        return false
+    }
 }
 
 /// The resolved scale for one set of scores: the value shown at full colour.
@@ -77,6 +83,13 @@ public struct ScoreScale: Hashable, Sendable {
         guard percent.isFinite, percent >= 0, percent < 100 else {
             throw RenderError.invalidArgument("outlier percentile must be in 0..<100, got \(percent)")
         }
+    }
+
+    /// This scale with its limit raised to `floor` when below it (a non-positive or non-finite
+    /// floor changes nothing): scores smaller than the floor never reach full colour.
+    public func atLeast(_ floor: Double) -> ScoreScale {
+        guard floor.isFinite, floor > limit else { return self }
+        return ScoreScale(limit: floor)
     }
 
     /// `score / limit`, clamped to −1...1.

@@ -22,6 +22,12 @@ public struct RenderStyle: Hashable, Sendable {
     public var magnitudeColorMap: ColorMap = .viridis
     /// How scores are scaled to the colour map.
     public var normalization: ScoreNormalization = .standard
+    /// The smallest |score| shown at full colour, in score units (0: no floor). A picture whose
+    /// scores are all tiny — noise — then stays pale instead of being stretched to full colour;
+    /// pictures may raise it (``SentenceHeatmap/scaleFloor``).
+    public var scaleFloor: Double = 0
+    /// Colour of the outline that marks tokens read as the unknown token.
+    public var unknownTokenColor = RGBA(hex: 0xd97706)
     /// Whether pictures include a colour bar.
     public var showsColorBar = true
     public var background = RGBA.white

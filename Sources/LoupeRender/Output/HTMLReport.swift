@@ -55,6 +55,7 @@ public struct HTMLReport: Sendable {
     public mutating func addTokenHeatmap(_ heatmap: SentenceHeatmap, colorMap: ColorMap = .redBlue,
                                          normalization: ScoreNormalization = .standard) throws {
         let scale = try ScoreScale(scores: heatmap.scores, normalization: normalization)
+            .atLeast(normalization.isFixed ? 0 : heatmap.scaleFloor)
         var html = "<p class=\"tokens\">"
         for piece in heatmap.pieces() {
             let text = HTMLEscaping.escape(piece.text)
@@ -64,10 +65,12 @@ public struct HTMLReport: Sendable {
             }
             let background = colorMap.color(forScore: heatmap.scores[t], scale: scale)
             let score = NumberFormatting.compact(heatmap.scores[t], ascii: true, signed: true)
+            let outline = heatmap.unknownTokens.contains(t) ? "outline:2px solid #d97706;" : ""
             html += "<span class=\"tok\" title=\"\(score)\" style=\"background:\(background.hexString);"
-                + "color:\(background.readableTextColor.hexString)\">\(text)</span>"
+                + "color:\(background.readableTextColor.hexString);\(outline)\">\(text)</span>"
         }
         body.append(html + "</p>")
+        if let note = heatmap.fullNote { body.append("<p class=\"note\">\(HTMLEscaping.escape(note))</p>") }
     }
 
     /// Adds a table; every cell is escaped text.

@@ -20,9 +20,37 @@ public struct TerminalHeatmap: Sendable {
     public var colorMap: ColorMap = .redBlue
     public var normalization: ScoreNormalization = .standard
 
-    /// Shows an existing heatmap's text and scores.
+    /// Shows an existing heatmap's text and scores (with its ``SentenceHeatmap/scaleFloor``).
     public init(heatmap: SentenceHeatmap) {
         self.heatmap = heatmap
+    }
+
+    /// The colour scale: `normalization` of the scores, at least the heatmap's floor.
+    public func scale() throws -> ScoreScale {
+        try ScoreScale(scores: heatmap.scores, normalization: normalization)
+            .atLeast(normalization.isFixed ? 0 : heatmap.scaleFloor)
+    }
+
+    /// One legend line: what full colour means and what the numbers are, e.g.
+    /// `colour: full red at +0.8, full blue at −0.8 (…); red supports the target, blue opposes it`.
+    /// - Parameter units: the scores' unit (`logit`, `probability`), named in the line.
+    public func legend(mode: TerminalColorMode = .automatic, units: String? = nil,
+                       environment: [String: String] = ProcessInfo.processInfo.environment,
+                       isTerminal: Bool = isatty(STDOUT_FILENO) == 1) throws -> String {
+        let unit = units.map { " (\($0) units)" } ?? ""
+        guard Self.usesColor(mode, environment: environment, isTerminal: isTerminal) else {
+            return "scores\(unit): + supports the target, − opposes it"
+        }
+        let s = try scale()
+        let limit = NumberFormatting.compact(s.limit, ascii: true)
+        let red = colorMap.color(forScore: s.limit, scale: s), blue = colorMap.color(forScore: -s.limit, scale: s)
+        func swatch(_ c: RGBA, _ text: String) -> String {
+            let fg = c.readableTextColor
+            return "\u{1B}[48;2;\(c.r);\(c.g);\(c.b)m\u{1B}[38;2;\(fg.r);\(fg.g);\(fg.b)m\(text)\u{1B}[0m"
+        }
+        let floored = heatmap.scaleFloor > 0 && s.limit == heatmap.scaleFloor ? ", the floor" : ""
+        return "colour scale\(unit): \(swatch(red, " +\(limit) ")) supports the target, \(swatch(blue, " -\(limit) ")) opposes it"
+            + " (full colour at |score| ≥ \(limit)\(floored)); run with NO_COLOR for the numbers"
     }
 
     /// Shows tokens joined as ``SentenceHeatmap/init(tokens:separator:summary:)`` joins them.
@@ -48,7 +76,7 @@ public struct TerminalHeatmap: Sendable {
     public func render(mode: TerminalColorMode = .automatic,
                        environment: [String: String] = ProcessInfo.processInfo.environment,
                        isTerminal: Bool = isatty(STDOUT_FILENO) == 1) throws -> String {
-        let scale = try ScoreScale(scores: heatmap.scores, normalization: normalization)
+        let scale = try scale()
         if !Self.usesColor(mode, environment: environment, isTerminal: isTerminal) {
             return plainText()
         }

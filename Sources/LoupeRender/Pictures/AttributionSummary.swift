@@ -19,10 +19,14 @@ public struct AttributionSummary: Hashable, Sendable {
     /// The colour bar's caption; by default "attribution score", or "attribution to target −
     /// foil" when there is a ``foil``.
     public var scoreCaption: String?
+    /// What the scores add up to, e.g. "pad baseline: F(x) = 1.29, F(baseline) = 0.797,
+    /// F(x) − F(baseline) = 0.496, Δ = −0.0035" — shown after the detail line.
+    public var baseline: String?
 
     public init(title: String? = nil, predictedLabel: String? = nil, probability: Double? = nil,
                 method: String? = nil, target: String? = nil, model: String? = nil, foil: String? = nil,
-                scoreCaption: String? = nil) {
+                scoreCaption: String? = nil, baseline: String? = nil) {
+        self.baseline = baseline
         self.title = title
         self.predictedLabel = predictedLabel
         self.probability = probability
@@ -62,6 +66,7 @@ public struct AttributionSummary: Hashable, Sendable {
             parts.append("target: \(target)")
         }
         if let model, !model.isEmpty { parts.append("model: \(model)") }
+        if let baseline, !baseline.isEmpty { parts.append(baseline) }
         return parts.isEmpty ? nil : parts.joined(separator: "  ·  ")
     }
 
@@ -73,6 +78,7 @@ public struct AttributionSummary: Hashable, Sendable {
         if let model { out.append(PNGTextChunk(key: "model", value: model)) }
         if let target { out.append(PNGTextChunk(key: "target", value: target)) }
         if let foil { out.append(PNGTextChunk(key: "foil", value: foil)) }
+        if let baseline { out.append(PNGTextChunk(key: "baseline", value: baseline)) }
         if let predictedLabel { out.append(PNGTextChunk(key: "predicted", value: predictedLabel)) }
         if let probability, probability.isFinite {
             out.append(PNGTextChunk(key: "probability", value: String(probability)))

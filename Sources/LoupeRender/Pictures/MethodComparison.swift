@@ -13,12 +13,34 @@ public struct MethodComparison: Sendable {
     public let methods: [String]
     /// `scores[m][t]`: the score of token `t` under method `m`.
     public let scores: [[Double]]
-    /// Title information (only ``AttributionSummary/title`` and the prediction are shown).
+    /// Title information: the headline (title, prediction) and the detail line (target, contrast, model).
     public var summary: AttributionSummary
     /// Scale each method's row on its own (default) or all rows on one scale.
     public var normalizesEachMethod = true
-    /// Print values in cells that are wide enough.
+    /// Print every cell's value (scientific notation when tiny); columns widen to fit them.
     public var showsValues = true
+    /// The smallest |score| drawn at full colour (see ``RenderStyle/scaleFloor``; the larger of
+    /// the two applies, to every row).
+    public var scaleFloor: Double = 0
+    /// Columns of tokens read as the unknown token: their labels are drawn in
+    /// ``RenderStyle/unknownTokenColor`` and named in the note.
+    public var unknownTokens: Set<Int> = []
+    /// A line under the table, e.g. that columns were left out.
+    public var note: String?
+
+    /// ``note`` plus what the coloured column labels mean, when there are unknown tokens.
+    var fullNote: String? {
+        let unknown = unknownTokens.isEmpty ? nil : "orange column labels: read as [UNK]"
+        let parts = [note, unknown].compactMap { $0 }.filter { !$0.isEmpty }
+        return parts.isEmpty ? nil : parts.joined(separator: "  ·  ")
+    }
+
+    /// The PNG text chunks: the summary's, plus `note` when set.
+    public var pngText: [PNGTextChunk] {
+        var out = summary.pngText
+        if let note = fullNote { out.append(PNGTextChunk(key: "note", value: note)) }
+        return out
+    }
 
     /// Creates a comparison.
     /// - Throws: ``RenderError`` when there are no tokens or methods, a row's length differs
@@ -50,6 +72,6 @@ public struct MethodComparison: Sendable {
     /// Draws the picture and writes it as a PNG (atomically).
     public func writePNG(to url: URL, style: RenderStyle = RenderStyle(),
                          renderer: TextRenderer = .shared) throws {
-        try render(style: style, renderer: renderer).writePNG(to: url, colorType: .rgb, text: summary.pngText)
+        try render(style: style, renderer: renderer).writePNG(to: url, colorType: .rgb, text: pngText)
     }
 }

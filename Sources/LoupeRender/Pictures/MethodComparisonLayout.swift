@@ -28,10 +28,11 @@ struct MethodComparisonLayout {
         let contentWidth = max(Double(style.px(style.width) - 2 * margin), style.pxExact(80))
         header = PictureHeader(headline: c.summary.headline ?? c.summary.title, detail: c.summary.detailLine,
                                maxWidth: contentWidth, style: style, renderer: renderer)
+        let floor = style.normalization.isFixed ? 0 : max(style.scaleFloor, c.scaleFloor)
         if c.normalizesEachMethod {
-            scales = try c.scores.map { try ScoreScale(scores: $0, normalization: style.normalization) }
+            scales = try c.scores.map { try ScoreScale(scores: $0, normalization: style.normalization).atLeast(floor) }
         } else {
-            let all = try ScoreScale(scores: c.scores.flatMap { $0 }, normalization: style.normalization)
+            let all = try ScoreScale(scores: c.scores.flatMap { $0 }, normalization: style.normalization).atLeast(floor)
             scales = Array(repeating: all, count: c.scores.count)
         }
 
@@ -46,11 +47,13 @@ struct MethodComparisonLayout {
 
         // Column widths from the token labels, capped; labels that do not fit are truncated.
         let maxColumn = style.pxExact(Self.maximumColumnWidth)
-        let valueWidth = renderer.width(of: "\u{2212}0.00", font: font) + 2 * pad
+        // Every cell's value is drawn (scientific notation when tiny), so a column is as wide as
+        // its widest value: a blank cell would read as missing data.
         let tokenLabels = c.tokens.map { renderer.truncate($0, font: bold, maxWidth: maxColumn - 2 * pad) }
-        let columnWidths = tokenLabels.map { label in
-            max(renderer.width(of: label, font: bold) + 2 * pad, style.pxExact(Self.minimumCellWidth), valueWidth)
-                .rounded(.up)
+        let columnWidths = tokenLabels.indices.map { t in
+            let values = c.showsValues ? c.scores.map { renderer.width(of: NumberFormatting.compact($0[t]), font: font) + 2 * pad } : []
+            return max(renderer.width(of: tokenLabels[t], font: bold) + 2 * pad, style.pxExact(Self.minimumCellWidth),
+                       values.max() ?? 0).rounded(.up)
         }
         let rowLabels = c.methods.map {
             renderer.truncate($0, font: font, maxWidth: style.pxExact(Self.maximumRowLabelWidth))
@@ -80,7 +83,8 @@ struct MethodComparisonLayout {
             for t in block {
                 let w = renderer.width(of: tokenLabels[t], font: bold)
                 labels.append(PlacedText(text: tokenLabels[t], x: x + gridLine + (columnWidths[t] - w) / 2,
-                                    baseline: headerBaseline, font: bold, color: style.textColor))
+                                    baseline: headerBaseline, font: bold,
+                                    color: c.unknownTokens.contains(t) ? style.unknownTokenColor : style.textColor))
                 x += columnWidths[t] + gridLine
             }
             maxRight = max(maxRight, x + gridLine)
@@ -95,10 +99,7 @@ struct MethodComparisonLayout {
                     let rect = PixelRect(x: Int(cx + gridLine), y: Int(y + gridLine),
                                          width: Int(columnWidths[t]), height: Int(rowHeight))
                     var value: String?
-                    if c.showsValues {
-                        let text = NumberFormatting.compact(score)
-                        if renderer.width(of: text, font: font) + 2 <= Double(rect.width) { value = text }
-                    }
+                    if c.showsValues { value = NumberFormatting.compact(score) }
                     cells.append(Cell(method: m, token: t, rect: rect, color: color, value: value))
                     cx += columnWidths[t] + gridLine
                 }
@@ -107,6 +108,17 @@ struct MethodComparisonLayout {
             y += gridLine + style.pxExact(14)
         }
         var bottom = Int(y.rounded())
+        if let note = c.fullNote {
+            let noteMetrics = renderer.lineMetrics(for: font)
+            var noteY = Double(bottom)
+            for line in renderer.wrap(note, font: font, maxWidth: contentWidth) {
+                labels.append(PlacedText(text: line, x: Double(margin), baseline: (noteY + noteMetrics.ascent).rounded(),
+                                         font: font, color: style.secondaryTextColor))
+                maxRight = max(maxRight, Double(margin) + renderer.width(of: line, font: font))
+                noteY += noteMetrics.lineHeight
+            }
+            bottom = Int((noteY + style.pxExact(10)).rounded(.up))
+        }
         if style.showsColorBar {
             let barScale = c.normalizesEachMethod ? ScoreScale(limit: 1) : scales[0]
             let caption = c.normalizesEachMethod ? "score ÷ each method's scale" : "attribution score"

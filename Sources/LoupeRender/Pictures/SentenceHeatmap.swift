@@ -25,6 +25,30 @@ public struct SentenceHeatmap: Sendable {
     public let scores: [Double]
     /// Title information.
     public var summary: AttributionSummary
+    /// The smallest |score| drawn at full colour (see ``RenderStyle/scaleFloor``; the larger of
+    /// the two applies).
+    public var scaleFloor: Double = 0
+    /// Indices of tokens read as the unknown token: outlined, and named in the note.
+    public var unknownTokens: Set<Int> = []
+    /// A line under the text in the secondary colour, e.g. that the text was cut and how much
+    /// was left out.
+    public var note: String?
+
+    /// The PNG text chunks: the summary's, plus `note` and `unknown_tokens` when set.
+    public var pngText: [PNGTextChunk] {
+        var out = summary.pngText
+        if let note = fullNote { out.append(PNGTextChunk(key: "note", value: note)) }
+        if !unknownTokens.isEmpty { out.append(PNGTextChunk(key: "unknown_tokens", value: String(unknownTokens.count))) }
+        return out
+    }
+
+    /// ``note`` plus what the outline means, when there are unknown tokens.
+    var fullNote: String? {
+        let unknown = unknownTokens.isEmpty ? nil
+            : "outlined: \(unknownTokens.count == 1 ? "1 token" : "\(unknownTokens.count) tokens") read as [UNK]"
+        let parts = [note, unknown].compactMap { $0 }.filter { !$0.isEmpty }
+        return parts.isEmpty ? nil : parts.joined(separator: "  ·  ")
+    }
 
     /// Creates a heatmap from the original text, token spans and scores.
     ///
@@ -111,6 +135,6 @@ public struct SentenceHeatmap: Sendable {
     public func writePNG(to url: URL, style: RenderStyle = RenderStyle(),
                          renderer: TextRenderer = .shared) throws {
         try render(style: style, renderer: renderer)
-            .writePNG(to: url, colorType: .rgb, text: summary.pngText)
+            .writePNG(to: url, colorType: .rgb, text: pngText)
     }
 }

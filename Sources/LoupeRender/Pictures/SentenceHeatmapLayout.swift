@@ -4,6 +4,7 @@ struct SentenceHeatmapLayout {
         var token: Int
         var rect: PixelRect
         var color: RGBA
+        var unknown = false
     }
 
     var width = 0
@@ -15,6 +16,8 @@ struct SentenceHeatmapLayout {
     var colorBar: ColorBar?
     var colorBarFrame = PixelRect(x: 0, y: 0, width: 0, height: 0)
     var scale: ScoreScale
+    /// The note lines under the text.
+    var noteLines: [PlacedText] = []
 
     // Spacing in points.
     static let paddingX = 3.0
@@ -28,6 +31,7 @@ struct SentenceHeatmapLayout {
         let margin = style.px(style.margin)
         let contentWidth = max(Double(style.px(style.width) - 2 * margin), style.pxExact(40))
         scale = try ScoreScale(scores: heatmap.scores, normalization: style.normalization)
+            .atLeast(style.normalization.isFixed ? 0 : max(style.scaleFloor, heatmap.scaleFloor))
         header = PictureHeader(summary: heatmap.summary, maxWidth: contentWidth, style: style, renderer: renderer)
 
         // Which token owns each scalar (the first span that covers it).
@@ -97,7 +101,7 @@ struct SentenceHeatmapLayout {
                     let color = style.colorMap.color(forScore: heatmap.scores[t], scale: scale)
                     let rect = PixelRect(x: Int(boxLeft.rounded()), y: Int(top),
                                          width: Int(right.rounded()) - Int(boxLeft.rounded()), height: Int(boxHeight))
-                    boxes.append(TokenBox(token: t, rect: rect, color: color))
+                    boxes.append(TokenBox(token: t, rect: rect, color: color, unknown: heatmap.unknownTokens.contains(t)))
                     runs.append(PlacedText(text: text, x: textX, baseline: baseline, font: font,
                                            color: color.readableTextColor))
                 } else if kinds[first...last].contains(.visible) {
@@ -108,6 +112,18 @@ struct SentenceHeatmapLayout {
         let textHeight = lines.isEmpty ? 0 : Double(lines.count - 1) * pitch + boxHeight
         var bottom = Int((textTop + textHeight).rounded())
         var contentUsed = max(maxLineWidth, header.width(renderer: renderer))
+        if let note = heatmap.fullNote {
+            let noteFont = style.labelFont
+            let noteMetrics = renderer.lineMetrics(for: noteFont)
+            var y = Double(bottom + style.px(Self.blockGap))
+            for line in renderer.wrap(note, font: noteFont, maxWidth: contentWidth) {
+                noteLines.append(PlacedText(text: line, x: Double(margin), baseline: (y + noteMetrics.ascent).rounded(),
+                                            font: noteFont, color: style.secondaryTextColor))
+                contentUsed = max(contentUsed, renderer.width(of: line, font: noteFont))
+                y += noteMetrics.lineHeight
+            }
+            bottom = Int(y.rounded(.up))
+        }
 
         if style.showsColorBar {
             let bar = ColorBar(colorMap: style.colorMap, scale: scale, caption: heatmap.summary.colorBarCaption)
@@ -128,10 +144,20 @@ struct SentenceHeatmapLayout {
     func draw(style: RenderStyle, renderer: TextRenderer) throws -> Canvas {
         var canvas = try Canvas(width: width, height: height, fill: style.background)
         header.draw(on: &canvas, x: headerOrigin.x, y: headerOrigin.y, renderer: renderer)
+        let line = max(1, style.px(1.5))
         for box in boxes {
             canvas.fill(box.rect, with: box.color)
+            guard box.unknown else { continue }
+            let r = box.rect
+            for edge in [PixelRect(x: r.x, y: r.y, width: r.width, height: line),
+                         PixelRect(x: r.x, y: r.maxY - line, width: r.width, height: line),
+                         PixelRect(x: r.x, y: r.y, width: line, height: r.height),
+                         PixelRect(x: r.maxX - line, y: r.y, width: line, height: r.height)] {
+                canvas.fill(edge, with: style.unknownTokenColor)
+            }
         }
         canvas.draw(runs, renderer: renderer)
+        canvas.draw(noteLines, renderer: renderer)
         if let colorBar {
             colorBar.draw(on: &canvas, x: colorBarFrame.x, y: colorBarFrame.y, width: colorBarFrame.width,
                           style: style, renderer: renderer)
