@@ -46,6 +46,9 @@ final class LineSink {
         if let file { try file.write(record + "\n") } else { console.result(record) }
     }
 
+    /// Removes the file being written (nothing to keep).
+    func discard() { file?.discard() }
+
     /// Renames the file into place (complete records only).
     func finish() throws {
         fflush(stdout)
@@ -115,9 +118,9 @@ struct LineStream {
                 }
             }
             summary.interrupted = ProcessSignals.stopRequested
-            try sink.finish()
+            if summary.lines == 0 { sink.discard() } else { try sink.finish() }
         }
-        if let written = sink.url {
+        if let written = sink.url, summary.lines > 0 {
             console.note("wrote \(written.path) (\(sink.count) record\(sink.count == 1 ? "" : "s"))")
         }
         if summary.interrupted, let signal = ProcessSignals.receivedSignal {
