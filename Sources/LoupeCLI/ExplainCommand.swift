@@ -76,7 +76,7 @@ struct ExplainCommand: ParsableCommand {
         let document = try explainDocument(sentence, explainer: explainer, methods: methods, console: console)
 
         if !global.quiet || (jsonURL == nil && pngURL == nil && htmlURL == nil) {
-            console.result(try document.terminalReport(mode: console.colorMode))
+            console.coloured(try document.terminalReport(mode: console.colorMode))
         }
         var plan = OutputPlan()
         if let jsonURL { plan.add(try document.prettyJSON().withNewline, to: jsonURL) }

@@ -117,8 +117,8 @@ struct TokenizeCommand: ParsableCommand {
             case "\n": out += "\\n"
             case "\t": out += "\\t"
             default:
-                if s.properties.generalCategory == .control || s.properties.generalCategory == .format {
-                    out += "\\u{\(String(s.value, radix: 16))}"
+                if TerminalText.isUnsafe(s) {
+                    out += TerminalText.escape(s)
                 } else {
                     out.unicodeScalars.append(s)
                 }

@@ -114,6 +114,24 @@ struct StreamingStdinTests {
         #expect(records[2]["line"] == nil && records[2]["input"] != nil)
     }
 
+    @Test func controlCharactersNeverReachTheTerminalRaw() throws {
+        let hostile = "good \u{1B}]0;pwned\u{7} film \u{202E}evil\u{200B}"
+        let piped = try CLI.run(["explain", "--model", bag, "--methods", "gradient"], input: Data((hostile + "\n").utf8))
+        let single = try CLI.run(["explain", "--model", bag, "--methods", "gradient", hostile], environment: ["NO_COLOR": ""])
+        for result in [piped, single] {
+            #expect(result.status == 0, "\(result.transcript)")
+            for output in [result.stdout, result.stderr] {
+                #expect(!output.unicodeScalars.contains { $0 == "\u{1B}" || $0 == "\u{7}" || $0 == "\u{202E}" || $0 == "\u{200B}" },
+                        "\(output)")
+            }
+            #expect(result.stderr.contains("'\\u{1B}'") && result.stderr.contains("'\\u{202E}evil\\u{200B}'")
+                    || result.stderr.contains("\\u{202E}"), "\(result.stderr)")
+        }
+        // The JSON keeps the text exactly (as \u escapes).
+        #expect(try AttributionDocument.decodeLines(piped.stdout).first?.input.text == hostile)
+        #expect(single.stdout.contains("\\u{1B}(") && single.stdout.contains("\\u{7}("), "\(single.stdout)")
+    }
+
     /// Starts `loupe` with a pipe for stdin and stdout; the caller writes, reads and signals.
     struct LiveRun {
         let process = Process()
