@@ -161,7 +161,8 @@ public enum ProcessSignals {
         let paths = Array(state.temporaries.values)
         let status = 128 + (state.received ?? SIGTERM)
         state.lock.unlock()
-        for path in paths { unlink(path) }
+        // Temporary files and folders (a checkpoint being built); the dispatch queue, not a signal handler, runs this.
+        for path in paths { try? FileManager.default.removeItem(atPath: path) }
         fflush(stdout)
         let message = "loupe: interrupted (\(name(of: status - 128)))\n"
         _ = message.withCString { fputs($0, stderr) }
