@@ -107,3 +107,7 @@ let package = Package(
     ],
     swiftLanguageModes: [.v5]
 )
+
+// Fuzz targets (Fuzz/run.sh builds them with -sanitize=fuzzer; a plain build makes replayers).
+package.targets.append(.executableTarget(name: "FuzzSafeTensors", dependencies: ["LoupeNN"], path: "Fuzz/SafeTensors"))
+package.products.append(.executable(name: "loupe-fuzz-safetensors", targets: ["FuzzSafeTensors"]))
