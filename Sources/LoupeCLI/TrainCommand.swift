@@ -14,6 +14,10 @@ struct TrainCommand: ParsableCommand {
 
         Classifiers write OUT/best (best dev accuracy, or the last epoch without --dev) and OUT/last \
         (with the optimizer state; --resume continues from it); --model OUT then uses OUT/best. \
+        An OUT holding a run is never overwritten without --force; --resume keeps the run's own \
+        settings (OUT/run.json), refuses another architecture, size or data file, and says what \
+        changes. Ctrl-C stops after the current step, saves OUT/interrupted and exits with 130; \
+        --resume then continues to the weights of an uninterrupted run. \
         VAEs write their checkpoint into OUT after every epoch.
 
         Without flags, classifiers train with their architecture's best measured recipe (printed as \
