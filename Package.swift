@@ -64,7 +64,7 @@ let package = Package(
 
         // Demo material and defaults: the built-in corpus, procedural shapes, the bundled model and its recipe.
         // `.copy` keeps the folder tree (one folder per bundled model: config.json, weights, tokenizer, README).
-        .target(name: "LoupeDefaults", dependencies: ["LoupeNN", "LoupePretrained"], resources: [.copy("Resources")]),
+        .target(name: "LoupeDefaults", dependencies: ["LoupeIO", "LoupeNN", "LoupePretrained"], resources: [.copy("Resources")]),
 
         .target(name: "Loupe", dependencies: ["LoupeIO", "LoupeTensor", "LoupeNN", "LoupeAttribution", "LoupeRender", "LoupeDefaults",
                                           "LoupeTokenizers", "LoupePretrained"]),
@@ -107,3 +107,7 @@ let package = Package(
     ],
     swiftLanguageModes: [.v5]
 )
+
+// Fuzz targets (Fuzz/run.sh builds them with -sanitize=fuzzer; a plain build makes replayers).
+package.targets.append(.executableTarget(name: "FuzzSafeTensors", dependencies: ["LoupeNN"], path: "Fuzz/SafeTensors"))
+package.products.append(.executable(name: "loupe-fuzz-safetensors", targets: ["FuzzSafeTensors"]))

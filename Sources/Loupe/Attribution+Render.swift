@@ -189,12 +189,13 @@ extension AttributionDocument {
     public func terminalReport(mode: TerminalColorMode = .automatic) throws -> String {
         var lines: [String] = []
         let p = prediction.probabilities[safe: prediction.index].map { String(format: "%.3f", $0) } ?? "?"
-        lines.append("predicted: \(prediction.label) (p = \(p))")
+        // Label names come from the checkpoint's config: shown, never obeyed (TerminalText).
+        lines.append("predicted: \(TerminalText.escaped(prediction.label, keepingLineBreaks: false)) (p = \(p))")
         var legend: String?
         for entry in attributions {
-            let label = rowLabel(entry, withTarget: true)
+            let label = TerminalText.escaped(rowLabel(entry, withTarget: true), keepingLineBreaks: false)
             guard entry.scores != nil else {
-                lines.append("\(label): failed: \(entry.error ?? "no scores")")
+                lines.append("\(label): failed: \(TerminalText.escaped(entry.error ?? "no scores", keepingLineBreaks: false))")
                 continue
             }
             let heatmap = try sentenceHeatmap(entry: entry)

@@ -88,7 +88,7 @@ struct ChatCommand: ParsableCommand {
             let explained = try session.why(contrast: argument)
             GenerationReport(explanation: explained, model: name, methods: methods).print(to: console)
         case "/lens":
-            console.result(try session.lens(console: console))
+            console.coloured(try session.lens(console: console))
         case "/save":
             guard let argument, !argument.isEmpty else { throw CLIError.usage("/save needs a file name") }
             let url = try OutputPlan.check(argument, option: "/save")

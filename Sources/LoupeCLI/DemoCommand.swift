@@ -58,7 +58,7 @@ struct DemoCommand: ParsableCommand {
             for failure in explanation.failures { console.warning("\(tag): \(failure.method) failed: \(failure.error ?? "")") }
             let document = explanation.document(model: explainer.modelInfo)
             let heatmap = try document.sentenceHeatmap()
-            console.result(try document.terminalReport(mode: console.colorMode).split(separator: "\n").prefix(2)
+            console.coloured(try document.terminalReport(mode: console.colorMode).split(separator: "\n").prefix(2)
                 .joined(separator: "\n"))
             let heatmapCanvas = try heatmap.render(style: style)
             let comparison = try document.methodComparison(title: sentence).render(style: style)

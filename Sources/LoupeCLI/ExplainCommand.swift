@@ -13,7 +13,12 @@ struct ExplainCommand: ParsableCommand {
         are read as [UNK] and reported as a warning (and in the JSON 'warnings').
 
         Without TEXT, reads one text per line from standard input and writes JSON Lines \
-        (loupe.attribution.v1, one document per non-blank line) to standard output or --json.
+        (loupe.attribution.v1), one record per input line, each flushed as it is done, to standard \
+        output or --json. A line that cannot be explained (not UTF-8, blank, no tokens, longer than \
+        the model takes unless --truncate, only unknown tokens) gets {"error": "...", "line": N} in \
+        its place and a warning; the run goes on and exits with status 1 at the end (--fail-fast \
+        stops at the first). --png and --html then name folders: one line-NNNNNN.png / .html per line. \
+        Ctrl-C finishes the current line, writes what is done and exits with 130.
 
         Examples:
           loupe explain "I had a great day today."
@@ -23,6 +28,7 @@ struct ExplainCommand: ParsableCommand {
           loupe explain --target positive --contrast negative "not good at all"
           loupe explain --baseline unk --methods ig,leave-one-out "i did not like this film at all ."
           loupe explain --model runs/bag < sentences.txt > explained.jsonl
+          loupe explain --jobs 2 --png pictures/ < sentences.txt > explained.jsonl
         """)
 
     @Option(name: .long, help: "Checkpoint folder (default: the built-in English + Chinese sentiment model).")
@@ -36,13 +42,18 @@ struct ExplainCommand: ParsableCommand {
     @Option(name: .long, help: "Write the loupe.attribution.v1 document (JSON Lines when reading stdin).")
     var json: String?
 
-    @Option(name: .long, help: "Write a PNG: the heatmap (one method) or the method comparison (several).")
+    @Option(name: .long, help: "Write a PNG: the heatmap (one method) or the method comparison (several); reading stdin: a folder, one PNG per line.")
     var png: String?
 
-    @Option(name: .long, help: "Write a self-contained HTML report.")
+    @Option(name: .long, help: "Write a self-contained HTML report; reading stdin: a folder, one report per line.")
     var html: String?
 
     @OptionGroup var pictures: PictureOptions
+
+    @OptionGroup(title: "Reading standard input") var stream: StreamOptions
+
+    @Flag(name: .long, help: "Reading stdin: explain the first tokens of a line longer than the model takes (with a warning) instead of failing it.")
+    var truncate = false
 
     @OptionGroup var global: GlobalOptions
 
@@ -52,15 +63,14 @@ struct ExplainCommand: ParsableCommand {
     func run() throws {
         let console = global.console
         let jsonURL = try OutputPlan.check(json, option: "--json")
-        let pngURL = try OutputPlan.check(png, option: "--png")
-        let htmlURL = try OutputPlan.check(html, option: "--html")
         if text.isEmpty {
-            guard pngURL == nil, htmlURL == nil else {
-                throw CLIError.usage("--png and --html need a TEXT argument (reading stdin writes JSON Lines only)")
-            }
-            try LineExplainer(command: self, console: console, jsonURL: jsonURL).run()
+            try LineExplainer(command: self, console: console, jsonURL: jsonURL,
+                              pngFolder: try png.map { try OutputPlan.checkFolder($0, option: "--png") },
+                              htmlFolder: try html.map { try OutputPlan.checkFolder($0, option: "--html") }).run()
             return
         }
+        let pngURL = try OutputPlan.check(png, option: "--png")
+        let htmlURL = try OutputPlan.check(html, option: "--html")
         let sentence = text.joined(separator: " ")
         guard !sentence.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw CLIError.usage("empty text: give a sentence to explain")
@@ -70,22 +80,12 @@ struct ExplainCommand: ParsableCommand {
         let document = try explainDocument(sentence, explainer: explainer, methods: methods, console: console)
 
         if !global.quiet || (jsonURL == nil && pngURL == nil && htmlURL == nil) {
-            console.result(try document.terminalReport(mode: console.colorMode))
+            console.coloured(try document.terminalReport(mode: console.colorMode))
             if let table = document.faithfulness?.terminalTable { console.result(table) }
         }
         var plan = OutputPlan()
         if let jsonURL { plan.add(try document.prettyJSON().withNewline, to: jsonURL) }
-        let style = pictures.style()
-        if let pngURL {
-            if document.scoredEntries.count == 1 {
-                let heatmap = pictures.apply(to: try document.sentenceHeatmap())
-                plan.add(try heatmap.render(style: style).pngData(colorType: .rgb, text: heatmap.pngText), to: pngURL)
-            } else {
-                let comparison = pictures.apply(to: try document.methodComparison())
-                plan.add(try comparison.render(style: style).pngData(colorType: .rgb, text: comparison.pngText), to: pngURL)
-            }
-        }
-        if let htmlURL { plan.add(try document.htmlReport(style: style).html(), to: htmlURL) }
+        try addPictures(of: document, png: pngURL, html: htmlURL, to: &plan)
         try plan.commit { console.note("wrote \($0)") }
     }
 

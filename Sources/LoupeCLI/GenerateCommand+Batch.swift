@@ -12,9 +12,15 @@ extension GenerateCommand {
     /// Reads JSON Lines from standard input and writes one compact `loupe.generation.v1`
     /// document per line (explained with `--explain`), or `{"line": N, "error": …}` for a line
     /// that failed; exits with status 1 at the end when any line failed.
+    /// With `--jobs N` the first job uses `loaded` and each other loads its own copy of the model.
     func runBatch(_ loaded: PretrainedModel) throws {
-        try JSONLinesBatch.run(console: global.console) { _, line in
-            try batchDocument(loaded, try Self.request(line, explaining: explanation.explain)).compactJSON()
+        var jobs = 0
+        try JSONLinesBatch.run(console: global.console, options: stream) {
+            jobs += 1
+            let model = jobs == 1 ? loaded : try ModelLoader.pretrained(self.model)
+            return { _, line in
+                try batchDocument(model, try Self.request(line, explaining: explanation.explain)).compactJSON()
+            }
         }
     }
 

@@ -14,7 +14,8 @@ struct GenerateCommand: ParsableCommand {
 
         With the prompt '-', each line of stdin is a JSON object {"prompt": …} (with --explain \
         also "target" and "contrast") and each result is one compact loupe.generation.v1 line on \
-        stdout; a bad line gives {"line": N, "error": …} in its place (exit 1 at the end).
+        stdout, each written as soon as it is done; a bad line gives {"line": N, "error": …} in its \
+        place (exit 1 at the end; --fail-fast stops there; --jobs N runs N copies of the model).
 
         Prints the generated text. --json writes every prompt token and every generated token \
         with its id, text, logit, probability and the top-5 alternatives (the same ids and \
@@ -57,6 +58,8 @@ struct GenerateCommand: ParsableCommand {
     var json: String?
 
     @OptionGroup(title: "Explaining the answer") var explanation: GenerationExplainOptions
+
+    @OptionGroup(title: "Reading standard input (the prompt '-')") var stream: StreamOptions
 
     @OptionGroup var global: GlobalOptions
 

@@ -22,7 +22,7 @@ struct GenerationReport {
                            + (settings.isEmpty ? "" : " [\(settings)]"))
             if let heatmap = try? e.textHeatmap(a, model: model),
                let line = try? TerminalHeatmap(heatmap: heatmap).render(mode: console.colorMode) {
-                console.result("  " + line)
+                console.coloured("  " + line)
             }
             let words = e.wordScores(a).sorted { Swift.abs($0.score) > Swift.abs($1.score) }.prefix(6)
             console.result("  strongest: " + words.map { "\($0.unit.text) \(String(format: "%+.3f", $0.score))" }

@@ -31,9 +31,21 @@ struct Console {
     var colorMode: TerminalColorMode { noColor ? .never : .automatic }
 
     /// A result line on standard output (suppressed by `--quiet` only when `essential` is false).
+    /// Text is untrusted: control, bidi and zero-width characters are shown as `\u{1B}`
+    /// (``TerminalText``); JSON (a line starting with `{` or `[`) keeps its value, with such
+    /// characters as `\uXXXX` escapes.
     func result(_ text: String, essential: Bool = true) {
         guard essential || !quiet else { return }
-        print(text)
+        let first = text.first { !$0.isWhitespace }
+        print(first == "{" || first == "[" ? TerminalText.jsonEscaped(text) : TerminalText.escaped(text))
+        fflush(stdout)
+    }
+
+    /// Coloured output of Loupe's terminal renderers (heatmaps, tables), whose untrusted parts they
+    /// escaped: printed with its colour sequences, anything else unsafe escaped.
+    func coloured(_ text: String, essential: Bool = true) {
+        guard essential || !quiet else { return }
+        print(TerminalText.escapedKeepingColour(text))
         fflush(stdout)
     }
 
@@ -61,8 +73,9 @@ struct Console {
     /// Progress of training a default model on the side: only with `--verbose` (the summary is logged).
     var sideProgress: ProgressReporter { ProgressReporter(style: verbose ? .automatic : .quiet) }
 
+    /// A line on standard error, with control, bidi and zero-width characters shown as `\u{1B}`.
     static func writeError(_ text: String) {
         fflush(stdout)
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        FileHandle.standardError.write(Data((TerminalText.escaped(text) + "\n").utf8))
     }
 }

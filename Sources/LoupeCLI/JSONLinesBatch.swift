@@ -1,37 +1,25 @@
 import Foundation
 
 /// The stdin batch mode of `lens` and `generate`: one JSON object per line of standard input,
-/// one compact JSON line out per line in; a line that fails yields `{"error": …, "line": N}` in
-/// its place and the run goes on, exiting with status 1 at the end when any line failed.
+/// one compact JSON line out per line in, streamed by ``LineStream`` (each line read, processed and
+/// written before the next is read); a line that fails yields `{"error": …, "line": N}` in its
+/// place and the run goes on, exiting with status 1 at the end when any line failed.
 enum JSONLinesBatch {
     /// Runs `body` on each line (its 1-based number and its request) and prints what it returns.
-    static func run(console: Console, _ body: (_ number: Int, _ request: Request) throws -> Data) throws {
-        let data = FileHandle.standardInput.readDataToEndOfFile()
-        var lines = data.split(separator: 0x0A, omittingEmptySubsequences: false)
-        if lines.last?.isEmpty == true { lines.removeLast() }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        var failed = 0
-        for (index, var slice) in lines.enumerated() {
-            let number = index + 1
-            if slice.last == 0x0D { slice = slice.dropLast() }
-            do {
-                console.result(String(decoding: try body(number, try Request(Data(slice))), as: UTF8.self))
-            } catch {
-                failed += 1
-                let failure = Failure(line: number, error: oneLine(CLIError.classify(error).message))
-                console.result(String(decoding: try encoder.encode(failure), as: UTF8.self))
-            }
-        }
-        if failed > 0 {
-            throw CLIError.runtime("\(failed) of \(lines.count) stdin line\(lines.count == 1 ? "" : "s") failed")
-        }
+    static func run(console: Console, options: StreamOptions = .defaults,
+                    _ body: @escaping (_ number: Int, _ request: Request) throws -> Data) throws {
+        try run(console: console, options: options, makeWorker: { body })
     }
 
-    /// A line that failed.
-    struct Failure: Encodable {
-        var line: Int
-        var error: String
+    /// Runs the workers `makeWorker` makes (one per `--jobs`) on the lines.
+    static func run(console: Console, options: StreamOptions,
+                    makeWorker: () throws -> (_ number: Int, _ request: Request) throws -> Data) throws {
+        var reader = LineReader(maximumLineBytes: options.maxLineBytes)
+        let sink = try LineSink(console: console, file: nil)
+        try LineStream(options: options, console: console).run(reader: &reader, sink: sink) {
+            let body = try makeWorker()
+            return { number, text in String(decoding: try body(number, try Request(Data(text.utf8))), as: UTF8.self) }
+        }
     }
 
     /// One line's JSON object: string (or null) values by key.

@@ -68,7 +68,7 @@ struct KLCommand: ParsableCommand {
         console.result(summary)
         let heatmap = try SentenceHeatmap(text: encoded.text, offsets: encoded.tokens.map { (start: $0.start, end: $0.end) },
                                           scores: attribution.perToken)
-        console.result(try TerminalHeatmap(heatmap: heatmap).render(mode: console.colorMode))
+        console.coloured(try TerminalHeatmap(heatmap: heatmap).render(mode: console.colorMode))
         console.detail(String(format: "%.3f s", attribution.seconds))
 
         var plan = OutputPlan()

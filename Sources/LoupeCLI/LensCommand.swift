@@ -141,7 +141,7 @@ struct LensCommand: ParsableCommand {
         console.note(String(format: "%d tokens, %d lens layers in %.2f s", document.prompt.tokens.count,
                             document.layers.count, document.timings.lensSeconds))
         if !writes || global.verbose {
-            console.result(LensTable(document: document, lastPositions: lastPositions).render(mode: console.colorMode))
+            console.coloured(LensTable(document: document, lastPositions: lastPositions).render(mode: console.colorMode))
         }
         guard writes else { return }
         var plan = OutputPlan()

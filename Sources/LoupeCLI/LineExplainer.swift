@@ -1,33 +1,61 @@
 import Foundation
 import Loupe
 
-/// `loupe explain` without TEXT: one text per line of standard input → one JSON document per
-/// line (JSON Lines). Every line is checked (UTF-8) before anything is explained, so bad input
-/// fails before any output; blank lines are skipped.
+/// `loupe explain` without TEXT: one text per line of standard input → one
+/// `loupe.attribution.v1` document per line (JSON Lines on stdout or in `--json`), streamed by
+/// ``LineStream``. A line that cannot be explained — not UTF-8, blank, without tokens, longer than
+/// the model allows (unless `--truncate`), made only of tokens the model does not know — gets an
+/// error record in its place. With `--png DIR` / `--html DIR` each line's picture / report is
+/// written to `DIR/line-NNNNNN.png` / `.html`.
 struct LineExplainer {
     let command: ExplainCommand
     let console: Console
     let jsonURL: URL?
+    var pngFolder: URL?
+    var htmlFolder: URL?
 
     func run() throws {
         if isatty(STDIN_FILENO) == 1 {
             throw CLIError.usage("no TEXT given; pass a sentence, or pipe one text per line on standard input")
         }
-        let lines = try Self.readLines(FileHandle.standardInput.readDataToEndOfFile(), source: "stdin")
-        guard !lines.isEmpty else { throw CLIError.usage("stdin holds no text to explain (every line is blank)") }
-        let explainer = try command.attribution.relabel(try ModelLoader.explainer(command.model, console: console))
-        let methods = try command.attribution.makeMethods(for: explainer, warn: console.warning)
-        var output: [String] = []
-        for (number, text) in lines {
-            let document = try command.explainDocument(text, explainer: explainer, methods: methods, console: console,
-                                                       linePrefix: "stdin line \(number): ")
-            let line = try document.jsonLine()
-            if jsonURL == nil { console.result(line) } else { output.append(line) }
+        var reader = LineReader(maximumLineBytes: command.stream.maxLineBytes)
+        let sink = try LineSink(console: console, file: jsonURL)
+        let stream = LineStream(options: command.stream, console: console)
+        try stream.run(reader: &reader, sink: sink) {
+            let explainer = try command.attribution.relabel(try ModelLoader.explainer(command.model, console: console))
+            let methods = try command.attribution.makeMethods(for: explainer, warn: console.warning)
+            return { number, text in try explain(number, text, explainer: explainer, methods: methods) }
         }
-        if let jsonURL {
+    }
+
+    /// One line's record; its pictures are written on the way.
+    func explain(_ number: Int, _ text: String, explainer: TextExplainer, methods: [any AttributionMethod]) throws -> String {
+        try Self.check(text, explainer: explainer, truncates: command.truncate)
+        let document = try command.explainDocument(text, explainer: explainer, methods: methods, console: console,
+                                                   linePrefix: "stdin line \(number): ")
+        if pngFolder != nil || htmlFolder != nil {
             var plan = OutputPlan()
-            plan.add(output.map { $0 + "\n" }.joined(), to: jsonURL)
-            try plan.commit { console.note("wrote \($0) (\(lines.count) documents)") }
+            try command.addPictures(of: document, png: pngFolder.map { OutputPlan.lineFile($0, line: number, extension: "png") },
+                                    html: htmlFolder.map { OutputPlan.lineFile($0, line: number, extension: "html") }, to: &plan)
+            try plan.commit { console.detail("wrote \($0)") }
+        }
+        return try document.jsonLine()
+    }
+
+    /// Throws for a text the stream does not explain: no tokens, more tokens than the model takes
+    /// (unless `truncates`), or only tokens the model does not know.
+    static func check(_ text: String, explainer: TextExplainer, truncates: Bool) throws {
+        let (encoded, _) = explainer.encode(text)
+        guard !encoded.ids.isEmpty else { throw CLIError.usage("the text has no tokens to explain") }
+        if !truncates, let full = explainer.untruncatedTokenCount(text), full > encoded.ids.count {
+            throw CLIError.usage("too long for the model: \(full) tokens, the model takes \(encoded.ids.count) "
+                                 + "(--truncate explains the first \(encoded.ids.count))")
+        }
+        let special = Set(encoded.specialTokenIndices)
+        let content = encoded.ids.indices.filter { !special.contains($0) }
+        if !content.isEmpty, content.allSatisfy(Set(encoded.unknownTokenIndices).contains) {
+            let names = content.prefix(8).map { "'\(encoded.tokens[$0].text)'" }.joined(separator: ", ")
+            throw CLIError.usage("every token is unknown to the model's vocabulary (\(names)\(content.count > 8 ? ", …" : ""))")
         }
     }
 
@@ -45,5 +73,16 @@ struct LineExplainer {
             if !text.trimmingCharacters(in: .whitespaces).isEmpty { result.append((number, text)) }
         }
         return result
+    }
+}
+
+extension TextExplainer {
+    /// The number of ids `text` has before truncation to the model's length, when the front end tells.
+    func untruncatedTokenCount(_ text: String) -> Int? {
+        switch frontEnd {
+        case let vocabulary as VocabularyFrontEnd: return vocabulary.encoder.tokenize(text).tokens.count
+        case let pretrained as PretrainedFrontEnd: return pretrained.tokenizer.encode(text, addSpecialTokens: true).count
+        default: return nil
+        }
     }
 }

@@ -84,7 +84,7 @@ enum ModelLoader {
             do {
                 checkpoint = try DefaultModels.classifier(log: console.note)
             } catch {
-                throw CLIError.runtime("cannot load or train the default model: \(error)")
+                throw CLIError.runtime("cannot load the default model: \(error)")
             }
         }
         do { return try TextExplainer(checkpoint: checkpoint) } catch let error as ExplainerError {

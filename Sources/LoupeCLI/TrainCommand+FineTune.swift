@@ -64,10 +64,13 @@ extension TrainCommand {
         do { result = try tuner.train(on: train, dev: devSet, tokenizer: tokenizer) } catch let error as ModelInputError {
             throw CLIError.usage("--data \(data): \(error)")
         }
-        try model.saveHuggingFace(to: out, baseConfig: source.appendingPathComponent("config.json"), tokenizerFolder: source,
-                                  metadata: ["loupe_fine_tuned_from": source.lastPathComponent])
         let state = try JSONEncoder().encode(result.state)
-        try AtomicFile.write(state, to: out.appendingPathComponent("training.json"))
+        // The whole folder appears at once (a Ctrl-C while it is written leaves the previous one).
+        try AtomicFile.replaceFolder(at: out) { folder in
+            try model.saveHuggingFace(to: folder, baseConfig: source.appendingPathComponent("config.json"), tokenizerFolder: source,
+                                      metadata: ["loupe_fine_tuned_from": source.lastPathComponent])
+            try AtomicFile.write(state, to: folder.appendingPathComponent("training.json"))
+        }
         let accuracy = result.state.history.first { $0.epoch == result.keptEpoch }?.devAccuracy
             .map { String(format: ", dev accuracy %.2f %%", $0 * 100) } ?? ""
         console.result("fine-tuned \(result.state.completedEpochs) epoch\(result.state.completedEpochs == 1 ? "" : "s") in "

@@ -14,6 +14,10 @@ struct TrainCommand: ParsableCommand {
 
         Classifiers write OUT/best (best dev accuracy, or the last epoch without --dev) and OUT/last \
         (with the optimizer state; --resume continues from it); --model OUT then uses OUT/best. \
+        An OUT holding a run is never overwritten without --force; --resume keeps the run's own \
+        settings (OUT/run.json), refuses another architecture, size or data file, and says what \
+        changes. Ctrl-C stops after the current step, saves OUT/interrupted and exits with 130; \
+        --resume then continues to the weights of an uninterrupted run. \
         VAEs write their checkpoint into OUT after every epoch.
 
         Without flags, classifiers train with their architecture's best measured recipe (printed as \
@@ -74,19 +78,20 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .long, help: "Classifiers: keep tokens seen at least this often in the vocabulary.") var minCount: Int?
     @Option(name: .long, help: "Transformer dropout.") var dropout: Float?
     @Option(name: .long, help: "Clip the gradient norm to this (0: no clipping).") var clipNorm: Float?
-    @Option(name: .long, help: "Seed of the weights and the data order.") var seed: UInt64 = 0
+    @Option(name: .customLong("seed"), help: "Seed of the weights and the data order (default 0).") var seedOption: UInt64?
     @Option(name: .long, help: "Text column / key (default: sentence for .tsv, text otherwise).") var textColumn: String?
     @Option(name: .long, help: "Label column / key (default: label).") var labelColumn: String?
     @Option(name: .long, help: "Longest token sequence (longer texts are truncated; default 64, 128 with --init).") var maxLength: Int?
     @Option(name: .long, help: "Embedding size (default: 64 bag, 128 transformer, 64 text-vae).") var embedDim: Int?
     @Option(name: .long, help: "Hidden size (default: 64 bag, 256 transformer FFN, 128 VAEs).") var hiddenDim: Int?
     @Option(name: .long, help: "Latent size of the VAEs (default: 16 text, 6 image).") var latentDim: Int?
-    @Option(name: .long, help: "Attention heads of the transformer.") var heads = 4
-    @Option(name: .long, help: "Encoder layers of the transformer.") var layers = 2
+    @Option(name: .customLong("heads"), help: "Attention heads of the transformer (default 4).") var headsOption: Int?
+    @Option(name: .customLong("layers"), help: "Encoder layers of the transformer (default 2).") var layersOption: Int?
     @Option(name: .long, help: "text-vae: steps over which the KL weight ramps from 0 to 1.") var klWarmup = 2_000
     @Option(name: .long, help: "text-vae: probability of hiding each decoder input token.") var wordDropout: Float = 0.3
     @Option(name: .long, help: "Stop after this many epochs without a better dev accuracy.") var patience: Int?
-    @Flag(name: .long, help: "Continue a classifier run from OUT/last.") var resume = false
+    @Flag(name: .long, help: "Continue the classifier run in OUT (from OUT/interrupted or OUT/last); settings not given are the run's own.") var resume = false
+    @Flag(name: .long, help: "Replace the run already in OUT (without it, train refuses to overwrite one).") var force = false
 
     @OptionGroup var global: GlobalOptions
 
@@ -104,7 +109,7 @@ struct TrainCommand: ParsableCommand {
         if let embedScale, !(embedScale > 0) || !embedScale.isFinite { throw ValidationError("--embed-scale must be positive") }
         if let dropout, !(0..<1).contains(dropout) { throw ValidationError("--dropout must lie in [0, 1)") }
         if let clipNorm, !(clipNorm >= 0) || !clipNorm.isFinite { throw ValidationError("--clip-norm must be ≥ 0") }
-        if heads < 1 || layers < 1 || klWarmup < 0 { throw ValidationError("--heads and --layers must be ≥ 1, --kl-warmup ≥ 0") }
+        if (headsOption ?? 1) < 1 || (layersOption ?? 1) < 1 || klWarmup < 0 { throw ValidationError("--heads and --layers must be ≥ 1, --kl-warmup ≥ 0") }
         if !(0..<1).contains(wordDropout) { throw ValidationError("--word-dropout must lie in [0, 1)") }
         for (name, value) in [("--embed-dim", embedDim), ("--hidden-dim", hiddenDim), ("--latent-dim", latentDim),
                               ("--patience", patience)] {
@@ -113,16 +118,25 @@ struct TrainCommand: ParsableCommand {
         if let minCount, minCount < 1 { throw ValidationError("--min-count must be at least 1, got \(minCount)") }
         if resume && initFrom != nil { throw ValidationError("--resume is for classifiers trained from scratch") }
         if resume && (arch?.isVAE ?? false) { throw ValidationError("--resume is for classifiers only") }
+        if resume && force { throw ValidationError("--resume and --force cannot be used together (continue the run, or replace it)") }
     }
+
+    /// The seed, heads and layers in effect (flags or their defaults).
+    var seed: UInt64 { seedOption ?? 0 }
+    var heads: Int { headsOption ?? 4 }
+    var layers: Int { layersOption ?? 2 }
 
     func run() throws {
         let console = global.console
         let outURL = try checkOutputFolder()
+        try checkExistingRun(outURL)
         guard let arch else { return try fineTune(out: outURL, console: console) }
         switch arch {
         case .textVAE: try trainTextVAE(out: outURL, console: console)
         case .imageVAE: try trainImageVAE(out: outURL, console: console)
-        case .bagOfEmbeddings, .transformerClassifier: try trainClassifier(out: outURL, console: console)
+        case .bagOfEmbeddings, .transformerClassifier:
+            let command = resume ? try resumedCommand(outURL, console: console) : self
+            try command.trainClassifier(out: outURL, console: console)
         }
     }
 
@@ -135,7 +149,8 @@ struct TrainCommand: ParsableCommand {
         if manager.fileExists(atPath: url.path, isDirectory: &isDirectory) {
             guard isDirectory.boolValue else { throw CLIError.usage("--out \(out): is a file, expected a folder") }
             let contents = (try? manager.contentsOfDirectory(atPath: url.path)) ?? []
-            let known: Set<String> = [Checkpoint.configFileName, Checkpoint.weightsFileName, "best", "last"]
+            let known: Set<String> = [Checkpoint.configFileName, Checkpoint.weightsFileName, "best", "last",
+                                      TrainingCheckpoint.interruptedFolderName, Self.runRecordFileName]
             if !contents.isEmpty && known.isDisjoint(with: contents) {
                 throw CLIError.usage("--out \(out): folder is not empty and holds no checkpoint; choose another folder")
             }
@@ -203,8 +218,19 @@ struct TrainCommand: ParsableCommand {
         if case .transformer(let e, let heads, _, _, _) = architecture, e % heads != 0 {
             throw CLIError.usage("--embed-dim \(e) must be a multiple of the transformer's \(heads) heads")
         }
+        options.stopRequested = { ProcessSignals.stopRequested }
         let trainer = try ClassifierTrainer.make(architecture: architecture, trainingData: train, options: options)
-        let result = try trainer.train(on: train, dev: devSet)
+        try writeRunRecord(out, architecture: arch, recipe: recipe)   // a resumed run records the settings it now has
+        let result: ClassifierTrainingResult
+        do {
+            // Ctrl-C / SIGTERM now stop after the current step, saving OUT/interrupted.
+            result = try ProcessSignals.cooperating { try trainer.train(on: train, dev: devSet) }
+        } catch let stop as TrainingInterrupted {
+            let signal = ProcessSignals.receivedSignal ?? SIGINT
+            Console.writeError("loupe: interrupted (\(ProcessSignals.name(of: signal))): \(stop.description)"
+                               + (stop.checkpoint == nil ? "" : "; continue with: loupe train --resume --arch \(arch.rawValue) --data \(data) --out \(self.out)"))
+            throw ExitCode(128 + signal)
+        }
         let best = result.state.bestEpoch
         let accuracy = result.state.bestDevAccuracy.map { String(format: ", dev accuracy %.2f %%", $0 * 100) } ?? ""
         console.result("trained \(result.state.completedEpochs) epochs in \(String(format: "%.1f", result.seconds)) s; "

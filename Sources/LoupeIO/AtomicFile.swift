@@ -52,15 +52,20 @@ public enum AtomicFile {
             throw AtomicFileError(path: url.path, reason: "is a folder, expected a file path")
         }
         let temporary = temporarySibling(of: url)
-        do {
-            try writeNew(bytes, to: temporary)
-            try move(temporary, to: url)
-        } catch let error as AtomicFileError {
-            unlink(temporary.path)
-            // Report the destination, which is what the caller named.
-            throw AtomicFileError(path: url.path, reason: error.reason)
+        // A signal arriving meanwhile exits only once the file is complete (or removed).
+        try ProcessSignals.deferringExit {
+            let token = ProcessSignals.registerTemporary(temporary.path)
+            defer { ProcessSignals.unregisterTemporary(token) }
+            do {
+                try writeNew(bytes, to: temporary)
+                try move(temporary, to: url)
+            } catch let error as AtomicFileError {
+                unlink(temporary.path)
+                // Report the destination, which is what the caller named.
+                throw AtomicFileError(path: url.path, reason: error.reason)
+            }
+            syncDirectory(url.deletingLastPathComponent())
         }
-        syncDirectory(url.deletingLastPathComponent())
     }
 
     /// Writes UTF-8 text atomically.

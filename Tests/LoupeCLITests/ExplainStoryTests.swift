@@ -83,7 +83,7 @@ struct ExplainStoryTests {
     }
 
     @Test func linesOnStdinBecomeJSONLines() throws {
-        let input = "the movie was good\n\n我 很 喜 欢\r\nboring plot\n"
+        let input = "the movie was good\n我 很 喜 欢\r\nboring plot\n"
         let result = try CLI.run(["explain", "--model", bag, "--methods", "gradient,leave-one-out"], input: Data(input.utf8))
         #expect(result.status == 0, "\(result.transcript)")
         let documents = try AttributionDocument.decodeLines(result.stdout)

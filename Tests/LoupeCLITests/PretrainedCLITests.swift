@@ -129,7 +129,7 @@ struct PretrainedCLITests {
         var special: [Bool]
     }
 
-    @Test("tokenize reads JSON Lines from stdin; a line that is not UTF-8 is skipped with status 2")
+    @Test("tokenize reads lines from stdin; a line that is not UTF-8 gets an error record, status 1")
     func tokenizeStdin() throws {
         let cases = try (0..<5).map { try Self.bertCase($0) }
         var input = Data()
@@ -140,11 +140,12 @@ struct PretrainedCLITests {
             input.append(contentsOf: i == 4 ? [0x0D, 0x0A] : [0x0A])
         }
         let result = try CLI.run(["tokenize", "--model", Self.bert], input: input)
-        #expect(result.status == 2, "\(result.transcript)")
-        #expect(result.stderr.contains("stdin line 3"), "\(result.stderr)")
-        #expect(result.stderr.contains("loupe: error: "), "\(result.stderr)")
-        let lines = result.stdout.split(separator: "\n")
-        try #require(lines.count == 5, "\(result.stdout)")
+        #expect(result.status == 1, "\(result.transcript)")
+        #expect(result.stderr.contains("loupe: warning: stdin line 3: not valid UTF-8"), "\(result.stderr)")
+        #expect(result.stderr.contains("loupe: error: 1 of 6 stdin lines failed (first: line 3)"), "\(result.stderr)")
+        var lines = result.stdout.split(separator: "\n")
+        try #require(lines.count == 6, "\(result.stdout)")
+        #expect(lines.remove(at: 2) == #"{"error":"not valid UTF-8 text (first bad byte at offset 1)","line":3}"#)
         for (line, (number, c)) in zip(lines, zip([1, 2, 4, 5, 6], cases)) {
             let record = try JSONDecoder().decode(TokenLine.self, from: Data(line.utf8))
             #expect(record.line == number)

@@ -5,7 +5,7 @@ import Testing
 /// Runs every command of docs/user-guide.md: each line of a ```sh block (backslash continuations
 /// joined) starts with `loupe ` and is run by `/bin/sh` from a scratch folder, with the names the
 /// guide documents set ($MODEL, $TRANSFORMER, $TEXT_VAE, $IMAGE_VAE, $BERT, $LLM, $LLM_FOLDER; train.tsv, dev.tsv,
-/// sentences.txt) and a default-model cache seeded with the reference checkpoints. The expected
+/// sentences.txt, reviews.txt) and a default-model cache seeded with the reference checkpoints. The expected
 /// exit status is 0 or the `# exit N` at the end of the line.
 @Suite(.enabled(if: CLI.isAvailable, Comment(rawValue: CLI.missingMessage)))
 struct UserGuideTests {
@@ -115,7 +115,12 @@ struct UserGuideTests {
         }
         try Data(rows(60, offset: 0).utf8).write(to: folder.appendingPathComponent("train.tsv"))
         try Data(rows(12, offset: 3).utf8).write(to: folder.appendingPathComponent("dev.tsv"))
-        let sentences = ["the film was good", "the acting was brilliant", "", "the plot was boring", "我 很 喜 欢"]
+        let sentences = ["the film was good", "the acting was brilliant", "the plot was boring", "我 很 喜 欢"]
         try Data((sentences.joined(separator: "\n") + "\n").utf8).write(to: folder.appendingPathComponent("sentences.txt"))
+        // The streaming example: a blank line and a line that is not UTF-8 among good ones.
+        var reviews = Data("the film was good\n\nthe plot was boring\n".utf8)
+        reviews.append(contentsOf: [0x62, 0x61, 0x64, 0xFF, 0x0A])
+        reviews.append(Data("我 很 喜 欢\n".utf8))
+        try reviews.write(to: folder.appendingPathComponent("reviews.txt"))
     }
 }

@@ -192,7 +192,7 @@ struct GenerationMatrixTests {
 struct TokenLabelTests {
     @Test(arguments: [(" ", "\u{2423}"), ("  ", "\u{2423}\u{2423}"), ("\n", "\u{23CE}"), ("\r\n", "\u{23CE}"),
                       ("\t", "\u{21E5}"), ("", "\u{2205}"), (" positive", " positive"), ("a\nb", "a\u{23CE}b"),
-                      ("a\u{7}", "a\\u{7}"), ("\u{1B}[31m", "\\u{1b}[31m"), ("我", "我")])
+                      ("a\u{7}", "a\\u{7}"), ("\u{1B}[31m", "\\u{1B}[31m"), ("a\u{202E}b\u{200B}", "a\\u{202E}b\\u{200B}"), ("\u{200B}", "\\u{200B}"), ("我", "我")])
     func whitespaceAndControlsAreVisible(text: String, expected: String) {
         #expect(TokenLabel.visible(text) == expected)
     }

@@ -71,7 +71,7 @@ struct TerminalGenerationTests {
         let map = try SentenceHeatmap(text: "a\u{1B}[2Jb", spans: [0..<6], scores: [1])
         let out = try TerminalGeneration(heatmap: map, steps: [GenerationStep(token: "\u{1B}[31m")]).render(mode: .never)
         #expect(!out.contains("\u{1B}"))
-        #expect(out.contains("a\\u{1b}[2Jb[+1]") && out.contains("\\u{1b}[31m"))
+        #expect(out.contains("a\\u{1B}[2Jb[+1]") && out.contains("\\u{1B}[31m"))
     }
 
     @Test func surprisalIsMinusLogProbability() {

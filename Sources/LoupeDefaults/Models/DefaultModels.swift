@@ -1,4 +1,5 @@
 import Foundation
+import LoupeIO
 import LoupeNN
 
 /// The models Loupe uses when none is given: a sentiment classifier (English + Chinese) and, for
@@ -61,9 +62,12 @@ public enum DefaultModels {
     /// - Throws: ``CheckpointError`` when the build ships no default classifier.
     public static func classifier(log: (String) -> Void = { print($0) }) throws -> ModelCheckpoint {
         guard let bundled = DefaultModel.directory else {
+            let searched = ResourceBundle.candidates(named: DefaultResources.bundleName)
+                .filter { $0.lastPathComponent.hasSuffix(".resources") }.prefix(3).map { $0.deletingLastPathComponent().path }
             throw CheckpointError(.io, file: DefaultModel.folderName,
-                                  "this build ships no default classifier (Sources/LoupeDefaults/Resources/default-model); "
-                                  + "pass --model, or rebuild from a complete checkout")
+                                  "the bundled default classifier was not found (looked for \(DefaultResources.bundleName).resources in "
+                                  + searched.joined(separator: ", ")
+                                  + "); install it beside the binary or in PREFIX/share/loupe (README, Install), set LOUPE_RESOURCES, or pass --model")
         }
         log("using the bundled default classifier (\(bundled.path))")
         return try ModelFactory.load(from: bundled)

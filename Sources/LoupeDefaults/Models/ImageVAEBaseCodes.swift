@@ -1,3 +1,4 @@
+import LoupeIO
 import Foundation
 import LoupeNN
 
@@ -82,6 +83,6 @@ public struct ImageVAEBaseCodes: Codable, Equatable, Sendable {
         let lines = try codes.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
         let sourceJSON = String(decoding: try encoder.encode(source), as: UTF8.self)
         let text = "{\"base\": \(base), \"source\": \(sourceJSON), \"codes\": [\n" + lines.joined(separator: ",\n") + "\n]}\n"
-        try Data(text.utf8).write(to: folder.appendingPathComponent(Self.fileName), options: .atomic)
+        try AtomicFile.write(text, to: folder.appendingPathComponent(Self.fileName))
     }
 }

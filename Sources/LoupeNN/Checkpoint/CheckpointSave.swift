@@ -27,6 +27,15 @@ extension Checkpoint {
     /// complete and before it is renamed into place (tests use it to simulate a failure).
     static func save(_ module: Module, config: CheckpointConfig, vocabulary: [String]?, to directory: URL,
                      metadata: [String: String], beforeCommit: (URL) throws -> Void) throws {
+        // A signal (Ctrl-C) arriving while the folder is written exits only once it is committed or removed.
+        try ProcessSignals.deferringExit {
+            try saveNow(module, config: config, vocabulary: vocabulary, to: directory, metadata: metadata,
+                        beforeCommit: beforeCommit)
+        }
+    }
+
+    private static func saveNow(_ module: Module, config: CheckpointConfig, vocabulary: [String]?, to directory: URL,
+                                metadata: [String: String], beforeCommit: (URL) throws -> Void) throws {
         // 1. Produce and validate every byte before touching the disk.
         let parameters = try uniqueCheckpointParameters(of: module, file: weightsFileName)
         let weights = try SafeTensorsFile(tensors: parameters.mapValues { $0.value.detached }, metadata: metadata)

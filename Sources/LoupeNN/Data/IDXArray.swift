@@ -1,3 +1,4 @@
+import LoupeIO
 import Foundation
 
 /// An array in the IDX format of MNIST: a 4-byte magic (`0x00 0x00 type rank`), `rank` big-endian
@@ -126,7 +127,7 @@ public struct IDXArray: Equatable, Sendable {
     /// Writes the array, gzip-compressed when `compressed` is set.
     public func write(to url: URL, compressed: Bool = false) throws {
         let data = compressed ? try Gzip.compress(encoded()) : encoded()
-        do { try data.write(to: url) } catch {
+        do { try AtomicFile.write(data, to: url) } catch {
             throw DataSetError(.io, file: url.lastPathComponent, "cannot be written (\(error.localizedDescription))")
         }
     }

@@ -74,12 +74,10 @@ public final class ClassifierTrainer {
     /// from there (see ``resume(from:options:)``).
     public static func make(architecture: ClassifierArchitecture, trainingData: TextDataSet,
                             options: ClassifierTrainingOptions) throws -> ClassifierTrainer {
-        if options.resume, let directory = options.checkpointDirectory {
-            let last = directory.appendingPathComponent(TrainingCheckpoint.lastFolderName)
-            if FileManager.default.fileExists(atPath: last.appendingPathComponent(Checkpoint.configFileName).path) {
-                return try resume(from: last, options: options)
-            }
+        if options.resume, let directory = options.checkpointDirectory, let folder = try resumeFolder(in: directory) {
+            return try resume(from: folder, options: options)
         }
+        options.observer?.observe(.message("building the vocabulary from \(trainingData.count) texts"))
         let tokenizer = Tokenizer()
         let vocabulary = Vocabulary.build(from: trainingData.examples.lazy.map { tokenizer.tokenize($0.text).map(\.text) },
                                           minimumCount: options.minimumTokenCount,
@@ -94,7 +92,23 @@ public final class ClassifierTrainer {
         return try ClassifierTrainer(model: model, vocabulary: vocabulary, options: options)
     }
 
-    /// A trainer that continues the run saved in `directory` (a `last/` folder): the model, its
+    /// The folder a run in `directory` resumes from: `interrupted/` (an epoch cut short) when it
+    /// is newer than `last/`, else `last/`; nil when neither holds a checkpoint.
+    public static func resumeFolder(in directory: URL) throws -> URL? {
+        func step(_ name: String) throws -> (URL, Int)? {
+            let folder = directory.appendingPathComponent(name)
+            guard FileManager.default.fileExists(atPath: folder.appendingPathComponent(Checkpoint.configFileName).path) else {
+                return nil
+            }
+            return (folder, try TrainingCheckpoint.readState(ClassifierTrainingState.self, from: folder).globalStep)
+        }
+        let last = try step(TrainingCheckpoint.lastFolderName)
+        let interrupted = try step(TrainingCheckpoint.interruptedFolderName)
+        if let interrupted, interrupted.1 > (last?.1 ?? -1) { return interrupted.0 }
+        return last?.0
+    }
+
+    /// A trainer that continues the run saved in `directory` (a `last/` or `interrupted/` folder): the model, its
     /// vocabulary, the optimizer state and `training.json`. The options should be the original
     /// run's (only `epochs`, `patience`, `observer` and `checkpointDirectory` may sensibly change).
     public static func resume(from directory: URL, options: ClassifierTrainingOptions) throws -> ClassifierTrainer {
@@ -128,6 +142,8 @@ public final class ClassifierTrainer {
                                "labels \(data.labelNames) do not match the classifier's \(classifier.labels)")
         }
         let runStart = DispatchTime.now().uptimeNanoseconds
+        options.observer?.observe(.message("tokenizing \(train.count) training" + (dev.map { " and \($0.count) dev" } ?? "")
+                                           + " examples"))
         var procedure = ClassifierTrainingProcedure(classifier: classifier, encoder: encoder, options: options,
                                                     train: train, dev: dev)
         if let softTargets {
@@ -154,7 +170,7 @@ public final class ClassifierTrainer {
                          TrainingCheckpointPlan(directory: $0, layout: .bestAndLast, module: classifier,
                                                 config: modelConfig, vocabulary: encoder.vocabulary.tokens)
                      },
-                     observer: options.observer)
+                     observer: options.observer, stopRequested: options.stopRequested)
     }
 
     /// The batches (example indices into `train`) that epoch `epoch` of ``train(on:dev:stoppingAfterEpoch:softTargets:)``

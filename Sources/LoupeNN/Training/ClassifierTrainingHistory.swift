@@ -50,6 +50,8 @@ public struct ClassifierTrainingState: Equatable, Sendable, Codable {
     public var optimizer: OptimizerChoice = .adam
     /// One record per finished epoch.
     public var history: [ClassifierEpochRecord] = []
+    /// The epoch a stop request cut short (an `interrupted/` checkpoint), or nil.
+    public var partialEpoch: PartialEpoch?
 
     public init() {}
 }

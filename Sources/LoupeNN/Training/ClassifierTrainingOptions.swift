@@ -47,6 +47,10 @@ public struct ClassifierTrainingOptions: Sendable {
     /// Who hears about the run's progress (epochs, steps, summaries), e.g. the `Loupe` module's
     /// `ProgressReporter`; `nil` (the default): nobody, nothing is printed.
     public var observer: (any TrainingObserver)? = nil
+    /// Asked after every optimizer step; true stops the run there, saving the epoch in progress
+    /// to `checkpointDirectory/interrupted` (see ``TrainingLoop/stopRequested``). The CLI answers
+    /// "did Ctrl-C or SIGTERM arrive?". `nil`: never.
+    public var stopRequested: (@Sendable () -> Bool)? = nil
     /// Examples per batch when evaluating.
     public var evaluationBatchSize = 128
 

@@ -82,6 +82,36 @@ struct ClassifierTrainingProcedure: TrainingProcedure {
         return evaluation.accuracy
     }
 
+    /// The running figures of the epoch and the dropout generators' states.
+    struct PartialState: Codable {
+        var lossSum: Double
+        var correct: Int
+        var seen: Int
+        var tokens: Int
+        var padded: Int
+        var dropout: [RandomGenerator]
+    }
+
+    func partialEpochState() throws -> Data? {
+        let generators = classifier.allModules.compactMap { ($0 as? Dropout)?.generator }
+        return try JSONEncoder().encode(PartialState(lossSum: tally.lossSum, correct: tally.correct, seen: tally.seen,
+                                                     tokens: tally.tokens, padded: tally.padded, dropout: generators))
+    }
+
+    mutating func restorePartialEpoch(_ data: Data) throws {
+        let saved: PartialState
+        do { saved = try JSONDecoder().decode(PartialState.self, from: data) } catch {
+            throw CheckpointError(.invalidEntry, file: TrainingCheckpoint.stateFileName, "partialEpoch cannot be read: \(error)")
+        }
+        let dropouts = classifier.allModules.compactMap { $0 as? Dropout }
+        guard dropouts.count == saved.dropout.count else {
+            throw CheckpointError(.invalidEntry, file: TrainingCheckpoint.stateFileName,
+                                  "partialEpoch holds \(saved.dropout.count) dropout generators, the model has \(dropouts.count)")
+        }
+        for (layer, generator) in zip(dropouts, saved.dropout) { layer.generator = generator }
+        tally = (saved.lossSum, saved.correct, saved.seen, saved.tokens, saved.padded)
+    }
+
     func summaryLine(for record: ClassifierEpochRecord, isBest: Bool, stopsEarly: Bool) -> String {
         ClassifierEpochSummary.line(epoch: record.epoch, of: options.epochs, loss: record.loss,
                                     trainAccuracy: record.trainAccuracy, devAccuracy: record.devAccuracy,

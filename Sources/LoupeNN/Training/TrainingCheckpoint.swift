@@ -13,6 +13,9 @@ import LoupeTensor
 ///   best epoch so far; loads with ``ModelFactory/load(from:)``.
 /// - `last/`: the same files for the latest epoch plus `training-state.safetensors`; a run with
 ///   `resume` continues from it.
+/// - `interrupted/` (only after a stop request mid-epoch, e.g. Ctrl-C): the same files as `last/`
+///   for the epoch in progress, with its position (``PartialEpoch``); `resume` prefers it while it
+///   is newer than `last/`, and it is removed once a later epoch completes.
 public enum TrainingCheckpoint {
     /// `training.json`.
     public static let stateFileName = "training.json"
@@ -22,6 +25,8 @@ public enum TrainingCheckpoint {
     public static let bestFolderName = "best"
     /// `last`.
     public static let lastFolderName = "last"
+    /// `interrupted`: an epoch a stop request cut short (see ``PartialEpoch``).
+    public static let interruptedFolderName = "interrupted"
 
     /// Writes a checkpoint folder with the model, its vocabulary, `training.json` from `state`
     /// and, when given, the optimizer state.

@@ -33,6 +33,21 @@ public struct TrainingCheckpointPlan {
     public var lastFolder: URL { directory.appendingPathComponent(TrainingCheckpoint.lastFolderName) }
     /// The `best/` folder of a ``Layout/bestAndLast`` plan.
     public var bestFolder: URL { directory.appendingPathComponent(TrainingCheckpoint.bestFolderName) }
+    /// The `interrupted/` folder of a ``Layout/bestAndLast`` plan: the state of an epoch a stop
+    /// request cut short (removed once a later epoch completes).
+    public var interruptedFolder: URL { directory.appendingPathComponent(TrainingCheckpoint.interruptedFolderName) }
+    /// The folder a run resumes from after the last completed epoch.
+    public var resumeFolder: URL { layout == .bestAndLast ? lastFolder : directory }
+
+    /// Writes the state of an epoch cut short (``TrainingLoop/stopRequested``) into
+    /// ``interruptedFolder`` — `last/` and `best/` keep the last completed epoch — and returns it.
+    func writeInterrupted<State: Encodable>(state: State, optimizer: Optimizer, epoch: Int) throws -> URL {
+        let folder = layout == .bestAndLast ? interruptedFolder : directory
+        try TrainingCheckpoint.save(module, config: config, vocabulary: vocabulary, state: state,
+                                    optimizerState: OptimizerStateIO.export(optimizer), to: folder,
+                                    metadata: ["epoch": String(epoch), "format": "pt", "interrupted": "true"])
+        return folder
+    }
 
     /// Writes the folders of epoch `epoch`.
     func write<State: Encodable>(state: State, optimizer: Optimizer, isBest: Bool, epoch: Int) throws {
@@ -49,6 +64,10 @@ public struct TrainingCheckpointPlan {
             try TrainingCheckpoint.save(module, config: config, vocabulary: vocabulary, state: state,
                                         optimizerState: OptimizerStateIO.export(optimizer), to: lastFolder,
                                         metadata: metadata)
+            // An interrupted epoch is now completed by `last/`.
+            if FileManager.default.fileExists(atPath: interruptedFolder.path) {
+                try? FileManager.default.removeItem(at: interruptedFolder)
+            }
         }
     }
 }

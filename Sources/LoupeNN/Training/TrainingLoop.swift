@@ -35,12 +35,17 @@ public struct TrainingLoop {
     public var checkpoint: TrainingCheckpointPlan?
     /// Who hears about the run's progress (`nil`: nobody).
     public var observer: (any TrainingObserver)?
+    /// Asked after every step (e.g. "did Ctrl-C arrive?"): when it answers true the loop stops
+    /// there — writing the epoch in progress into the checkpoint plan's `interrupted/` folder when
+    /// the procedure can resume mid-epoch (``TrainingProcedure/partialEpochState()``), else after
+    /// the epoch — and throws ``TrainingInterrupted``. `nil`: never stops early.
+    public var stopRequested: (() -> Bool)?
 
     /// A loop over `optimizer`'s parameters; `learningRate` defaults to the optimizer's current one.
     public init(optimizer: Optimizer, epochs: Int, learningRate: Float? = nil,
                 learningRateSchedule: LearningRateSchedule = .constant, gradientClipNorm: Float? = nil,
                 patience: Int? = nil, checkpoint: TrainingCheckpointPlan? = nil,
-                observer: (any TrainingObserver)? = nil) {
+                observer: (any TrainingObserver)? = nil, stopRequested: (() -> Bool)? = nil) {
         self.optimizer = optimizer
         self.epochs = epochs
         self.learningRate = learningRate ?? optimizer.learningRate
@@ -49,6 +54,7 @@ public struct TrainingLoop {
         self.patience = patience
         self.checkpoint = checkpoint
         self.observer = observer
+        self.stopRequested = stopRequested
     }
 
     /// Trains from epoch `state.completedEpochs + 1` up to ``epochs`` (or until early stopping,
@@ -62,16 +68,32 @@ public struct TrainingLoop {
         _ procedure: inout Procedure, state: inout State, stoppingAfterEpoch: Int? = nil
     ) throws -> [Procedure.EpochRecord] where State.EpochRecord == Procedure.EpochRecord {
         let totalSteps = procedure.stepsPerEpoch * epochs
-        if state.completedEpochs > 0 && state.completedEpochs < epochs {
+        var resumeAt = state.partialEpoch.flatMap { $0.epoch == state.completedEpochs + 1 ? $0 : nil }
+        if let partial = resumeAt {
+            observer?.observe(.message("resuming epoch \(partial.epoch) after its step \(partial.stepsDone) (step \(state.globalStep))"))
+        } else if state.completedEpochs > 0 && state.completedEpochs < epochs {
             observer?.observe(.message("resuming after epoch \(state.completedEpochs) (step \(state.globalStep))"))
         }
         var records: [Procedure.EpochRecord] = []
         var epoch = state.completedEpochs + 1
         let lastEpoch = Swift.min(epochs, stoppingAfterEpoch ?? .max)
         var progress = state.earlyStopping
+        if stopRequested?() == true { throw TrainingInterrupted(epoch: state.completedEpochs, step: nil, checkpoint: nil) }
         while epoch <= lastEpoch && !progress.stoppedEarly && procedure.stepsPerEpoch > 0 {
             let epochStart = DispatchTime.now().uptimeNanoseconds
-            let context = try runEpoch(epoch, of: &procedure, totalSteps: totalSteps, globalStep: &state.globalStep)
+            let outcome = try runEpoch(epoch, of: &procedure, totalSteps: totalSteps, globalStep: &state.globalStep,
+                                       resumingAt: resumeAt)
+            resumeAt = nil
+            let context: TrainingEpochContext
+            switch outcome {
+            case .finished(let finished):
+                context = finished
+            case .stopped(let partial):
+                state.partialEpoch = partial
+                let folder = try checkpoint?.writeInterrupted(state: state, optimizer: optimizer, epoch: epoch)
+                throw TrainingInterrupted(epoch: epoch, step: partial.stepsDone, checkpoint: folder)
+            }
+            state.partialEpoch = nil
             var record = try procedure.finishEpoch(context)
             let score = try procedure.evaluate(&record)
             let isBest = progress.record(score: score, epoch: epoch, patience: patience, lastEpoch: epochs)
@@ -86,20 +108,40 @@ public struct TrainingLoop {
                 stopsEarly: progress.stoppedEarly, seconds: record.seconds,
                 line: procedure.summaryLine(for: record, isBest: isBest && score != nil,
                                             stopsEarly: progress.stoppedEarly))))
+            if epoch < lastEpoch, !progress.stoppedEarly, stopRequested?() == true {
+                throw TrainingInterrupted(epoch: epoch, step: nil, checkpoint: checkpoint?.resumeFolder)
+            }
             epoch += 1
         }
         return records
     }
 
+    /// How an epoch ended: all its steps, or stopped on request after some (with what a resumed
+    /// run needs).
+    private enum EpochOutcome {
+        case finished(TrainingEpochContext)
+        case stopped(PartialEpoch)
+    }
+
     /// The steps of one epoch; returns what they measured.
     private func runEpoch<Procedure: TrainingProcedure>(_ epoch: Int, of procedure: inout Procedure, totalSteps: Int,
-                                                        globalStep: inout Int) throws -> TrainingEpochContext {
+                                                        globalStep: inout Int,
+                                                        resumingAt partial: PartialEpoch?) throws -> EpochOutcome {
         let batches = try procedure.beginEpoch(epoch)
+        var first = 0
+        if let partial {
+            guard let data = partial.procedureState, (0...batches.count).contains(partial.stepsDone) else {
+                throw CheckpointError(.invalidEntry, file: TrainingCheckpoint.stateFileName,
+                                      "partialEpoch: step \(partial.stepsDone) of an epoch of \(batches.count) steps")
+            }
+            try procedure.restorePartialEpoch(data)
+            first = partial.stepsDone
+        }
         observer?.observe(.epochBegan(TrainingEpochStart(epoch: epoch, epochs: epochs, steps: batches.count)))
         var timing = TrainingTiming()
         var clock = TrainingClock()
         var rate = learningRate
-        for (i, batch) in batches.enumerated() {
+        for (i, batch) in batches.enumerated() where i >= first {
             rate = learningRate * learningRateSchedule.factor(step: globalStep, totalSteps: totalSteps)
             optimizer.learningRate = rate
             optimizer.zeroGradients()
@@ -117,7 +159,10 @@ public struct TrainingLoop {
                 epoch: epoch, epochs: epochs, step: i + 1, steps: batches.count, globalStep: globalStep,
                 loss: tally.loss, learningRate: rate, processed: tally.processed, unit: procedure.progressUnit)))
             timing.other += clock.lap()
+            if i + 1 < batches.count, stopRequested?() == true, let state = try procedure.partialEpochState() {
+                return .stopped(PartialEpoch(epoch: epoch, stepsDone: i + 1, procedureState: state))
+            }
         }
-        return TrainingEpochContext(epoch: epoch, steps: batches.count, learningRate: rate, timing: timing)
+        return .finished(TrainingEpochContext(epoch: epoch, steps: batches.count, learningRate: rate, timing: timing))
     }
 }

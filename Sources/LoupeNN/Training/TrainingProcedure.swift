@@ -37,6 +37,12 @@ public protocol TrainingProcedure {
     mutating func evaluate(_ record: inout EpochRecord) throws -> Double?
     /// The one-line account of an epoch that observers show.
     func summaryLine(for record: EpochRecord, isBest: Bool, stopsEarly: Bool) -> String
+    /// The running figures and random generators of the epoch in progress (after a step), so a run
+    /// stopped there can continue exactly; nil when the procedure cannot (the loop then stops only
+    /// between epochs). See ``PartialEpoch``.
+    func partialEpochState() throws -> Data?
+    /// Restores what ``partialEpochState()`` returned, right after ``beginEpoch(_:)``.
+    mutating func restorePartialEpoch(_ data: Data) throws
 }
 
 extension TrainingProcedure {

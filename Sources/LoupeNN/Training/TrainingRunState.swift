@@ -11,9 +11,17 @@ public protocol TrainingRunState: Encodable {
     /// The best epoch so far and the early-stopping count. A state without such fields may
     /// leave the default, which keeps nothing (every epoch then counts as the best).
     var earlyStopping: EarlyStoppingProgress { get set }
+    /// The epoch cut short by a stop request, when the run was stopped mid-epoch (nil otherwise).
+    /// A state without such a field may leave the default, which keeps nothing.
+    var partialEpoch: PartialEpoch? { get set }
 }
 
 extension TrainingRunState {
+    public var partialEpoch: PartialEpoch? {
+        get { nil }
+        set {}
+    }
+
     public var earlyStopping: EarlyStoppingProgress {
         get { EarlyStoppingProgress() }
         set {}

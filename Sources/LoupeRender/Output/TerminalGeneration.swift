@@ -83,19 +83,7 @@ public struct TerminalGeneration: Sendable {
 
     /// Text with control characters other than line breaks and tabs escaped, so the prompt
     /// cannot drive the terminal.
-    static func printable(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\n" && $0 != "\t" })
-        else { return text }
-        var out = ""
-        for s in text.unicodeScalars {
-            if s.properties.generalCategory == .control && s != "\n" && s != "\t" {
-                out += "\\u{" + String(s.value, radix: 16) + "}"
-            } else {
-                out.unicodeScalars.append(s)
-            }
-        }
-        return out
-    }
+    static func printable(_ text: String) -> String { TerminalText.escaped(text) }
 }
 
 extension String {

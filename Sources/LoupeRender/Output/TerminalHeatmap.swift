@@ -82,14 +82,16 @@ public struct TerminalHeatmap: Sendable {
         }
         var out = ""
         for piece in heatmap.pieces() {
+            // The text is untrusted: its escape sequences, bidi and zero-width marks are shown, not obeyed.
+            let text = TerminalText.escaped(piece.text)
             guard let t = piece.token else {
-                out += piece.text
+                out += text
                 continue
             }
             let bg = colorMap.color(forScore: heatmap.scores[t], scale: scale)
             let fg = bg.readableTextColor
             out += "\u{1B}[48;2;\(bg.r);\(bg.g);\(bg.b)m\u{1B}[38;2;\(fg.r);\(fg.g);\(fg.b)m"
-                + piece.text + "\u{1B}[0m"
+                + text + "\u{1B}[0m"
         }
         return out
     }
@@ -101,7 +103,8 @@ public struct TerminalHeatmap: Sendable {
         for (t, span) in heatmap.spans.enumerated() where !span.isEmpty {
             var view = String.UnicodeScalarView()
             view.append(contentsOf: scalars[span])
-            let text = String(view).trimmingCharacters(in: .whitespacesAndNewlines)
+            // Escaped first, so that an invisible token (U+200B …) shows as \u{200B} rather than vanishing.
+            let text = TerminalText.escaped(String(view)).trimmingCharacters(in: .whitespacesAndNewlines)
             parts.append("\(text)(\(NumberFormatting.compact(heatmap.scores[t], ascii: true, signed: true)))")
         }
         return parts.joined(separator: " ")

@@ -1,4 +1,5 @@
 import Foundation
+import LoupeIO
 
 /// The fonts shipped inside LoupeRender's resource bundle (`Sources/LoupeRender/Resources/Fonts`).
 ///
@@ -26,7 +27,8 @@ public enum BundledFont {
 
     /// `Resources/Fonts` inside the bundle, found once.
     private static let fontsFolder: URL? = {
-        guard let root = Bundle.module.resourceURL else { return nil }
+        // Not `Bundle.module`: it stops a binary copied out of the build tree (see ResourceBundle).
+        guard let root = ResourceBundle.folder(named: "Loupe_LoupeRender") else { return nil }
         // `.copy("Resources")` keeps the folder; look in the bundle's root as well in case a build flattens it.
         for candidate in [root.appendingPathComponent("Resources/Fonts"), root.appendingPathComponent("Fonts"), root]
             where FileManager.default.fileExists(atPath: candidate.appendingPathComponent(cjkFallbackFileName).path) {

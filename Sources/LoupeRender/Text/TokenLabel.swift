@@ -2,7 +2,8 @@
 public enum TokenLabel {
     /// `text` with white space made visible when the label is nothing else (`␣` per space,
     /// `⏎` per line break, `⇥` per tab), line breaks inside a label shown as `⏎`, and every
-    /// other control character escaped as `\u{…}`. An empty label becomes `∅`.
+    /// other control or format character (bidi marks, zero-width characters) escaped as `\u{1B}`
+    /// (see ``TerminalText``). An empty label becomes `∅`.
     public static func visible(_ text: String) -> String {
         if text.isEmpty { return "\u{2205}" }
         let whitespaceOnly = text.unicodeScalars.allSatisfy { $0.properties.isWhitespace }
@@ -20,8 +21,8 @@ public enum TokenLabel {
             case " ":
                 out += whitespaceOnly ? "\u{2423}" : " "
             default:
-                if s.properties.generalCategory == .control || s == "\u{2028}" || s == "\u{2029}" {
-                    out += "\\u{" + String(s.value, radix: 16) + "}"
+                if TerminalText.isUnsafe(s) {
+                    out += TerminalText.escape(s)   // controls, bidi and zero-width marks: shown, never obeyed
                 } else if whitespaceOnly {
                     out += "\u{2423}"   // other spaces (no-break, ideographic …) in a blank label
                 } else {

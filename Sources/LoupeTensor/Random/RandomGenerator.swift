@@ -84,3 +84,7 @@ extension Tensor {
         return Tensor(shape: shape, scalars: (0..<n).map { _ in generator.nextUniform() < probability ? 1 : 0 })
     }
 }
+
+/// The generator's whole state (the four xoshiro256** words and a pending normal variate), so
+/// a training run interrupted mid-epoch can continue with exactly the draws it would have made.
+extension RandomGenerator: Codable, Equatable {}
