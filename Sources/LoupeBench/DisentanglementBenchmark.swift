@@ -6,12 +6,13 @@ import LoupeTensor
 
 /// `disentangle [--side 64] [--train 20000] [--eval 10000] [--positions 32] [--rotations 40] [--scales 6]
 /// [--hidden 512] [--layers 2] [--latent 10] [--epochs 10] [--batch 256] [--lr 1e-3] [--beta 6]
-/// [--objectives tcvae,vae] [--seed 0] [--out DIR] [--png PATH] [--load DIR]`: trains image VAEs on dSprites-like
+/// [--objectives tcvae,vae] [--seed 0] [--out DIR] [--png PATH] [--load DIR] [--codes PATH]`: trains image VAEs on dSprites-like
 /// sprites (`ShapesGenerator.dSpritesLike`, rendered by Loupe) with the β-TCVAE objective of Chen et
 /// al. (2018; α = γ = 1, β = `--beta`) and, for comparison, the plain ELBO (`vae`) or a β-VAE
 /// (`bvae`, KL weight `--beta`), then scores the Mutual Information Gap of the posterior means of
 /// fresh sprites against the five factors. An untrained encoder is the floor; `--load DIR` only scores
-/// a saved checkpoint. Figures: docs/latent.md.
+/// a saved checkpoint; `--codes PATH` writes each scored code set (means, factors, Loupe's MIG) as JSON
+/// for `benchmarks/mig_check.py`. Figures: docs/latent.md.
 func runDisentanglementBenchmark(_ argv: [String]) throws {
     let args = BenchArguments(argv)
     let side = args.int("side", 64), seed = UInt64(args.int("seed", 0))
@@ -47,6 +48,15 @@ func runDisentanglementBenchmark(_ argv: [String]) throws {
                                                          Float(codes.quantile(0.99, ofDimension: $0))) }
         let clipped = codes.mu.map { row in row.enumerated().map { Swift.min(Swift.max($1, bounds[$0].0), bounds[$0].1) } }
         let robust = try mig.score(codes: clipped, factors: evaluation.factorRows, factorNames: ShapesGenerator.factorNames)
+        if let path = args.named["codes"] {
+            // The scored codes and factors for an independent check (benchmarks/mig_check.py).
+            let file = URL(fileURLWithPath: path).deletingPathExtension().path + "-\(name.prefix { $0.isLetter || $0 == "-" }).json"
+            let document: [String: Any] = ["codes": codes.mu.map { $0.map(Double.init) }, "factors": evaluation.factorRows,
+                                           "factor_names": ShapesGenerator.factorNames, "bins": mig.binCount, "mig": result.mig,
+                                           "gaps": result.factors.map { $0.gap ?? .nan }, "source": name]
+            try JSONSerialization.data(withJSONObject: document).write(to: URL(fileURLWithPath: file))
+            print("wrote \(file)")
+        }
         print(String(format: "%@: MIG with means clipped to their 1–99 %% range %.3f (%@)", name, robust.mig,
                      robust.factors.map { String(format: "%@ %.3f", $0.name, $0.gap ?? .nan) }.joined(separator: ", ")))
         return result
