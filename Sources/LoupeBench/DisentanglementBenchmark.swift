@@ -6,12 +6,13 @@ import LoupeTensor
 
 /// `disentangle [--side 64] [--train 20000] [--eval 10000] [--positions 32] [--rotations 40] [--scales 6]
 /// [--hidden 512] [--layers 2] [--latent 10] [--epochs 10] [--batch 256] [--lr 1e-3] [--beta 6]
-/// [--objectives tcvae,vae] [--seed 0] [--out DIR] [--png PATH] [--load DIR] [--codes PATH]`: trains image VAEs on dSprites-like
+/// [--objectives tcvae,vae] [--seed 0] [--schedule constant|linear] [--warmup 0] [--score-every K]
+/// [--out DIR] [--png PATH] [--load DIR] [--codes PATH]`: trains image VAEs on dSprites-like
 /// sprites (`ShapesGenerator.dSpritesLike`, rendered by Loupe) with the β-TCVAE objective of Chen et
 /// al. (2018; α = γ = 1, β = `--beta`) and, for comparison, the plain ELBO (`vae`) or a β-VAE
 /// (`bvae`, KL weight `--beta`), then scores the Mutual Information Gap of the posterior means of
 /// fresh sprites against the five factors. An untrained encoder is the floor; `--load DIR` only scores
-/// a saved checkpoint; `--codes PATH` writes each scored code set (means, factors, Loupe's MIG) as JSON
+/// a saved checkpoint; `--score-every K` also scores after every K epochs; `--codes PATH` writes each scored code set (means, factors, Loupe's MIG) as JSON
 /// for `benchmarks/mig_check.py`. Figures: docs/latent.md.
 func runDisentanglementBenchmark(_ argv: [String]) throws {
     let args = BenchArguments(argv)
@@ -84,10 +85,27 @@ func runDisentanglementBenchmark(_ argv: [String]) throws {
         }
         options.evaluationLimit = 1_000
         options.observer = ProgressReporter(style: .lines)
+        switch args.named["schedule"] ?? "constant" {
+        case "constant": break
+        case "linear": options.learningRateSchedule = .linearDecay(warmupSteps: args.int("warmup", 0))
+        case let other: throw DataSetError(.invalidArgument, file: "--schedule", "unknown schedule '\(other)' (constant, linear)")
+        }
         let model = ImageVAE(config: config, seed: seed)
-        let began = Date()
-        let records = try ImageVAETrainer(model: model, options: options).train(on: train.imageDataSet)
-        let seconds = Date().timeIntervalSince(began)
+        let trainer = ImageVAETrainer(model: model, options: options)
+        let images = train.imageDataSet
+        let stepsPerEpoch = (train.count + options.batchSize - 1) / options.batchSize
+        var records: [VAEEpochRecord] = []
+        var seconds = 0.0
+        // --score-every K: MIG after every K epochs (the MIG-against-steps curve); scoring time is not training time.
+        let every = Swift.max(1, args.int("score-every", options.epochs))
+        for stop in stride(from: every, through: options.epochs + every - 1, by: every).map({ Swift.min($0, options.epochs) }) {
+            let began = Date()
+            records += try trainer.train(on: images, stoppingAfterEpoch: stop)
+            seconds += Date().timeIntervalSince(began)
+            if stop < options.epochs {
+                _ = try score(String(format: "after epoch %d (%d steps, %.0f s)", stop, stop * stepsPerEpoch, seconds), model)
+            }
+        }
         let last = records.last!
         let label = objective == "vae" ? "VAE (β = 1)" : String(format: "%@ (β = %g)", objective == "tcvae" ? "β-TCVAE" : "β-VAE", beta)
         print(String(format: "%@: %d epochs (%d steps) in %.1f s; last epoch reconstruction %.2f, KL %.2f nats",
