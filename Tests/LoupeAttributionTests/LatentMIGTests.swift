@@ -97,6 +97,22 @@ struct LatentMIGTests {
         #expect(result.mig > 0.2 && result.mig < 0.6)
     }
 
+    @Test("pairwise information: ≈ 0 between independent dimensions, the entropy for a copy, high for a rotated square")
+    func pairwiseInformation() throws {
+        var rng = RandomGenerator(seed: 5)
+        let codes: [[Float]] = (0..<5000).map { _ in
+            let (x, y) = (rng.nextUniform(), rng.nextUniform())
+            return [x, y, x * 3 - 1, x + y, x - y]
+        }
+        let info = try MutualInformationGap().pairwiseInformation(codes: codes)
+        #expect(info.count == 5 && info.allSatisfy { $0.count == 5 })
+        #expect(info[0][1] < 0.06, "independent: \(info[0][1])")               // plug-in bias only
+        #expect(Swift.abs(info[0][2] - info[0][0]) < 1e-9 && info[0][0] > 2.9)  // an affine copy: all of log 20
+        #expect(info[3][4] > 0.25, "x + y and x − y of a uniform square are dependent: \(info[3][4])")
+        #expect(info[1][0] == info[0][1])
+        #expect(throws: AttributionError.self) { try MutualInformationGap().pairwiseInformation(codes: [[1], [.nan]]) }
+    }
+
     @Test("bad inputs throw")
     func errors() {
         let mig = MutualInformationGap()
