@@ -5,7 +5,7 @@ import LoupeRender
 import LoupeTensor
 
 /// `disentangle [--side 64] [--train 20000] [--eval 10000] [--positions 32] [--rotations 40] [--scales 6]
-/// [--hidden 512] [--layers 2] [--latent 10] [--epochs 10] [--batch 256] [--lr 1e-3] [--beta 6]
+/// [--hidden 512] [--layers 2] [--latent 10] [--epochs 20] [--batch 256] [--lr 1e-3] [--beta 6]
 /// [--objectives tcvae,vae] [--seed 0] [--schedule constant|linear] [--warmup 0] [--score-every K]
 /// [--seeds a,b,… --screen-epochs 2]
 /// [--out DIR] [--png PATH] [--load DIR] [--codes PATH]`: trains image VAEs on dSprites-like
@@ -78,7 +78,7 @@ func runDisentanglementBenchmark(_ argv: [String]) throws {
     _ = try score("untrained encoder", ImageVAE(config: config, seed: seed))
     let beta = args.float("beta", 6)
     for objective in (args.named["objectives"] ?? "tcvae,vae").split(separator: ",").map(String.init) {
-        var options = ImageVAETrainingOptions(epochs: args.int("epochs", 10), batchSize: args.int("batch", 256),
+        var options = ImageVAETrainingOptions(epochs: args.int("epochs", 20), batchSize: args.int("batch", 256),
                                               learningRate: args.float("lr", 1e-3), beta: 1, seed: seed)
         switch objective {
         case "tcvae": options.totalCorrelation = BetaTCVAEWeights(alpha: 1, beta: beta, gamma: 1)
