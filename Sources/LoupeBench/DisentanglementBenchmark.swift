@@ -5,13 +5,18 @@ import LoupeRender
 import LoupeTensor
 
 /// `disentangle [--side 64] [--train 20000] [--eval 10000] [--positions 32] [--rotations 40] [--scales 6]
-/// [--hidden 512] [--layers 2] [--latent 10] [--epochs 10] [--batch 256] [--lr 1e-3] [--beta 6]
-/// [--objectives tcvae,vae] [--seed 0] [--out DIR] [--png PATH] [--load DIR]`: trains image VAEs on dSprites-like
+/// [--hidden 512] [--layers 2] [--latent 10] [--epochs 20] [--batch 256] [--lr 1e-3] [--beta 6]
+/// [--objectives tcvae,vae] [--seed 0] [--schedule constant|linear] [--warmup 0] [--score-every K]
+/// [--seeds a,b,… --screen-epochs 2]
+/// [--out DIR] [--png PATH] [--load DIR] [--codes PATH]`: trains image VAEs on dSprites-like
 /// sprites (`ShapesGenerator.dSpritesLike`, rendered by Loupe) with the β-TCVAE objective of Chen et
 /// al. (2018; α = γ = 1, β = `--beta`) and, for comparison, the plain ELBO (`vae`) or a β-VAE
 /// (`bvae`, KL weight `--beta`), then scores the Mutual Information Gap of the posterior means of
 /// fresh sprites against the five factors. An untrained encoder is the floor; `--load DIR` only scores
-/// a saved checkpoint. Figures: docs/latent.md.
+/// a saved checkpoint; `--score-every K` also scores after every K epochs; `--seeds a,b,…` trains each
+/// seed for `--screen-epochs` and continues only the one whose code is least dependent (``codeDependence``,
+/// label-free); `--codes PATH` writes each scored code set (means, factors, Loupe's MIG) as JSON
+/// for `benchmarks/mig_check.py`. Figures: docs/latent.md.
 func runDisentanglementBenchmark(_ argv: [String]) throws {
     let args = BenchArguments(argv)
     let side = args.int("side", 64), seed = UInt64(args.int("seed", 0))
@@ -47,6 +52,15 @@ func runDisentanglementBenchmark(_ argv: [String]) throws {
                                                          Float(codes.quantile(0.99, ofDimension: $0))) }
         let clipped = codes.mu.map { row in row.enumerated().map { Swift.min(Swift.max($1, bounds[$0].0), bounds[$0].1) } }
         let robust = try mig.score(codes: clipped, factors: evaluation.factorRows, factorNames: ShapesGenerator.factorNames)
+        if let path = args.named["codes"] {
+            // The scored codes and factors for an independent check (benchmarks/mig_check.py).
+            let file = URL(fileURLWithPath: path).deletingPathExtension().path + "-\(name.prefix { $0.isLetter || $0 == "-" }).json"
+            let document: [String: Any] = ["codes": codes.mu.map { $0.map(Double.init) }, "factors": evaluation.factorRows,
+                                           "factor_names": ShapesGenerator.factorNames, "bins": mig.binCount, "mig": result.mig,
+                                           "gaps": result.factors.map { $0.gap ?? .nan }, "source": name]
+            try JSONSerialization.data(withJSONObject: document).write(to: URL(fileURLWithPath: file))
+            print("wrote \(file)")
+        }
         print(String(format: "%@: MIG with means clipped to their 1–99 %% range %.3f (%@)", name, robust.mig,
                      robust.factors.map { String(format: "%@ %.3f", $0.name, $0.gap ?? .nan) }.joined(separator: ", ")))
         return result
@@ -64,7 +78,7 @@ func runDisentanglementBenchmark(_ argv: [String]) throws {
     _ = try score("untrained encoder", ImageVAE(config: config, seed: seed))
     let beta = args.float("beta", 6)
     for objective in (args.named["objectives"] ?? "tcvae,vae").split(separator: ",").map(String.init) {
-        var options = ImageVAETrainingOptions(epochs: args.int("epochs", 10), batchSize: args.int("batch", 256),
+        var options = ImageVAETrainingOptions(epochs: args.int("epochs", 20), batchSize: args.int("batch", 256),
                                               learningRate: args.float("lr", 1e-3), beta: 1, seed: seed)
         switch objective {
         case "tcvae": options.totalCorrelation = BetaTCVAEWeights(alpha: 1, beta: beta, gamma: 1)
@@ -74,10 +88,55 @@ func runDisentanglementBenchmark(_ argv: [String]) throws {
         }
         options.evaluationLimit = 1_000
         options.observer = ProgressReporter(style: .lines)
-        let model = ImageVAE(config: config, seed: seed)
-        let began = Date()
-        let records = try ImageVAETrainer(model: model, options: options).train(on: train.imageDataSet)
-        let seconds = Date().timeIntervalSince(began)
+        switch args.named["schedule"] ?? "constant" {
+        case "constant": break
+        case "linear": options.learningRateSchedule = .linearDecay(warmupSteps: args.int("warmup", 0))
+        case let other: throw DataSetError(.invalidArgument, file: "--schedule", "unknown schedule '\(other)' (constant, linear)")
+        }
+        let images = train.imageDataSet
+        let stepsPerEpoch = (train.count + options.batchSize - 1) / options.batchSize
+        var records: [VAEEpochRecord] = []
+        var seconds = 0.0
+        // --seeds a,b,…: train each for --screen-epochs, keep the one whose code is least dependent
+        // (label-free), continue only that one. The factors are never looked at for the choice.
+        let seeds = try args.named["seeds"].map { list in
+            try list.split(separator: ",").map { item -> UInt64 in
+                guard let value = UInt64(item) else { throw DataSetError(.invalidArgument, file: "--seeds", "'\(item)' is not a seed") }
+                return value
+            }
+        } ?? [seed]
+        var chosen: (dependence: Double, model: ImageVAE, trainer: ImageVAETrainer)?
+        for candidate in seeds {
+            var seeded = options
+            seeded.seed = candidate
+            let model = ImageVAE(config: config, seed: candidate)
+            let trainer = ImageVAETrainer(model: model, options: seeded)
+            guard seeds.count > 1 else { chosen = (0, model, trainer); break }
+            let screenEpochs = Swift.min(args.int("screen-epochs", 2), options.epochs)
+            let began = Date()
+            let screened = try trainer.train(on: images, stoppingAfterEpoch: screenEpochs)
+            seconds += Date().timeIntervalSince(began)
+            let dependence = try codeDependence(model, Array(train.pixelRows.prefix(5_000)))
+            print(String(format: "seed %d after %d epochs (%d steps): code dependence %.4f (mean normalised pairwise information of the active dimensions; lower = more factorised)",
+                         candidate, screenEpochs, screenEpochs * stepsPerEpoch, dependence))
+            _ = try score(String(format: "seed %d screen", candidate), model)   // reported, not used for the choice
+            if chosen == nil || dependence < chosen!.dependence {
+                chosen = (dependence, model, trainer)
+                records = screened
+            }
+        }
+        let (model, trainer) = (chosen!.model, chosen!.trainer)
+        if seeds.count > 1 { print("continuing seed \(trainer.options.seed) (lowest code dependence)") }
+        // --score-every K: MIG after every K epochs (the MIG-against-steps curve); scoring time is not training time.
+        let every = Swift.max(1, args.int("score-every", options.epochs))
+        for stop in stride(from: every, through: options.epochs + every - 1, by: every).map({ Swift.min($0, options.epochs) }) {
+            let began = Date()
+            records += try trainer.train(on: images, stoppingAfterEpoch: stop)
+            seconds += Date().timeIntervalSince(began)
+            if stop < options.epochs {
+                _ = try score(String(format: "after epoch %d (%d steps, %.0f s)", stop, stop * stepsPerEpoch, seconds), model)
+            }
+        }
         let last = records.last!
         let label = objective == "vae" ? "VAE (β = 1)" : String(format: "%@ (β = %g)", objective == "tcvae" ? "β-TCVAE" : "β-VAE", beta)
         print(String(format: "%@: %d epochs (%d steps) in %.1f s; last epoch reconstruction %.2f, KL %.2f nats",
@@ -101,4 +160,25 @@ func runDisentanglementBenchmark(_ argv: [String]) throws {
         }
     }
     print(String(format: "total %.1f s", Date().timeIntervalSince(start)))
+}
+
+/// The mean, over pairs of active dimensions (posterior-mean variance > 0.01), of the binned
+/// mutual information of the two dimensions divided by the smaller of their binned entropies: 0 for
+/// a factorised code, 1 where one dimension determines another. Uses no labels.
+func codeDependence(_ model: ImageVAE, _ pixels: [[Float]]) throws -> Double {
+    let codes = LatentCodes(encoding: pixels, with: model)
+    let information = try MutualInformationGap().pairwiseInformation(codes: codes.mu)
+    let count = Double(codes.mu.count)
+    let active = (0..<model.latentDimension).filter { d in
+        let mean = codes.mu.reduce(0.0) { $0 + Double($1[d]) } / count
+        return codes.mu.reduce(0.0) { $0 + (Double($1[d]) - mean) * (Double($1[d]) - mean) } / count > 0.01
+    }
+    var total = 0.0, pairs = 0
+    for (i, a) in active.enumerated() {
+        for b in active[(i + 1)...] {
+            total += information[a][b] / Swift.max(1e-9, Swift.min(information[a][a], information[b][b]))
+            pairs += 1
+        }
+    }
+    return pairs == 0 ? 0 : total / Double(pairs)
 }

@@ -59,6 +59,60 @@ struct LatentMIGTests {
         #expect(Swift.abs(result.mig - 1) < 1e-12)
     }
 
+    /// The committed fixture `Fixtures/mig-python.json`: seeded, partly entangled codes of three
+    /// factors and the MIG that numpy's histogram edges, `np.digitize` and scikit-learn's
+    /// `mutual_info_score` give for them (`benchmarks/mig_check.py --make-fixture`).
+    struct PythonFixture: Decodable {
+        struct Factor: Decodable {
+            var entropy: Double
+            var mutual_information: [Double]
+            var top_dimension: Int
+            var gap: Double?
+        }
+        struct Expected: Decodable { var mig: Double; var factors: [Factor] }
+        var bins: Int
+        var factor_names: [String]
+        var codes: [[Float]]
+        var factors: [[Int]]
+        var expected: Expected
+    }
+
+    @Test("agrees with an independent numpy / scikit-learn computation on the same codes")
+    func matchesPython() throws {
+        let url = try #require(Bundle.module.resourceURL).appendingPathComponent("Fixtures/mig-python.json")
+        let fixture = try JSONDecoder().decode(PythonFixture.self, from: Data(contentsOf: url))
+        let result = try MutualInformationGap(binCount: fixture.bins)
+            .score(codes: fixture.codes, factors: fixture.factors, factorNames: fixture.factor_names)
+        #expect(Swift.abs(result.mig - fixture.expected.mig) < 1e-9, "MIG \(result.mig) vs Python \(fixture.expected.mig)")
+        #expect(result.factors.count == fixture.expected.factors.count)
+        for (ours, theirs) in zip(result.factors, fixture.expected.factors) {
+            #expect(Swift.abs(ours.entropy - theirs.entropy) < 1e-9, "\(ours.name) entropy")
+            #expect(ours.topDimension == theirs.top_dimension, "\(ours.name) top dimension")
+            #expect(Swift.abs((ours.gap ?? .nan) - (theirs.gap ?? .nan)) < 1e-9, "\(ours.name) gap \(ours.gap ?? .nan) vs \(theirs.gap ?? .nan)")
+            for (a, b) in zip(ours.mutualInformation, theirs.mutual_information) {
+                #expect(Swift.abs(a - b) < 1e-9, "\(ours.name) information \(a) vs \(b)")
+            }
+        }
+        // The fixture is not degenerate: one factor well separated, one partly, one spread out.
+        #expect(result.mig > 0.2 && result.mig < 0.6)
+    }
+
+    @Test("pairwise information: ≈ 0 between independent dimensions, the entropy for a copy, high for a rotated square")
+    func pairwiseInformation() throws {
+        var rng = RandomGenerator(seed: 5)
+        let codes: [[Float]] = (0..<5000).map { _ in
+            let (x, y) = (rng.nextUniform(), rng.nextUniform())
+            return [x, y, x * 3 - 1, x + y, x - y]
+        }
+        let info = try MutualInformationGap().pairwiseInformation(codes: codes)
+        #expect(info.count == 5 && info.allSatisfy { $0.count == 5 })
+        #expect(info[0][1] < 0.06, "independent: \(info[0][1])")               // plug-in bias only
+        #expect(Swift.abs(info[0][2] - info[0][0]) < 1e-9 && info[0][0] > 2.9)  // an affine copy: all of log 20
+        #expect(info[3][4] > 0.25, "x + y and x − y of a uniform square are dependent: \(info[3][4])")
+        #expect(info[1][0] == info[0][1])
+        #expect(throws: AttributionError.self) { try MutualInformationGap().pairwiseInformation(codes: [[1], [.nan]]) }
+    }
+
     @Test("bad inputs throw")
     func errors() {
         let mig = MutualInformationGap()

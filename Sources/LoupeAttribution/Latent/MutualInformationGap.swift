@@ -67,6 +67,29 @@ public struct MutualInformationGap: Sendable {
         return MIGResult(mig: gaps.reduce(0, +) / Double(gaps.count), binCount: binCount, exampleCount: n, factors: scores)
     }
 
+    /// The mutual information (nats) between every pair of code dimensions, each binned as in
+    /// ``score(codes:factors:factorNames:)``: a label-free measure of how dependent the
+    /// dimensions are (a factorised code has ≈ 0 off the diagonal; the diagonal holds each
+    /// dimension's binned entropy). A cheap, pairwise stand-in for the total correlation that
+    /// β-TCVAE penalises (Chen et al. 2018); it needs no ground-truth factors.
+    /// - Throws: ``AttributionError/invalidParameter(_:)`` for empty, ragged or non-finite codes.
+    public func pairwiseInformation(codes: [[Float]]) throws -> [[Double]] {
+        guard binCount >= 1, let z = codes.first?.count, z >= 1, codes.allSatisfy({ $0.count == z }) else {
+            throw AttributionError.invalidParameter("pairwise information needs codes of one size (≥ 1) and at least 1 bin")
+        }
+        guard codes.allSatisfy({ $0.allSatisfy(\.isFinite) }) else { throw AttributionError.invalidParameter("codes hold NaN or infinity") }
+        let binned = (0..<z).map { d in Self.discretize(codes.map { $0[d] }, bins: binCount) }
+        var result = [[Double]](repeating: [Double](repeating: 0, count: z), count: z)
+        for a in 0..<z {
+            for b in a..<z {
+                let value = Self.mutualInformation(binned[a], bins: binCount, binned[b], classes: binCount, count: codes.count)
+                result[a][b] = value
+                result[b][a] = value
+            }
+        }
+        return result
+    }
+
     /// Equal-width bin index in `0..<bins` of each value over the values' range.
     static func discretize(_ values: [Float], bins: Int) -> [Int] {
         guard let lo = values.min(), let hi = values.max(), hi > lo else { return [Int](repeating: 0, count: values.count) }

@@ -28,10 +28,13 @@ public final class ImageVAETrainer {
 
     /// Trains up to `options.epochs` through ``TrainingLoop``, reporting each epoch to
     /// `options.observer` and, with `options.checkpointDirectory`, saving the model after each;
-    /// returns this call's records.
+    /// returns this call's records. With `stoppingAfterEpoch` the call ends after that epoch and a
+    /// later call continues (same optimizer state, learning-rate schedule planned for
+    /// `options.epochs`), e.g. to score the model between stages.
     /// - Throws: ``DataSetError`` when the images do not have the model's pixel count.
     @discardableResult
-    public func train(on images: ImageDataSet, heldOut: ImageDataSet? = nil) throws -> [VAEEpochRecord] {
+    public func train(on images: ImageDataSet, heldOut: ImageDataSet? = nil,
+                      stoppingAfterEpoch: Int? = nil) throws -> [VAEEpochRecord] {
         for (name, data) in [("training images", images), ("held-out images", heldOut)] {
             guard let data, data.width * data.height != model.config.pixelCount else { continue }
             throw DataSetError(.dimensionMismatch, file: name,
@@ -40,13 +43,13 @@ public final class ImageVAETrainer {
         var procedure = ImageVAETrainingProcedure(trainer: self, images: images, heldOut: heldOut)
         let loop = TrainingLoop(
             optimizer: optimizer, epochs: options.epochs, learningRate: options.learningRate,
-            gradientClipNorm: options.gradientClipNorm,
+            learningRateSchedule: options.learningRateSchedule, gradientClipNorm: options.gradientClipNorm,
             checkpoint: try options.checkpointDirectory.map {
                 TrainingCheckpointPlan(directory: $0, layout: .latest, module: model, config: try model.config.checkpointConfig(),
                                        vocabulary: nil)
             },
             observer: options.observer)
-        return try loop.run(&procedure, state: &state)
+        return try loop.run(&procedure, state: &state, stoppingAfterEpoch: stoppingAfterEpoch)
     }
 
     /// Mean reconstruction and KL per image of `images` `[N, P]` (no gradients, one seeded sample).
@@ -78,7 +81,7 @@ public final class ImageVAETrainer {
         let (mu, logVariance) = model.encode(x)
         let z = model.sampleLatent(mu: mu, logVariance: logVariance, generator: &generator)
         let logits = model.decodeLogits(z)
-        let reconstruction = binaryCrossEntropy(logits: logits, targets: x, reduction: .sum) * (1 / Float(x.shape[0]))
+        let reconstruction = Tensor.binaryCrossEntropySum(logits: logits, targets: x) * (1 / Float(x.shape[0]))
         let kl = model.klDivergence(mu: mu, logVariance: logVariance).mean()
         guard let weights = options.totalCorrelation, let datasetSize else { return (reconstruction, kl, kl) }
         let terms = TotalCorrelationTerms.estimate(z: z, mu: mu, logVariance: logVariance,

@@ -5,6 +5,8 @@ public struct ImageVAETrainingOptions: Sendable {
     public var epochs = 10
     public var batchSize = 128
     public var learningRate: Float = 1e-3
+    /// How the learning rate moves over the planned steps (constant by default).
+    public var learningRateSchedule: LearningRateSchedule = .constant
     public var optimizer: OptimizerChoice = .adam
     public var weightDecay: Float = 0
     public var gradientClipNorm: Float? = nil
