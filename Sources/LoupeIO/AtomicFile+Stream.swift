@@ -50,19 +50,7 @@ extension AtomicFile {
         public func write(_ bytes: some Collection<UInt8>) throws {
             guard descriptor >= 0 else { throw AtomicFileError(path: url.path, reason: "is already closed") }
             let array = Array(bytes)
-            try array.withUnsafeBytes { raw in
-                guard let base = raw.baseAddress else { return }
-                var done = 0
-                while done < raw.count {
-                    let result = streamWrite(descriptor, base + done, raw.count - done)
-                    if result < 0 {
-                        if errno == EINTR { continue }
-                        let code = errno
-                        throw AtomicFileError(path: url.path, reason: "cannot be written: \(String(cString: strerror(code)))")
-                    }
-                    done += result
-                }
-            }
+            if let error = array.withUnsafeBytes({ AtomicFile.writeAll(descriptor, $0, url: url) }) { throw error }
             byteCount += array.count
         }
 
@@ -100,14 +88,4 @@ extension AtomicFile {
             ProcessSignals.unregisterTemporary(token)
         }
     }
-}
-
-private func streamWrite(_ descriptor: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
-    #if canImport(Glibc)
-    return Glibc.write(descriptor, buffer, count)
-    #elseif canImport(Musl)
-    return Musl.write(descriptor, buffer, count)
-    #else
-    return Darwin.write(descriptor, buffer, count)
-    #endif
 }

@@ -109,7 +109,8 @@ public enum AtomicFile {
         _ = close(descriptor)
     }
 
-    private static func writeAll(_ descriptor: Int32, _ raw: UnsafeRawBufferPointer, url: URL) -> AtomicFileError? {
+    /// Writes all of `raw` (retrying on EINTR); the error names `url`.
+    static func writeAll(_ descriptor: Int32, _ raw: UnsafeRawBufferPointer, url: URL) -> AtomicFileError? {
         guard let base = raw.baseAddress else { return nil }
         var done = 0
         while done < raw.count {
@@ -129,8 +130,8 @@ public enum AtomicFile {
     }
 }
 
-/// `write(2)`, named apart from ``AtomicFile/write(_:to:)``.
-private func systemWrite(_ descriptor: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
+/// `write(2)`, named apart from ``AtomicFile/write(_:to:)`` (also used by ``AtomicFile/Stream``).
+func systemWrite(_ descriptor: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
     #if canImport(Glibc)
     return Glibc.write(descriptor, buffer, count)
     #elseif canImport(Musl)
