@@ -172,13 +172,17 @@ public struct DefaultModelRecipe: Sendable {
                             chinese: report(trainer.logits(of: corpora.chineseTest), corpora.chineseTest))
         try trainer.setScriptTemperatures(temperatures)
         // The calibrated figures are those of the model as saved (its logits end in the layer).
+        let calibrated = trainer.logits(of: corpora.calibration)
+        func part(_ range: Range<Int>, _ set: TextDataSet) -> CalibrationReport {
+            CalibrationReport(probabilities: calibrated[range].map { TemperatureScaling.probabilities($0) }, labels: set.labels)
+        }
         return Outcome(trainer: trainer, tokenizer: wordPiece, corpora: corpora, temperature: temperature,
                        temperatures: temperatures,
                        english: report(trainer.logits(of: corpora.englishTest), corpora.englishTest),
                        chinese: report(trainer.logits(of: corpora.chineseTest), corpora.chineseTest),
-                       calibration: report(trainer.logits(of: corpora.calibration), corpora.calibration),
-                       englishCalibration: report(trainer.logits(of: corpora.englishCalibration), corpora.englishCalibration),
-                       chineseCalibration: report(trainer.logits(of: corpora.chineseCalibration), corpora.chineseCalibration),
+                       calibration: report(calibrated, corpora.calibration),
+                       englishCalibration: part(0..<englishCount, corpora.englishCalibration),
+                       chineseCalibration: part(englishCount..<(englishCount + chineseCount), corpora.chineseCalibration),
                        uncalibratedEnglish: uncalibrated.english, uncalibratedChinese: uncalibrated.chinese,
                        seconds: Date().timeIntervalSince(started),
                        distilledTextCount: distilled.texts, variantCount: distilled.variants,
