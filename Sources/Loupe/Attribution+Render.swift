@@ -216,12 +216,33 @@ extension AttributionDocument {
 
     /// A self-contained HTML report: the prediction, a heatmap picture and selectable coloured
     /// text per entry, the method comparison when there are several entries, and a score table.
-    public func htmlReport(title: String? = nil, style: RenderStyle = RenderStyle(scale: 2)) throws -> HTMLReport {
+    ///
+    /// Colours follow `style.normalization` — a fixed ±limit (``ScoreNormalization/symmetric(_:)``)
+    /// colours every picture and every text span on that scale — and with `sharedScale` every
+    /// entry's picture, text and comparison row share one scale (the largest entry's own).
+    public func htmlReport(title: String? = nil, style: RenderStyle = RenderStyle(scale: 2),
+                           sharedScale: Bool = false) throws -> HTMLReport {
         var report = HTMLReport(title: title ?? "Why \(prediction.label)?")
         let p = prediction.probabilities[safe: prediction.index] ?? 0
         report.addParagraph("Text: \(input.text)\nPredicted: \(prediction.label) (p = \(String(format: "%.3f", p)))"
                             + "\nModel: \(model.architecture)\(model.path.map { " (\($0))" } ?? "")")
         for warning in warnings ?? [] { report.addParagraph("Warning: \(warning)") }
+        var entryStyle = style
+        var comparison = scoredEntries.count > 1 ? try methodComparison() : nil
+        if style.normalization.isFixed {
+            comparison?.normalizesEachMethod = false
+            comparison?.scaleFloor = 0
+        } else if sharedScale {
+            // One limit for every entry: the largest of their own (floored) scales.
+            var limit = 0.0
+            for entry in scoredEntries {
+                let heatmap = try sentenceHeatmap(entry: entry)
+                limit = Swift.max(limit, try ScoreScale(scores: heatmap.scores, normalization: style.normalization)
+                    .atLeast(heatmap.scaleFloor).limit)
+            }
+            if limit > 0 { entryStyle.normalization = .symmetric(limit) }
+            comparison?.normalizesEachMethod = false
+        }
         for entry in attributions {
             report.addHeading(rowLabel(entry, withTarget: true))
             if let baseline = entry.baselineSummary { report.addParagraph(baseline) }
@@ -229,14 +250,15 @@ extension AttributionDocument {
                 report.addParagraph("Failed: \(entry.error ?? "no scores")")
                 continue
             }
-            let heatmap = try sentenceHeatmap(entry: entry)
-            try report.addImage(try heatmap.render(style: style), alt: "heatmap: \(rowLabel(entry, withTarget: true))",
+            var heatmap = try sentenceHeatmap(entry: entry)
+            if entryStyle.normalization.isFixed { heatmap.scaleFloor = 0 }
+            try report.addImage(try heatmap.render(style: entryStyle), alt: "heatmap: \(rowLabel(entry, withTarget: true))",
                                 scale: style.scale)
-            try report.addTokenHeatmap(heatmap)
+            try report.addTokenHeatmap(heatmap, normalization: entryStyle.normalization)
         }
-        if scoredEntries.count > 1 {
+        if let comparison {
             report.addHeading("Method comparison")
-            try report.addImage(try methodComparison().render(style: style), alt: "method comparison", scale: style.scale)
+            try report.addImage(try comparison.render(style: style), alt: "method comparison", scale: style.scale)
         }
         if !scoredEntries.isEmpty {
             report.addHeading("Scores")

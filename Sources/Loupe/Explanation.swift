@@ -41,8 +41,10 @@ public struct Explanation: Sendable {
     /// The predicted class's probability.
     public var predictedProbability: Double { probabilities.indices.contains(predictedIndex) ? probabilities[predictedIndex] : 0 }
 
-    /// The explanation as a `loupe.attribution.v1` document.
-    public func document(model: AttributionDocument.ModelInfo, faithfulness: FaithfulnessBlock? = nil) -> AttributionDocument {
+    /// The explanation as a `loupe.attribution.v1` document, its scores also summed per word
+    /// when `aggregation` lists words (recorded in `input.aggregation`).
+    public func document(model: AttributionDocument.ModelInfo, faithfulness: FaithfulnessBlock? = nil,
+                         aggregation: WordAggregation = WordAggregation()) -> AttributionDocument {
         let unknown = Set(encoded.unknownTokenIndices)
         let special = Set(encoded.specialTokenIndices)
         let tokens = encoded.tokens.enumerated().map { i, token in
@@ -51,13 +53,21 @@ public struct Explanation: Sendable {
                 : AttributionDocument.InputToken(text: token.text, id: encoded.ids[i], start: token.start, end: token.end,
                                                  unknown: unknown.contains(i) ? true : nil)
         }
-        let words = groupsWords ? WordSegmentation.words(text: encoded.text, spans: tokens.map(\.span)) : nil
+        var words: [AttributionDocument.InputWord]?
+        var record = AttributionDocument.Aggregation(unit: .token)
+        var notes = warnings
+        if aggregation.listsWords(subwordTokens: groupsWords) {
+            let found = aggregation.words(text: encoded.text, spans: tokens.map(\.span))
+            words = found.words
+            record = found.record
+            if let problem = found.problem { notes.append(problem) }
+        }
         var document = AttributionDocument(
-            model: model, input: AttributionDocument.Input(text: encoded.text, tokens: tokens, words: words),
+            model: model, input: AttributionDocument.Input(text: encoded.text, tokens: tokens, words: words, aggregation: record),
             prediction: AttributionDocument.Prediction(index: predictedIndex, label: predictedLabel, logits: logits,
                                                        probabilities: probabilities),
             attributions: attributions.map(AttributionDocument.Entry.init) + failures,
-            faithfulness: faithfulness, warnings: warnings.isEmpty ? nil : warnings)
+            faithfulness: faithfulness, warnings: notes.isEmpty ? nil : notes)
         document.aggregateWords()
         return document
     }

@@ -147,10 +147,40 @@ public struct TextExplainer {
                 }
             }
         }
-        let notes = warnings + attributions.compactMap { baselineWarning(for: $0) }
+        let notes = warnings + referenceFitNotes(attributions, input: encoded) + attributions.compactMap { baselineWarning(for: $0) }
         return Explanation(encoded: encoded, labels: labels, logits: logits, probabilities: probabilities,
                            predictedIndex: predicted, attributions: attributions, failures: failures,
                            warnings: notes, groupsWords: frontEnd.groupsWords)
+    }
+
+    /// Notes for a reference-text baseline (`text:…`) of another length than the input: the
+    /// i-th token of the input's own (non-special) tokens takes the i-th reference token, so a
+    /// shorter reference leaves the input's last positions at [PAD], a longer one is cut.
+    func referenceFitNotes(_ attributions: [Attribution], input: EncodedText) -> [String] {
+        var seen: Set<String> = []
+        var notes: [String] = []
+        let inputCount = input.ids.count - Set(input.specialTokenIndices).count
+        for attribution in attributions {
+            guard case .string(let text)? = attribution.parameters["baseline_text"], seen.insert(text).inserted else { continue }
+            let reference = encode(text).encoded
+            let count = reference.ids.count - Set(reference.specialTokenIndices).count
+            let quoted = "'\(text)'"
+            if count < inputCount {
+                let positions = count + 1 == inputCount ? "position \(inputCount)" : "positions \(count + 1)–\(inputCount)"
+                notes.append("baseline text \(quoted) has \(count) tokens, the input \(inputCount): the baseline is padded with "
+                             + "[PAD] at the input's \(positions)")
+            } else if count > inputCount {
+                // The unused part as the user wrote it: from the first unused token to the end.
+                let special = Set(reference.specialTokenIndices)
+                let own = reference.tokens.indices.filter { !special.contains($0) }
+                let first = reference.tokens[own[inputCount]]
+                let cut = String(String.UnicodeScalarView(reference.text.unicodeScalars.dropFirst(first.start)))
+                    .trimmingCharacters(in: .whitespaces)
+                notes.append("baseline text \(quoted) has \(count) tokens, the input \(inputCount): its last "
+                             + "\(count - inputCount) (\(cut)) are not used")
+            }
+        }
+        return notes
     }
 
     /// The warning for an attribution whose baseline already gives most of the explained output

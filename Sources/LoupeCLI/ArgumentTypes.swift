@@ -68,3 +68,6 @@ func parseMethodList(_ text: String) throws -> [AttributionMethodID] {
         throw ValidationError(error.description)
     }
 }
+
+extension WordAggregation.Unit: ExpressibleByArgument {}
+extension WordAggregation.ChineseWords: ExpressibleByArgument {}

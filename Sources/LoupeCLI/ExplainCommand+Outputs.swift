@@ -15,7 +15,7 @@ extension ExplainCommand {
                 plan.add(try comparison.render(style: style).pngData(colorType: .rgb, text: comparison.pngText), to: png)
             }
         }
-        if let html { plan.add(try document.htmlReport(style: style).html(), to: html) }
+        if let html { plan.add(try document.htmlReport(style: style, sharedScale: pictures.colorScale == .shared).html(), to: html) }
     }
 }
 

@@ -25,6 +25,7 @@ struct ExplainCommand: ParsableCommand {
           loupe explain --methods ig,gradient,leave-one-out --png why.png \\
               --json why.json --html why.html "not good at all"
           loupe explain --target all --output probability "我今天过得很好。"
+          loupe explain --aggregate words --json why.json "客服态度很好，问题很快就解决了。"
           loupe explain --target positive --contrast negative "not good at all"
           loupe explain --baseline unk --methods ig,leave-one-out "i did not like this film at all ."
           loupe explain --model runs/bag < sentences.txt > explained.jsonl
@@ -47,6 +48,14 @@ struct ExplainCommand: ParsableCommand {
 
     @Option(name: .long, help: "Write a self-contained HTML report; reading stdin: a folder, one report per line.")
     var html: String?
+
+    @Option(name: .long, help: ArgumentHelp("Score unit: auto (words for sub-word models, else tokens), tokens, or words.",
+                                             discussion: "Words: each word's score is the sum of its tokens' scores, drawn per word and listed in the JSON "
+                                                 + "(input.words, word_scores); the choice is recorded in input.aggregation."))
+    var aggregate: WordAggregation.Unit = .automatic
+
+    @Option(name: .long, help: "Words of Chinese text when scores are per word: lexicon (the bundled lexicon's split: 态度 / 很 / 好) or characters.")
+    var chineseWords: WordAggregation.ChineseWords = .lexicon
 
     @OptionGroup var pictures: PictureOptions
 
@@ -118,6 +127,7 @@ struct ExplainCommand: ParsableCommand {
                                                      attributions: explanation.attributions, model: explainer.model,
                                                      methods: methods)
         }
-        return explanation.document(model: explainer.modelInfo, faithfulness: block)
+        return explanation.document(model: explainer.modelInfo, faithfulness: block,
+                                    aggregation: WordAggregation(unit: aggregate, chineseWords: chineseWords))
     }
 }

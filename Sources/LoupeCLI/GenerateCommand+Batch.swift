@@ -27,10 +27,11 @@ extension GenerateCommand {
     func batchDocument(_ loaded: PretrainedModel, _ request: BatchRequest) throws -> GenerationDocument {
         guard !request.prompt.isEmpty else { throw CLIError.usage("\"prompt\" is empty") }
         if explanation.explain {
-            let layout: PromptLayout
+            var layout: PromptLayout
             do { layout = try PromptLayout(loaded, text: request.prompt, chat: chat, system: system) } catch let e as AttributionError {
                 throw CLIError.usage("\(e)")
             }
+            layout.wordBreaker = explanation.wordBreaker(console: nil)
             let explainer = GenerationExplainer(methods: try explanation.makeMethods(length: layout.ids.count), output: explanation.output,
                                                 maxNewTokens: maxNewTokens, attributesEverything: explanation.attributeTemplate)
             do {

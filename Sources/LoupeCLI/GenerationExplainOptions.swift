@@ -44,6 +44,9 @@ struct GenerationExplainOptions: ParsableArguments {
     @Option(name: .long, help: "Head of --methods attention (needs --attention-layer; default: the mean over heads).")
     var attentionHead: Int?
 
+    @Option(name: .long, help: "Words of Chinese text (word scores and the default segments): lexicon (the bundled lexicon's split) or characters.")
+    var chineseWords: WordAggregation.ChineseWords = .lexicon
+
     @Option(name: .long, help: "A part of the user's text that perturbation methods remove as a whole (repeatable, in order; default: its words).")
     var segment: [String] = []
 
@@ -84,6 +87,13 @@ struct GenerationExplainOptions: ParsableArguments {
     static let tokenRowsPerPass = 768
 
     /// The methods, their path batches sized for sequences of about `length` tokens.
+    /// The breaker of `--chinese-words`; a missing lexicon is a warning on `console`.
+    func wordBreaker(console: Console?) -> (any IdeographWordBreaker)? {
+        let (breaker, problem) = chineseWords.breaker()
+        if let problem { console?.warning(problem) }
+        return breaker
+    }
+
     func makeMethods(length: Int = 64) throws -> [any AttributionMethod] {
         var settings = AttributionMethodSettings(steps: path.steps, rule: path.rule, baseline: baseline, samples: samples,
                                                  seed: seed, window: 1)
@@ -99,10 +109,11 @@ struct GenerationExplainOptions: ParsableArguments {
         let pngURL = try OutputPlan.check(png, option: "--png")
         let matrixURL = try OutputPlan.check(matrixPng, option: "--matrix-png")
         let htmlURL = try OutputPlan.check(html, option: "--html")
-        let layout: PromptLayout
+        var layout: PromptLayout
         do { layout = try PromptLayout(loaded, text: text, chat: chat, system: system) } catch let e as AttributionError {
             throw CLIError.usage("\(e)")
         }
+        layout.wordBreaker = wordBreaker(console: console)
         let explainer = GenerationExplainer(methods: try makeMethods(length: layout.ids.count), output: output,
                                             maxNewTokens: maxNewTokens,
                                             attributesEverything: attributeTemplate, segments: segment.isEmpty ? nil : segment)

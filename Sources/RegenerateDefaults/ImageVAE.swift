@@ -20,7 +20,7 @@ struct ImageVAERecipe {
 }
 
 /// The shared data folder: `LOUPE_DATA`, else `<repo>/../shared/data`.
-private func sharedData(_ relative: String, root: URL) throws -> URL {
+func sharedData(_ relative: String, root: URL) throws -> URL {
     let base = ProcessInfo.processInfo.environment["LOUPE_DATA"].map { URL(fileURLWithPath: $0) }
         ?? root.deletingLastPathComponent().appendingPathComponent("shared/data")
     let url = base.appendingPathComponent(relative)
@@ -31,7 +31,7 @@ private func sharedData(_ relative: String, root: URL) throws -> URL {
 }
 
 /// The CPU's model name and core count from /proc/cpuinfo.
-private func cpuDescription() -> String {
+func cpuDescription() -> String {
     guard let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return "unknown CPU" }
     let lines = info.split(separator: "\n")
     let name = lines.first { $0.hasPrefix("model name") }.map { $0.split(separator: ":", maxSplits: 1).last!

@@ -15,6 +15,7 @@ let regenerations: [Regeneration] = [
     Regeneration(name: "classifier", summary: "the default sentiment classifier", run: regenerateClassifier),
     Regeneration(name: "image-vae", summary: "the default image VAE (MNIST, 784-400-16)", run: regenerateImageVAE),
     Regeneration(name: "text-vae", summary: "the default text VAE (SST-2 + Chinese reviews)", run: regenerateTextVAE),
+    Regeneration(name: "zh-lexicon", summary: "the Chinese word lexicon of word-level aggregation", run: regenerateChineseLexicon),
 ]
 
 let usage = "usage: loupe-regenerate-defaults <\(regenerations.map(\.name).joined(separator: "|"))> [--write]"

@@ -38,16 +38,20 @@ struct GenerateExplainSmolLM2Tests {
         #expect(result.stdout.contains("' positive' − ' negative'"), "\(result.stdout)")
     }
 
-    /// Words cover every character: SmolLM2 reads 一个 as one token, so 个 starts no token, and
-    /// it is still a word of its own (sharing that token's score with 一).
+    /// Words cover every character and never split a token: SmolLM2 reads 一个 as one token, so
+    /// 一 and 个 form one word, with the lexicon's words as with one word per character.
     @Test func wordsCoverEveryCharacter() throws {
         let loaded = try PretrainedModel.load(try #require(RealModels.smolLM2))
         let text = "等了一个小时才送到，饭都凉了。"
         let layout = try PromptLayout(loaded, text: text, chat: true)
         #expect(layout.userWords.map(\.text).joined() == text)
         #expect(layout.userCharacters.map(\.text).joined() == text)
-        let shared = try #require(layout.userWords.first { $0.text == "个" })
-        #expect(layout.userWords.contains { $0.text == "一" && $0.tokens == shared.tokens })
+        let joined = try #require(layout.userWords.first { $0.text == "一个" })
+        #expect(joined.tokens.count == 1)
+        var lexicon = layout
+        lexicon.wordBreaker = WordAggregation.ChineseWords.lexicon.breaker().breaker
+        #expect(lexicon.userWords.map(\.text).joined() == text)
+        #expect(lexicon.userWords.contains { $0.text == "小时" } && lexicon.userWords.contains { $0.text == "一个" })
         // Scores over the words add up to the user tokens' total.
         let scores = layout.ids.indices.map { Double($0 % 7) - 3 }
         let total = layout.userPositions.reduce(0.0) { $0 + scores[$1] }

@@ -68,8 +68,9 @@ struct GenerateExplainTests {
         let labels = document.prompt.tokens.map(\.text) + e.steps.map(\.text) + e.segments.map(\.text)
             + e.steps.flatMap { $0.attributions.flatMap { $0.words.map(\.text) } }
         for label in labels { #expect(!label.contains("Ġ") && !label.contains("▁") && !label.contains("\u{FFFD}"), "'\(label)'") }
-        // Segments are the user's words (one per Chinese character).
-        #expect(e.segments.prefix(8).map(\.text).joined() == "我今天过得很好。")
+        // Segments are the user's words (Chinese words from the bundled lexicon).
+        #expect(e.wordSegmenter == "unicode+zh-lexicon:default-zh-lexicon")
+        #expect(e.segments.prefix(7).map(\.text) == ["我", "今天", "过", "得", "很", "好", "。"], "\(e.segments.map(\.text))")
         // The JSON satisfies its schema; the terminal shows the answer and the contrast.
         let schema = try SchemaChecker(contentsOf: CLI.packageRoot.appendingPathComponent("docs/schemas/loupe.generation.v1.json"))
         let errors = schema.errors(try JSON.parse(data))

@@ -21,10 +21,13 @@ extension GenerationDocument {
         /// The whole answer (sum of log-probabilities), one entry per method; empty for one token.
         public var whole: [Scores]
         public var seconds: Double
+        /// How `words` were found: `unicode` (one word per Chinese character) or
+        /// `unicode+zh-lexicon:NAME` (absent in documents written before it was recorded).
+        public var wordSegmenter: String?
 
         enum CodingKeys: String, CodingKey {
             case output, forced, segments, contrast, steps, whole, seconds
-            case attributedPositions = "attributed_positions"
+            case attributedPositions = "attributed_positions", wordSegmenter = "word_segmenter"
         }
     }
 
@@ -156,6 +159,7 @@ extension GenerationDocument {
                      attributions: step.attributions.map { scores($0, $0.target.contrast == nil ? "token" : "contrast") })
             },
             whole: a.whole.map { scores($0, "answer") },
-            seconds: a.seconds)
+            seconds: a.seconds,
+            wordSegmenter: layout.wordBreaker.map { "unicode+\($0.segmenterName)" } ?? "unicode")
     }
 }

@@ -22,6 +22,9 @@ public struct PromptLayout: Sendable {
     public var texts: [String]
     /// Per token: true for special tokens.
     public var special: [Bool]
+    /// Splits runs of Chinese characters of the user's text into ``userWords`` (nil: one word
+    /// per character; `generate --explain` sets the bundled lexicon's unless `--chinese-words characters`).
+    public var wordBreaker: (any IdeographWordBreaker)?
 
     /// Lays out `text` for `loaded`: through the chat template (after an optional system
     /// message) with `chat`, else tokenised with the tokenizer's special tokens.
@@ -113,7 +116,7 @@ public struct PromptLayout: Sendable {
     /// A word no token starts in (个 of 一个, one token over two ideographs) is kept too, with the
     /// tokens that overlap it, so no character of the text goes missing from the words.
     public var userWords: [TextUnit] {
-        var words = WordSegmentation.words(text: userText, spans: userSpans).map {
+        var words = WordSegmentation.words(text: userText, spans: userSpans, breaker: wordBreaker).map {
             TextUnit(text: $0.text, start: $0.start, end: $0.end, tokens: $0.tokens)
         }
         for character in userCharacters where !words.contains(where: { $0.start < character.end && character.start < $0.end }) {

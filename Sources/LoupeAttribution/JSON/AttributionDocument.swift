@@ -72,18 +72,36 @@ public struct AttributionDocument: SchemaDocument, Equatable, Sendable {
         }
     }
 
+    /// The unit the scores are aggregated to, and how words were found.
+    public struct Aggregation: Codable, Equatable, Sendable {
+        /// `token`: scores per model token only; `word`: also per word of `input.words`.
+        public enum Unit: String, Codable, Sendable { case token, word }
+        public var unit: Unit
+        /// How the words were found (word unit only): `unicode` — runs of letters and digits,
+        /// one word per other visible character — optionally `+` the segmenter of runs of
+        /// ideographs (`unicode+zh-lexicon:…`).
+        public var segmenter: String?
+        public init(unit: Unit, segmenter: String? = nil) {
+            self.unit = unit
+            self.segmenter = segmenter
+        }
+    }
+
     public struct Input: Codable, Equatable, Sendable {
         public var text: String
         /// The unit of `start`/`end`: always `"unicode-scalar"` (code points).
         public var offsetUnit: String = "unicode-scalar"
         public var tokens: [InputToken]
-        /// Word-level grouping of the tokens (pretrained sub-word tokenizers only).
+        /// Word-level grouping of the tokens (when the aggregation unit is `word`).
         public var words: [InputWord]?
-        enum CodingKeys: String, CodingKey { case text, offsetUnit = "offset_unit", tokens, words }
-        public init(text: String, tokens: [InputToken], words: [InputWord]? = nil) {
+        /// The aggregation chosen (absent in documents written before it was recorded).
+        public var aggregation: Aggregation?
+        enum CodingKeys: String, CodingKey { case text, offsetUnit = "offset_unit", tokens, words, aggregation }
+        public init(text: String, tokens: [InputToken], words: [InputWord]? = nil, aggregation: Aggregation? = nil) {
             self.text = text
             self.tokens = tokens
             self.words = words
+            self.aggregation = aggregation
         }
     }
 

@@ -1,23 +1,47 @@
+/// Splits a run of Han ideographs — text written without spaces — into words (for Chinese,
+/// a word segmenter such as a lexicon's maximum-probability split).
+public protocol IdeographWordBreaker: Sendable {
+    /// The lengths (in Unicode scalars, each ≥ 1, summing to `run.count`) of the words of `run`.
+    func wordLengths(_ run: [Unicode.Scalar]) -> [Int]
+    /// What the JSON records as the segmenter (`input.aggregation.segmenter`).
+    var segmenterName: String { get }
+}
+
 /// Groups sub-word tokens into the words of the text they came from, for word-level
 /// attribution (the sum of a word's token scores).
 ///
 /// A word is a maximal run of letters, digits and combining marks (plus apostrophes and
-/// hyphens inside such a run), or a single other visible character: a CJK ideograph, a
-/// punctuation mark, a symbol or an emoji. Whitespace separates words and belongs to none. A
-/// token belongs to the word that contains its first non-whitespace scalar; special tokens and
-/// tokens without a span belong to none.
+/// hyphens inside such a run), or a single other visible character: a punctuation mark, a
+/// symbol, an emoji, or a CJK ideograph — unless an ``IdeographWordBreaker`` is given, which
+/// splits each run of Han ideographs into words of one or more characters. Whitespace separates
+/// words and belongs to none. A token belongs to the word that contains its first
+/// non-whitespace scalar; a token that reaches into the next words joins them into one (a word
+/// never splits a token); special tokens and tokens without a span belong to none.
 public enum WordSegmentation {
     /// The words of `text` (offsets in Unicode scalars) with the indices of the tokens
     /// (`spans[i]` the span of token `i`, `nil` for specials) that start in each; words no token
     /// starts in are dropped.
-    public static func words(text: String, spans: [Range<Int>?]) -> [AttributionDocument.InputWord] {
+    public static func words(text: String, spans: [Range<Int>?],
+                             breaker: (any IdeographWordBreaker)? = nil) -> [AttributionDocument.InputWord] {
         let scalars = Array(text.unicodeScalars)
         var ranges: [Range<Int>] = []
         var i = 0
         while i < scalars.count {
             let s = scalars[i]
             if s.properties.isWhitespace { i += 1; continue }
-            if isWordScalar(s) && !isIdeograph(s) {
+            if let breaker, s.properties.isIdeographic {
+                var j = i + 1
+                while j < scalars.count, scalars[j].properties.isIdeographic { j += 1 }
+                let run = Array(scalars[i..<j])
+                var start = i
+                for length in breaker.wordLengths(run) where length > 0 {
+                    let end = min(j, start + length)
+                    ranges.append(start..<end)
+                    start = end
+                }
+                if start < j { ranges.append(start..<j) }   // a breaker that fell short: the rest is one word
+                i = j
+            } else if isWordScalar(s) && !isIdeograph(s) {
                 var j = i + 1
                 while j < scalars.count {
                     let c = scalars[j]
@@ -37,13 +61,35 @@ public enum WordSegmentation {
                 i = j
             }
         }
-        var members = [[Int]](repeating: [], count: ranges.count)
+        // Words a token reaches into beyond its first are joined to that first word.
+        var joinedTo = Array(ranges.indices)
+        var firstWord = [Int?](repeating: nil, count: spans.count)
         for (t, span) in spans.enumerated() {
             guard let span, !span.isEmpty else { continue }
             var first = span.lowerBound
             while first < span.upperBound, first < scalars.count, scalars[first].properties.isWhitespace { first += 1 }
+            var last = min(span.upperBound, scalars.count) - 1
+            while last > first, scalars[last].properties.isWhitespace { last -= 1 }
             guard first < span.upperBound, let w = index(of: first, in: ranges) else { continue }
-            members[w].append(t)
+            firstWord[t] = w
+            if let v = index(of: last, in: ranges), v > w {
+                for u in (w + 1)...v { joinedTo[u] = joinedTo[w] }
+            }
+        }
+        var merged: [Range<Int>] = []
+        var mergedIndex = [Int](repeating: 0, count: ranges.count)
+        for w in ranges.indices {
+            if joinedTo[w] != w, let last = merged.last {
+                merged[merged.count - 1] = last.lowerBound..<ranges[w].upperBound
+            } else {
+                merged.append(ranges[w])
+            }
+            mergedIndex[w] = merged.count - 1
+        }
+        ranges = merged
+        var members = [[Int]](repeating: [], count: ranges.count)
+        for (t, w) in firstWord.enumerated() {
+            if let w { members[mergedIndex[w]].append(t) }
         }
         return ranges.indices.compactMap { w in
             guard !members[w].isEmpty else { return nil }
