@@ -53,7 +53,9 @@ def parse_arguments():
     p.add_argument("--partitions", type=int, default=8, help="Spark partitions (textFile minPartitions)")
     p.add_argument("--chunks-per-worker", type=int, default=4, help="GNU parallel: blocks of -N lines per worker")
     p.add_argument("--threads", default="1",
-                   help="LOUPE_THREADS of each Spark / parallel process (the single run uses every core)")
+                   help="LOUPE_THREADS of each Spark / parallel process")
+    p.add_argument("--single-threads", default="",
+                   help="LOUPE_THREADS of the single run (default: unset, every core)")
     p.add_argument("--skip", action="append", default=[], choices=["single", "spark", "parallel"],
                    help="leave a run out (repeatable); the comparison then uses what ran")
     return p.parse_args()
@@ -110,14 +112,15 @@ def run_single(args, model: str, sentences_file: Path, out: Path) -> dict:
     before = loads()
     start = time.perf_counter()
     with open(sentences_file, "rb") as fin, open(out, "wb") as fout:
-        proc = subprocess.Popen(loupe_command(args, model), stdin=fin, stdout=fout)
+        env = {**os.environ, "LOUPE_THREADS": args.single_threads} if args.single_threads else None
+        proc = subprocess.Popen(loupe_command(args, model), stdin=fin, stdout=fout, env=env)
         _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     code = os.waitstatus_to_exitcode(status)
     if code != 0:
         sys.exit(f"single run exited with {code}")
     return {"wall_s": wall, "peak_rss_mb": usage.ru_maxrss / 1024, "cpu_s": usage.ru_utime + usage.ru_stime,
-            "load_before": before, "load_after": loads(), "threads": "all cores (default)"}
+            "load_before": before, "load_after": loads(), "threads": args.single_threads or "all cores (default)"}
 
 
 def run_spark(args, model: str, sentences_file: Path, out_dir: Path) -> dict:
@@ -127,7 +130,7 @@ def run_spark(args, model: str, sentences_file: Path, out_dir: Path) -> dict:
     before = loads()
     t0 = time.perf_counter()
     spark = (SparkSession.builder.master(f"local[{args.workers}]").appName("loupe-explain")
-             .config("spark.ui.enabled", "false").getOrCreate())
+             .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false").getOrCreate())
     sc = spark.sparkContext
     sc.setLogLevel("ERROR")
     # Ship the model folder as a cluster job would; each task reads it from SparkFiles.
