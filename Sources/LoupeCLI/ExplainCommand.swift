@@ -12,7 +12,7 @@ struct ExplainCommand: ParsableCommand {
         The original text is shown, not the normalized tokens. Tokens the vocabulary does not know \
         are read as [UNK] and reported as a warning (and in the JSON 'warnings').
 
-        Without TEXT, reads one text per line from standard input and writes JSON Lines \
+        Without TEXT (or with '-'), reads one text per line from standard input and writes JSON Lines \
         (loupe.attribution.v1), one record per input line, each flushed as it is done, to standard \
         output or --json. A line that cannot be explained (not UTF-8, blank, no tokens, longer than \
         the model takes unless --truncate, only unknown tokens) gets {"error": "...", "line": N} in \
@@ -66,13 +66,13 @@ struct ExplainCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "The text to explain (words are joined by spaces). Omit to read lines from stdin.")
+    @Argument(help: "The text to explain (words are joined by spaces). Omit, or '-', to read lines from stdin.")
     var text: [String] = []
 
     func run() throws {
         let console = global.console
         let jsonURL = try OutputPlan.check(json, option: "--json")
-        if text.isEmpty {
+        if text.isEmpty || text == ["-"] {
             try LineExplainer(command: self, console: console, jsonURL: jsonURL,
                               pngFolder: try png.map { try OutputPlan.checkFolder($0, option: "--png") },
                               htmlFolder: try html.map { try OutputPlan.checkFolder($0, option: "--html") }).run()

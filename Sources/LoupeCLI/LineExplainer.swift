@@ -1,7 +1,7 @@
 import Foundation
 import Loupe
 
-/// `loupe explain` without TEXT: one text per line of standard input → one
+/// `loupe explain` without TEXT (or with `-`): one text per line of standard input → one
 /// `loupe.attribution.v1` document per line (JSON Lines on stdout or in `--json`), streamed by
 /// ``LineStream``. A line that cannot be explained — not UTF-8, blank, without tokens, longer than
 /// the model allows (unless `--truncate`), made only of tokens the model does not know — gets an
@@ -15,14 +15,18 @@ struct LineExplainer {
     var htmlFolder: URL?
 
     func run() throws {
-        if isatty(STDIN_FILENO) == 1 {
+        // A terminal on stdin without '-' is a forgotten argument; with '-', the user types lines.
+        if command.text.isEmpty && isatty(STDIN_FILENO) == 1 {
             throw CLIError.usage("no TEXT given; pass a sentence, or pipe one text per line on standard input")
         }
         var reader = LineReader(maximumLineBytes: command.stream.maxLineBytes)
         let sink = try LineSink(console: console, file: jsonURL)
         let stream = LineStream(options: command.stream, console: console)
         try stream.run(reader: &reader, sink: sink) {
+            // Once per job, before the first line: an engine's task (one process per partition) pays it once.
+            let started = Date()
             let explainer = try command.attribution.relabel(try ModelLoader.explainer(command.model, console: console))
+            console.detail(String(format: "model loaded in %.3f s", Date().timeIntervalSince(started)))
             let methods = try command.attribution.makeMethods(for: explainer, warn: console.warning)
             return { number, text in try explain(number, text, explainer: explainer, methods: methods) }
         }

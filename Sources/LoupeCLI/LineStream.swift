@@ -7,6 +7,11 @@ struct StreamOptions: ParsableArguments {
     @Flag(name: .long, help: "Reading stdin: stop at the first line that fails (its error record is still written).")
     var failFast = false
 
+    @Flag(name: .long, help: ArgumentHelp(
+        "Reading stdin: exit with status 0 when lines failed (their error records are in the output; stderr says how many) or when there are none.",
+        discussion: "For engines that fail a whole task on a non-zero status and may hand a task no lines, such as Spark's RDD.pipe (see docs/scale-out.md)."))
+    var allowBadLines = false
+
     @Option(name: .long, help: "Reading stdin: lines processed in parallel, each job with its own copy of the model (output keeps input order).")
     var jobs = 1
 
@@ -20,6 +25,7 @@ struct StreamOptions: ParsableArguments {
     }
 
     func validate() throws {
+        if failFast && allowBadLines { throw ValidationError("--fail-fast and --allow-bad-lines cannot be used together") }
         if jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
         if maxLineBytes < 1 { throw ValidationError("--max-line-bytes must be at least 1, got \(maxLineBytes)") }
     }
@@ -66,7 +72,8 @@ final class LineSink {
 ///   run goes on (`--fail-fast`: it stops there).
 /// - Output records keep input order, also with `--jobs N` (N workers, each with its own model).
 /// - At the end the exit status is 1 when any line failed (`loupe: error: 2 of 40 stdin lines
-///   failed (first: line 7)`).
+///   failed (first: line 7)`); 0 with `--allow-bad-lines` (the same count as a warning), which
+///   also takes an empty input (an empty partition of an engine's job) as zero records.
 /// - SIGINT / SIGTERM: the line being processed is finished, the records are flushed (a `--json`
 ///   file is renamed into place holding the lines done), and the process exits with 130 / 143.
 struct LineStream {
@@ -128,8 +135,15 @@ struct LineStream {
                                + "the records of lines 1–\(summary.lines) are complete")
             throw ExitCode(128 + signal)
         }
+        if summary.lines == 0 && options.allowBadLines {
+            console.note("\(source) holds no lines: nothing to do (--allow-bad-lines)")
+            return summary
+        }
         if summary.lines == 0 { throw CLIError.usage("\(source) holds no text (no lines)") }
-        if summary.failed > 0 {
+        if summary.failed > 0 && options.allowBadLines {
+            console.warning("\(summary.failed) of \(summary.lines) \(source) line\(summary.lines == 1 ? "" : "s") failed "
+                            + "(first: line \(summary.firstFailure ?? 0)); exit status 0 (--allow-bad-lines)")
+        } else if summary.failed > 0 {
             let stopped = options.failFast ? "; stopped there (--fail-fast)" : ""
             throw CLIError.runtime("\(summary.failed) of \(summary.lines) \(source) line\(summary.lines == 1 ? "" : "s") failed "
                                    + "(first: line \(summary.firstFailure ?? 0))\(stopped)")

@@ -9,6 +9,7 @@ import Loupe
 ProcessSignals.install()
 do {
     var command = try LoupeCommand.parseAsRoot()
+    try ThreadSetting.apply()
     try command.run()
     fflush(stdout)
     exit(0)
