@@ -5,12 +5,6 @@ import Foundation
 /// written before the next is read); a line that fails yields `{"error": …, "line": N}` in its
 /// place and the run goes on, exiting with status 1 at the end when any line failed.
 enum JSONLinesBatch {
-    /// Runs `body` on each line (its 1-based number and its request) and prints what it returns.
-    static func run(console: Console, options: StreamOptions = .defaults,
-                    _ body: @escaping (_ number: Int, _ request: Request) throws -> Data) throws {
-        try run(console: console, options: options, makeWorker: { body })
-    }
-
     /// Runs the workers `makeWorker` makes (one per `--jobs`) on the lines; the records go to
     /// standard output, or to `file` as JSON Lines (renamed into place when the stream ends).
     /// `expected` shows the form of a request in the error of a line that is not a JSON object.

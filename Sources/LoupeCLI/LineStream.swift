@@ -13,12 +13,6 @@ struct StreamOptions: ParsableArguments {
     @Option(name: .long, help: "Reading stdin: longest line in bytes; a longer line gets an error record.")
     var maxLineBytes = LineReader.defaultMaximumLineBytes
 
-    /// The defaults (no flag given).
-    static var defaults: StreamOptions {
-        // Parsing no arguments cannot fail: every option has a default.
-        (try? parse([])) ?? { preconditionFailure("StreamOptions without flags") }()
-    }
-
     func validate() throws {
         if jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
         if maxLineBytes < 1 { throw ValidationError("--max-line-bytes must be at least 1, got \(maxLineBytes)") }
@@ -58,7 +52,8 @@ final class LineSink {
     }
 }
 
-/// The line loop of `explain`, `tokenize`, `generate -` and `lens -`: read a line of standard
+/// The line loop of `explain`, `tokenize`, `generate -`, `lens -`, `patch --clean -` and
+/// `evaluate --data -` (one implementation of their semantics): read a line of standard
 /// input, process it, write its one record, then the next — so memory does not grow with the
 /// input and every finished line's result is already out when a later one fails.
 ///
