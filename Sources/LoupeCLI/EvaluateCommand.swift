@@ -73,7 +73,7 @@ struct EvaluateCommand: ParsableCommand {
         var dataSet = try TrainingData.labelled(data, option: "--data", textColumn: textColumn, labelColumn: labelColumn,
                                                 labelNames: classifier.labels)
         if let limit, limit < dataSet.count { dataSet = dataSet.subset(0..<limit) }
-        let evaluation = ClassifierEvaluation(classifier: classifier,
+        let evaluation = try ClassifierEvaluation(classifier: classifier,
                                               encodedTexts: dataSet.examples.map { example in
                                                   let ids = explainer.encode(example.text).encoded.ids
                                                   return ids.isEmpty ? [Vocabulary.unknownID] : ids   // as training does

@@ -12,7 +12,7 @@ import Testing
         var generator = RandomGenerator(seed: 5)
         let texts = (0..<40).map { _ in (0..<Int.random(in: 1...10, using: &generator)).map { _ in Int.random(in: 1..<30, using: &generator) } }
         let labels = texts.map { $0.reduce(0, +) % 3 }
-        let batch = ClassifierEvaluation(classifier: Self.model, encodedTexts: texts, labels: labels, batchSize: 7)
+        let batch = try ClassifierEvaluation(classifier: Self.model, encodedTexts: texts, labels: labels, batchSize: 7)
         var streamed = try ClassifierEvaluation.Accumulator(labels: Self.model.labels)
         var predicted: [Int] = []
         for (ids, label) in zip(texts, labels) {
