@@ -82,6 +82,24 @@ struct StreamCommandsTests {
         #expect(misplaced.status == 2 && misplaced.stderr.contains("--predictions"), "\(misplaced.transcript)")
     }
 
+    @Test func anInterruptedEvaluationPrintsTheFiguresOfTheLinesDone() throws {
+        let run = try StreamingStdinTests.LiveRun(["evaluate", "--model", bag])
+        run.send("a good film\t1\nno label\n")
+        // The warning about line 2 says both lines are done (lines are taken in order).
+        let deadline = Date().addingTimeInterval(60)
+        var seen = Data()
+        while !String(decoding: seen, as: UTF8.self).contains("stdin line 2:") && Date() < deadline {
+            let chunk = run.errors.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            seen.append(chunk)
+        }
+        kill(run.process.processIdentifier, SIGINT)   // stdin stays open: the reader is waiting for more
+        let end = run.finish()
+        #expect(end.status == 130, "\(end.stderr)")
+        #expect(end.stdout.contains(" / 1, 1 of 2 stdin lines skipped)"), "\(end.stdout)")
+        #expect(end.stderr.contains("interrupted (SIGINT) after stdin line 2"), "\(end.stderr)")
+    }
+
     @Test func evaluateFaithfulnessOnAStream() throws {
         let input = Data("a good film\t1\nbad\nboring plot\t0\nthe acting was great\t1\n".utf8)
         let result = try CLI.run(["evaluate", "--model", bag, "--faithfulness", "--methods", "gradient"], input: input)
