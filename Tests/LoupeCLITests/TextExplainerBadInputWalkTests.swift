@@ -51,4 +51,44 @@ import Testing
             Self.expectError("labels \(names)") { _ = try explainer.renamingLabels(names) }
         }
     }
+
+    /// `PromptLayout` and `GenerationExplainer` on the tiny committed LLaMA: empty prompts, empty or
+    /// foreign target and contrast texts, answer ids outside the vocabulary, contrast steps past the
+    /// answer, segments not in the text, and a prompt beyond the context throw.
+    @Test func languageModels() throws {
+        let folder = CLI.packageRoot.appendingPathComponent("Tests/LoupeCLITests/Fixtures/pretrained/tiny-llama-chat")
+        let loaded = try PretrainedModel.load(folder)
+        let v = try #require(loaded.languageModel).vocabularySize
+        Self.expectError("empty prompt") { _ = try PromptLayout(loaded, text: "", chat: false) }
+        Self.expectError("empty chat") { _ = try PromptLayout(loaded, messages: []) }
+        let layout = try PromptLayout(loaded, text: "this is a good", chat: false)
+        let explainer = GenerationExplainer(methods: [Saliency()], maxNewTokens: 2)
+        Self.expectError("empty target text") { _ = try explainer.explain(loaded, prompt: layout, targetText: "") }
+        Self.expectError("empty contrast text") { _ = try explainer.explain(loaded, prompt: layout, targetText: " movie", contrastText: "") }
+        Self.expectError("answer id = V") { _ = try explainer.explain(loaded, prompt: layout, answerIDs: [v]) }
+        Self.expectError("answer id -1") { _ = try explainer.explain(loaded, prompt: layout, answerIDs: [-1]) }
+        Self.expectError("no answer ids") { _ = try explainer.explain(loaded, prompt: layout, answerIDs: []) }
+        Self.expectError("contrast step 9") {
+            _ = try explainer.explain(loaded, prompt: layout, targetText: " movie", contrastText: " story", contrastStep: 9)
+        }
+        Self.expectError("contrast step -1") {
+            _ = try explainer.explain(loaded, prompt: layout, targetText: " movie", contrastText: " story", contrastStep: -1)
+        }
+        Self.expectError("segment not in the text") {
+            _ = try GenerationExplainer(methods: [Saliency()], maxNewTokens: 2, segments: ["zebra"]).explain(loaded, prompt: layout)
+        }
+        Self.expectError("max new tokens 0") { _ = try GenerationExplainer(methods: [Saliency()], maxNewTokens: 0).explain(loaded, prompt: layout) }
+        Self.expectError("max new tokens -3") { _ = try GenerationExplainer(methods: [Saliency()], maxNewTokens: -3).explain(loaded, prompt: layout) }
+        Self.expectError("negative top-k") { _ = try GenerationExplainer(methods: [Saliency()], maxNewTokens: 2, topK: -1).explain(loaded, prompt: layout) }
+        if let limit = loaded.languageModel?.maximumSequenceLength {
+            let long = try PromptLayout(loaded, text: Array(repeating: "good", count: limit + 5).joined(separator: " "), chat: false)
+            Self.expectError("beyond the context") { _ = try explainer.explain(loaded, prompt: long) }
+        }
+        // Unit scores from token scores that do not line up are computed, not trapped on.
+        // (TextUnit is Codable: a saved document can name any token.)
+        let units = try JSONDecoder().decode([TextUnit].self, from: Data(#"""
+            [{"text": "ab", "start": 0, "end": 2, "tokens": [0, 5]}, {"text": "c", "start": 3, "end": 4, "tokens": [-1]}]
+            """#.utf8))
+        #expect(TextUnit.scores([1], units: units, spans: [0..<2]) == [1, 0])
+    }
 }
