@@ -106,6 +106,29 @@ import Testing
         Self.expectError("a class of a VAE") { _ = try Saliency().attribute([4, 5], targets: [0], model: vae) }
     }
 
+    @Test func latentCodesAndDecoding() throws {
+        let vae = TextVAE(config: TextVAEConfig(vocabularySize: 12, embedDimension: 6, hiddenDimension: 8, latentDimension: 3,
+                                                maxLength: 7), seed: 5)
+        Self.expectError("rows of two widths") { _ = try LatentCodes(mu: [[0, 0, 0]], logVariance: [[0, 0]], latentDimension: 3) }
+        Self.expectError("row counts differ") { _ = try LatentCodes(mu: [[0, 0, 0]], logVariance: [], latentDimension: 3) }
+        let codes = try LatentCodes(mu: [[0, 1, 2], [1, 2, 3]], logVariance: [[0, 0, 0], [0, 0, 0]], latentDimension: 3)
+        for (q, d) in [(1.5, 0), (-0.1, 0), (.nan, 0), (0.5, 3), (0.5, -1)] {
+            Self.expectError("quantile \(q) of \(d)") { _ = try codes.quantile(q, ofDimension: d) }
+        }
+        Self.expectError("means of dimension 3") { _ = try codes.means(ofDimension: 3) }
+        Self.expectError("no codes") { _ = try LatentCodes(mu: [], logVariance: [], latentDimension: 3).quantile(0.5, ofDimension: 0) }
+        Self.expectError("batch size 0") { _ = try vae.posteriorRows(of: [[4, 5]], batchSize: 0) }
+        Self.expectError("code of 2 values") { _ = try vae.decodedCells(for: [[0, 0]]) }
+        Self.expectError("NaN code") { _ = try vae.decodedCells(for: [[0, .nan, 0]]) }
+        Self.expectError("decode batch 0") { _ = try vae.decodedCells(for: [[0, 0, 0]], batchSize: 0) }
+        Self.expectError("labels of another count") {
+            _ = try LatentDocument(codes, model: LatentModelInfo(vae), exampleLabels: ["one"])
+        }
+        var document = try LatentDocument(codes, model: LatentModelInfo(vae))
+        document.mu = [[1, 2]]   // as a hand-edited file could say
+        Self.expectError("a document's rows of the wrong width") { _ = try document.codes }
+    }
+
     @Test func baselines() throws {
         let x = withoutGradients { Self.model.embeddings(tokenIDs: [Self.ids]) }
         for (what, ids) in [("id 20", [3, 20, 5, 6]), ("wrong count", [3, 4]), ("empty", [Int]())] {
