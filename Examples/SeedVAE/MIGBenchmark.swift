@@ -23,7 +23,7 @@ struct MIGBenchmark {
         let mig = MutualInformationGap()
 
         func evaluate(_ name: String, _ model: ImageVAE) throws {
-            let codes = LatentCodes(encoding: evaluation.images, with: model)
+            let codes = try LatentCodes(encoding: evaluation.images, with: model)
             let result = try mig.score(codes: codes.mu, factors: evaluation.factors, factorNames: ShapesImages.factorNames)
             // Per factor: the gap, and the normalised information of the top two dimensions.
             let perFactor = result.factors.map { f -> String in

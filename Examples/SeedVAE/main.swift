@@ -75,7 +75,7 @@ func runSeedVAE(output: URL, epochs: Int, count: Int, seed: UInt64) throws {
     print("model: 100 → 256 ReLU → μ, log σ² (64) → 256 ReLU → 100 sigmoid; \(model.parameterCount) weights")
     print("epoch   loss (−ELBO)   reconstruction   KL      seconds")
     _ = try train(model, on: data.images, settings: settings, observer: EpochTablePrinter())
-    let codes = LatentCodes(encoding: data.images, with: model)
+    let codes = try LatentCodes(encoding: data.images, with: model)
     let top = Array(codes.ranking.prefix(8))
     print("active units: \(codes.activeCount) of 64; top dimensions by KL: "
           + top.map { "z\($0) \(fmt(codes.klPerDimension[$0], 2))" }.joined(separator: ", "))

@@ -78,12 +78,12 @@ public struct TextExplainer {
     }
 
     /// Logits and softmax probabilities for one id sequence.
-    public func predict(_ ids: [Int]) -> (logits: [Double], probabilities: [Double]) {
+    /// - Throws: ``LoupeNN/ModelInputError`` for no ids, an id outside the vocabulary or more ids
+    ///   than the model takes.
+    public func predict(_ ids: [Int]) throws -> (logits: [Double], probabilities: [Double]) {
+        try model.validate(tokenIDs: [ids])
         let logits = withoutGradients { model.logits(tokenIDs: [ids]) }.scalars.map { Double($0) }
-        let top = logits.max() ?? 0
-        let exps = logits.map { Foundation.exp($0 - top) }
-        let total = exps.reduce(0, +)
-        return (logits, exps.map { $0 / total })
+        return (logits, TemperatureScaling.probabilities(logits))
     }
 
     /// Encodes `text` and lists what the reader should know about the encoding.
@@ -109,7 +109,7 @@ public struct TextExplainer {
         } catch let error as ModelInputError {
             throw AttributionError.invalidInput("\(error)")
         }
-        let (logits, probabilities) = predict(encoded.ids)
+        let (logits, probabilities) = try predict(encoded.ids)
         let predicted = probabilities.indices.max { probabilities[$0] < probabilities[$1] } ?? 0
         var classes = try target.resolve(labels: labels, predicted: predicted)
         var foil: Int?

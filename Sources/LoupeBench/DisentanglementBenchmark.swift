@@ -36,7 +36,7 @@ func runDisentanglementBenchmark(_ argv: [String]) throws {
     let mig = MutualInformationGap()
 
     func score(_ name: String, _ model: ImageVAE) throws -> MIGResult {
-        let codes = LatentCodes(encoding: evaluationPixels, with: model)
+        let codes = try LatentCodes(encoding: evaluationPixels, with: model)
         let result = try mig.score(codes: codes.mu, factors: evaluation.factorRows, factorNames: ShapesGenerator.factorNames)
         let perFactor = result.factors.map { f -> String in
             let top = f.mutualInformation[f.topDimension] / f.entropy
@@ -48,8 +48,8 @@ func runDisentanglementBenchmark(_ argv: [String]) throws {
                      codes.activeCount, config.latentDimension, codes.totalKL, perFactor.joined(separator: ", ")))
         // Diagnostic: the same estimate with each dimension's means clipped to its 1st–99th
         // percentile first (equal-width bins over the full range lose resolution to outliers).
-        let bounds = (0..<config.latentDimension).map { (Float(codes.quantile(0.01, ofDimension: $0)),
-                                                         Float(codes.quantile(0.99, ofDimension: $0))) }
+        let bounds = try (0..<config.latentDimension).map { (Float(try codes.quantile(0.01, ofDimension: $0)),
+                                                         Float(try codes.quantile(0.99, ofDimension: $0))) }
         let clipped = codes.mu.map { row in row.enumerated().map { Swift.min(Swift.max($1, bounds[$0].0), bounds[$0].1) } }
         let robust = try mig.score(codes: clipped, factors: evaluation.factorRows, factorNames: ShapesGenerator.factorNames)
         if let path = args.named["codes"] {
@@ -150,7 +150,7 @@ func runDisentanglementBenchmark(_ argv: [String]) throws {
             print("saved \(folder.path)")
         }
         if let png = args.named["png"], objective == "tcvae" {
-            let codes = LatentCodes(encoding: Array(evaluationPixels.prefix(2_000)), with: model)
+            let codes = try LatentCodes(encoding: Array(evaluationPixels.prefix(2_000)), with: model)
             let result = try LatentTraversal(dimensions: .top(6), values: .standard)
                 .run(on: model, from: .posteriorMean(evaluationPixels[0]), codes: codes)
             var grid = try result.traversalGrid(title: String(format: "β-TCVAE (β = %g) on 64×64 sprites: top 6 dimensions", beta))
@@ -166,7 +166,7 @@ func runDisentanglementBenchmark(_ argv: [String]) throws {
 /// mutual information of the two dimensions divided by the smaller of their binned entropies: 0 for
 /// a factorised code, 1 where one dimension determines another. Uses no labels.
 func codeDependence(_ model: ImageVAE, _ pixels: [[Float]]) throws -> Double {
-    let codes = LatentCodes(encoding: pixels, with: model)
+    let codes = try LatentCodes(encoding: pixels, with: model)
     let information = try MutualInformationGap().pairwiseInformation(codes: codes.mu)
     let count = Double(codes.mu.count)
     let active = (0..<model.latentDimension).filter { d in

@@ -49,7 +49,7 @@ func runFineTuneBenchmark(_ argv: [String]) throws {
                  epoch.trainingSeconds))
     print(String(format: "loupe  split: forward %.1f%% · backward %.1f%% · optimizer %.1f%% · other %.1f%%",
                  100 * t.forward / t.total, 100 * t.backward / t.total, 100 * t.optimizer / t.total, 100 * t.other / t.total))
-    let evaluation = tuner.evaluate(ids: devIDs, labels: dev.labels)
+    let evaluation = try tuner.evaluate(ids: devIDs, labels: dev.labels)
     print(String(format: "loupe  SST-2 dev accuracy %.2f%% (%d/%d), loss %.4f, after %d steps (%@); train loss %.4f",
                  100 * evaluation.accuracy, evaluation.correct, evaluation.count, evaluation.loss, epoch.steps,
                  options.stepLimit == nil ? "one full epoch" : "first \(epoch.examples) examples of epoch 1", epoch.loss))

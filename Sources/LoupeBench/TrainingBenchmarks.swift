@@ -110,7 +110,7 @@ func runSST2TrainingBenchmark(_ argv: [String]) throws {
           + "\(trainer.classifier.parameterCount) parameters, \(options.epochs) epochs, lr \(options.learningRate)")
     let result = try trainer.train(on: train, dev: dev)
     let best = try bestClassifier(result, fallback: trainer)
-    report("sst2 \(kind) dev", result, ClassifierEvaluation(classifier: best.classifier, encoder: best.encoder, dataSet: dev))
+    report("sst2 \(kind) dev", result, try ClassifierEvaluation(classifier: best.classifier, encoder: best.encoder, dataSet: dev))
 }
 
 /// `train-waimai [bag|transformer] [--epochs N] …`: waimai_10k with a stratified 20% held-out split (seed 0).
@@ -127,7 +127,7 @@ func runWaimaiTrainingBenchmark(_ argv: [String]) throws {
     let result = try trainer.train(on: train, dev: heldOut)
     let best = try bestClassifier(result, fallback: trainer)
     report("waimai \(kind) held-out", result,
-           ClassifierEvaluation(classifier: best.classifier, encoder: best.encoder, dataSet: heldOut))
+           try ClassifierEvaluation(classifier: best.classifier, encoder: best.encoder, dataSet: heldOut))
 }
 
 /// The best checkpoint when one was written, else the trainer's current model.

@@ -21,7 +21,7 @@ struct DemoLatentPictures {
         let result: TraversalResult
         let title: String
         if path == nil, let stored = try DefaultModels.imageVAEBaseCodes(latentDimension: vae.latentDimension) {
-            let codes = LatentCodes(mu: stored.codes.map(\.mu), logVariance: stored.codes.map(\.logVariance),
+            let codes = try LatentCodes(mu: stored.codes.map(\.mu), logVariance: stored.codes.map(\.logVariance),
                                     latentDimension: vae.latentDimension)
             result = try LatentTraversal(dimensions: dimensions, values: .standard)
                 .run(on: vae, from: .vector(stored.baseCode.mu), codes: codes)
@@ -34,7 +34,7 @@ struct DemoLatentPictures {
                 image.width == vae.config.width && image.height == vae.config.height
                     ? image.pixels : image.downsampled(width: vae.config.width, height: vae.config.height).pixels
             }
-            let codes = LatentCodes(encoding: examples, with: vae)
+            let codes = try LatentCodes(encoding: examples, with: vae)
             result = try LatentTraversal(dimensions: dimensions, values: .standard)
                 .run(on: vae, from: .posteriorMean(examples[0]), codes: codes)
             title = "Image VAE: one latent dimension per row"
@@ -65,7 +65,7 @@ struct DemoLatentPictures {
             console.warning("text VAE: \(encoded.unknownTokenIndices.count) tokens of '\(sentence)' are not in its vocabulary")
         }
         let corpus = (try? DefaultCorpus.load().texts.prefix(300)).map(Array.init) ?? [sentence]
-        let codes = LatentCodes(encoding: corpus.map { encoder.encode($0).ids }.filter { !$0.isEmpty }, with: vae)
+        let codes = try LatentCodes(encoding: corpus.map { encoder.encode($0).ids }.filter { !$0.isEmpty }, with: vae)
         let decoding = LatentDecoding(vocabulary: tokens)
         let traversal = try LatentTraversal(dimensions: .top(4), values: .priorStandardDeviations(lower: -2, upper: 2, count: 5),
                                             decoding: decoding)

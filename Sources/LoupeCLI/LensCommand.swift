@@ -20,7 +20,9 @@ struct LensCommand: ParsableCommand {
 
         With PROMPT '-', reads JSON Lines from standard input — {"prompt": "...", "target": "...", \
         "foil": "..."} (target and foil optional) — and writes one compact loupe.lens.v1 document per \
-        line; a bad line gives {"line": N, "error": "..."} and the others still run (exit status 1 then).
+        line, each read, run and written before the next; a bad line gives {"line": N, "error": "..."} \
+        and the others still run (exit status 1 then; --fail-fast stops there); --jobs N runs N \
+        lines at a time, each job with its own copy of the model, in input order.
 
         Examples:
           loupe lens --model SmolLM2-135M-Instruct.Q4_1.gguf --chat --target-text positive \\
@@ -68,6 +70,8 @@ struct LensCommand: ParsableCommand {
 
     @Option(name: .long, help: "Write the heads of --attention as a PNG grid.")
     var attentionPng: String?
+
+    @OptionGroup(title: "Reading standard input (PROMPT -)") var stream: StreamOptions
 
     @OptionGroup var global: GlobalOptions
 

@@ -50,6 +50,8 @@ struct LineReader {
     private var atEnd = false
     /// Bytes of an overlong line skipped so far (nil: not skipping).
     private var skipping: Int?
+    /// A line given back by ``unread(_:)``, returned again by the next ``next()``.
+    private var pushedBack: RawLine?
 
     static let defaultMaximumLineBytes = 1 << 20
 
@@ -61,6 +63,10 @@ struct LineReader {
     /// The next line, or nil at the end of the input (or once a stop was requested).
     /// - Throws: a runtime error when the stream cannot be read.
     mutating func next() throws -> RawLine? {
+        if let line = pushedBack {
+            pushedBack = nil
+            return line
+        }
         while true {
             if let newline = buffer[scanned...].firstIndex(of: 0x0A) {
                 let end = newline
@@ -109,6 +115,13 @@ struct LineReader {
             }
             guard try fill() else { return nil }
         }
+    }
+
+    /// Gives `line` (the last one read) back: the next ``next()`` returns it again. Used to look
+    /// at a first line (a header?) before the stream proper starts.
+    mutating func unread(_ line: RawLine) {
+        precondition(pushedBack == nil, "one line can be given back at a time")
+        pushedBack = line
     }
 
     /// Reads one chunk; false when a stop was requested while waiting.

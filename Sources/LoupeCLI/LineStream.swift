@@ -18,12 +18,6 @@ struct StreamOptions: ParsableArguments {
     @Option(name: .long, help: "Reading stdin: longest line in bytes; a longer line gets an error record.")
     var maxLineBytes = LineReader.defaultMaximumLineBytes
 
-    /// The defaults (no flag given).
-    static var defaults: StreamOptions {
-        // Parsing no arguments cannot fail: every option has a default.
-        (try? parse([])) ?? { preconditionFailure("StreamOptions without flags") }()
-    }
-
     func validate() throws {
         if failFast && allowBadLines { throw ValidationError("--fail-fast and --allow-bad-lines cannot be used together") }
         if jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
@@ -34,12 +28,14 @@ struct StreamOptions: ParsableArguments {
 /// Where the records of a stream go: standard output (each line flushed as it is written), or a
 /// file that appears complete under its name when the stream ends (``AtomicFile/Stream``).
 final class LineSink {
-    private let console: Console
+    private let console: Console?
     private let file: AtomicFile.Stream?
     /// Records written.
     private(set) var count = 0
 
-    init(console: Console, file url: URL?) throws {
+    /// Records to `file`, else to standard output; with neither (`console` nil, no file) they
+    /// are counted and dropped (`evaluate` without `--predictions`: warnings say what failed).
+    init(console: Console?, file url: URL?) throws {
         self.console = console
         self.file = try url.map { try AtomicFile.Stream(to: $0) }
     }
@@ -49,7 +45,7 @@ final class LineSink {
 
     func write(_ record: String) throws {
         count += 1
-        if let file { try file.write(record + "\n") } else { console.result(record) }
+        if let file { try file.write(record + "\n") } else { console?.result(record) }
     }
 
     /// Removes the file being written (nothing to keep).
@@ -62,7 +58,8 @@ final class LineSink {
     }
 }
 
-/// The line loop of `explain`, `tokenize`, `generate -` and `lens -`: read a line of standard
+/// The line loop of `explain`, `tokenize`, `generate -`, `lens -`, `patch --clean -` and
+/// `evaluate --data -` (one implementation of their semantics): read a line of standard
 /// input, process it, write its one record, then the next — so memory does not grow with the
 /// input and every finished line's result is already out when a later one fails.
 ///
@@ -83,6 +80,10 @@ struct LineStream {
     var rejectsBlankLines = true
     /// How the input is named in messages.
     var source = "stdin"
+    /// What a line holds, for the message when there are no lines ("stdin holds no text").
+    var inputName = "text"
+    /// Lines read at most (`evaluate --limit`); nil: to the end of the input.
+    var maximumLines: Int?
 
     /// Processes one line (its number and text) into its output record (one line of JSON).
     typealias Worker = (_ number: Int, _ text: String) throws -> String
@@ -100,21 +101,37 @@ struct LineStream {
     /// - Throws: `ExitCode(128 + signal)` after an interrupt; a runtime error when a line failed.
     @discardableResult
     func run(reader: inout LineReader, sink: LineSink, makeWorker: () throws -> Worker) throws -> Summary {
+        let summary = try stream(reader: &reader, sink: sink, makeWorker: makeWorker) { _, record in try sink.write(record) }
+        try conclude(summary)
+        return summary
+    }
+
+    /// The loop without its conclusion, for commands that report something of their own once the
+    /// lines are done (`evaluate` prints its figures) before ``conclude(_:)`` sets the exit status.
+    ///
+    /// Each job's worker turns a line into an `Output`; `emit` receives the outputs on this thread
+    /// in input order (error records of failed lines go to `sink` in their place). The sink is
+    /// finished (a file renamed into place) before this returns, also after an interrupt.
+    func stream<Output>(reader: inout LineReader, sink: LineSink,
+                        makeWorker: () throws -> (_ number: Int, _ text: String) throws -> Output,
+                        emit: (_ number: Int, _ output: Output) throws -> Void) throws -> Summary {
         ProcessSignals.install()
         let workers = try (0..<options.jobs).map { _ in try makeWorker() }
         var summary = Summary()
         try ProcessSignals.cooperating {
             let batchSize = options.jobs == 1 ? 1 : options.jobs * 4
             reading: while !ProcessSignals.stopRequested {
+                if let maximumLines, summary.lines >= maximumLines { break }
                 var batch: [RawLine] = []
-                while batch.count < batchSize, let line = try reader.next() { batch.append(line) }
+                let room = maximumLines.map { $0 - summary.lines } ?? batchSize
+                while batch.count < Swift.min(batchSize, room), let line = try reader.next() { batch.append(line) }
                 if batch.isEmpty { break }
                 let outcomes = process(batch, workers: workers)
                 for (line, outcome) in zip(batch, outcomes) {
                     summary.lines += 1
                     switch outcome {
-                    case .success(let record):
-                        try sink.write(record)
+                    case .success(let output):
+                        try emit(line.number, output)
                     case .failure(let error):
                         summary.failed += 1
                         if summary.firstFailure == nil { summary.firstFailure = line.number }
@@ -130,6 +147,13 @@ struct LineStream {
         if let written = sink.url, summary.lines > 0 {
             console.note("wrote \(written.path) (\(sink.count) record\(sink.count == 1 ? "" : "s"))")
         }
+        return summary
+    }
+
+    /// The exit of a finished stream: after an interrupt, a note and `ExitCode(128 + signal)`;
+    /// for no lines at all, a usage error; when lines failed, a runtime error (exit status 1)
+    /// saying how many and which first.
+    func conclude(_ summary: Summary) throws {
         if summary.interrupted, let signal = ProcessSignals.receivedSignal {
             Console.writeError("loupe: interrupted (\(ProcessSignals.name(of: signal))) after \(source) line \(summary.lines); "
                                + "the records of lines 1–\(summary.lines) are complete")
@@ -137,9 +161,9 @@ struct LineStream {
         }
         if summary.lines == 0 && options.allowBadLines {
             console.note("\(source) holds no lines: nothing to do (--allow-bad-lines)")
-            return summary
+            return
         }
-        if summary.lines == 0 { throw CLIError.usage("\(source) holds no text (no lines)") }
+        if summary.lines == 0 { throw CLIError.usage("\(source) holds no \(inputName) (no lines)") }
         if summary.failed > 0 && options.allowBadLines {
             console.warning("\(summary.failed) of \(summary.lines) \(source) line\(summary.lines == 1 ? "" : "s") failed "
                             + "(first: line \(summary.firstFailure ?? 0)); exit status 0 (--allow-bad-lines)")
@@ -148,13 +172,13 @@ struct LineStream {
             throw CLIError.runtime("\(summary.failed) of \(summary.lines) \(source) line\(summary.lines == 1 ? "" : "s") failed "
                                    + "(first: line \(summary.firstFailure ?? 0))\(stopped)")
         }
-        return summary
     }
 
     /// Runs the workers over a batch: worker `w` takes lines `w`, `w + jobs`, …
-    private func process(_ batch: [RawLine], workers: [Worker]) -> [Result<String, CLIError>] {
+    private func process<Output>(_ batch: [RawLine],
+                                 workers: [(Int, String) throws -> Output]) -> [Result<Output, CLIError>] {
         if workers.count == 1 || batch.count == 1 { return batch.map { outcome(of: $0, worker: workers[0]) } }
-        let results = ResultSlots(count: batch.count)
+        let results = ResultSlots<Output>(count: batch.count)
         DispatchQueue.concurrentPerform(iterations: workers.count) { w in
             for i in stride(from: w, to: batch.count, by: workers.count) {
                 results.set(i, outcome(of: batch[i], worker: workers[w]))
@@ -163,7 +187,7 @@ struct LineStream {
         return results.values
     }
 
-    private func outcome(of line: RawLine, worker: Worker) -> Result<String, CLIError> {
+    private func outcome<Output>(of line: RawLine, worker: (Int, String) throws -> Output) -> Result<Output, CLIError> {
         switch line.text(limit: options.maxLineBytes) {
         case .failure(let error): return .failure(error)
         case .success(let text):
@@ -192,17 +216,17 @@ struct LineStream {
 }
 
 /// Results written by parallel workers, one slot each.
-private final class ResultSlots: @unchecked Sendable {
-    private var slots: [Result<String, CLIError>?]
+private final class ResultSlots<Output>: @unchecked Sendable {
+    private var slots: [Result<Output, CLIError>?]
     private let lock = NSLock()
 
     init(count: Int) { slots = Array(repeating: nil, count: count) }
 
-    func set(_ index: Int, _ value: Result<String, CLIError>) {
+    func set(_ index: Int, _ value: Result<Output, CLIError>) {
         lock.lock()
         slots[index] = value
         lock.unlock()
     }
 
-    var values: [Result<String, CLIError>] { slots.map { $0 ?? .failure(.runtime("not processed")) } }
+    var values: [Result<Output, CLIError>] { slots.map { $0 ?? .failure(.runtime("not processed")) } }
 }

@@ -24,8 +24,11 @@ struct PatchCommand: ParsableCommand {
         Without --png/--html/--json, prints the resid recoveries as a table (layers across, tokens \
         down). With --clean -, reads JSON Lines from standard input, each \
         {"clean": …, "corrupt": …, "target": …, "foil": …} (fields not given fall back to the \
-        options), and prints one compact loupe.patching.v1 document per line; a bad line prints \
-        {"line": N, "error": …} and the run goes on (exit status 1 at the end).
+        options), and prints one compact loupe.patching.v1 document per line (--json FILE: JSON \
+        Lines there), each line read, patched and written before the next; a bad line prints \
+        {"line": N, "error": …} and the run goes on (exit status 1 at the end; --fail-fast stops \
+        there); --jobs N patches N lines at a time, each job with its own copy of the model, in \
+        input order.
 
         Examples:
           loupe patch --model SmolLM2-135M-Instruct.Q4_1.gguf \\
@@ -91,6 +94,8 @@ struct PatchCommand: ParsableCommand {
 
     @Option(name: .long, help: "Write the loupe.patching.v1 document (JSON).")
     var json: String?
+
+    @OptionGroup(title: "Reading standard input (--clean -)") var stream: StreamOptions
 
     @OptionGroup var global: GlobalOptions
 

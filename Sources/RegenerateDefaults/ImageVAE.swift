@@ -73,7 +73,7 @@ func regenerateImageVAE(write: Bool, resources: URL) throws {
     // posterior means for the active units.
     let heldOutTensor = heldOut.tensor()
     let (reconstruction, kl) = trainer.evaluate(heldOutTensor, seed: 1)
-    let codes = LatentCodes(encoding: heldOut.images.map(\.pixels), with: model)
+    let codes = try LatentCodes(encoding: heldOut.images.map(\.pixels), with: model)
     let meanReconstruction = withoutGradients { () -> Double in
         let probabilities = model.decode(model.encode(heldOutTensor).mu).scalars
         var total = 0.0

@@ -58,8 +58,8 @@ func regenerateTextVAE(write: Bool, resources: URL) throws {
     func spell(_ ids: [Int]) -> String { DecodedText(tokenIDs: ids, vocabulary: vocabulary).text ?? "" }
     let probes = ["I had a great day today.", "我今天过得很好。", "the acting was terrible and the plot made no sense .",
                   "送餐很快，味道也不错。"] + Array(corpus.heldOutEnglish.prefix(4)) + Array(corpus.heldOutChinese.prefix(4))
-    let codes = model.posteriorRows(of: probes.map(trainer.encode)).mu
-    let decoded = model.decodedCells(for: codes, decoding: decoding).map { $0.text?.text ?? "" }
+    let codes = try model.posteriorRows(of: probes.map(trainer.encode)).mu
+    let decoded = try model.decodedCells(for: codes, decoding: decoding).map { $0.text?.text ?? "" }
     var reconstructions: [String] = []
     for (probe, output) in zip(probes, decoded) {
         let line = "\(probe) → \(output)"

@@ -18,10 +18,10 @@ func randomImages(_ count: Int, pixels: Int, seed: UInt64 = 9) -> [[Float]] {
 @Suite("Latent codes")
 struct LatentCodesTests {
     @Test("per-dimension KL is the mean over examples; activity is Var(μ_d); ranking by KL")
-    func statistics() {
+    func statistics() throws {
         let mu: [[Float]] = [[1, 0, 0.5], [-1, 0, 0.5], [3, 0.1, 0.5]]
         let logVariance: [[Float]] = [[0, 0, -1], [0, 0, -1], [0, 0, -1]]
-        let codes = LatentCodes(mu: mu, logVariance: logVariance, latentDimension: 3)
+        let codes = try LatentCodes(mu: mu, logVariance: logVariance, latentDimension: 3)
         func kl(_ m: Double, _ lv: Double) -> Double { 0.5 * (m * m + exp(lv) - 1 - lv) }
         #expect(Swift.abs(codes.klPerDimension[0] - (kl(1, 0) + kl(-1, 0) + kl(3, 0)) / 3) < 1e-12)
         #expect(Swift.abs(codes.klPerDimension[2] - kl(0.5, -1)) < 1e-7)
@@ -36,20 +36,20 @@ struct LatentCodesTests {
     }
 
     @Test("quantiles interpolate between order statistics (NumPy's default)")
-    func quantiles() {
-        let codes = LatentCodes(mu: [[4], [1], [3], [2]], logVariance: [[0], [0], [0], [0]], latentDimension: 1)
-        #expect(codes.quantile(0, ofDimension: 0) == 1)
-        #expect(codes.quantile(1, ofDimension: 0) == 4)
-        #expect(Swift.abs(codes.quantile(0.5, ofDimension: 0) - 2.5) < 1e-12)
-        #expect(Swift.abs(codes.quantile(0.25, ofDimension: 0) - 1.75) < 1e-12)
+    func quantiles() throws {
+        let codes = try LatentCodes(mu: [[4], [1], [3], [2]], logVariance: [[0], [0], [0], [0]], latentDimension: 1)
+        #expect(try codes.quantile(0, ofDimension: 0) == 1)
+        #expect(try codes.quantile(1, ofDimension: 0) == 4)
+        #expect(try Swift.abs(codes.quantile(0.5, ofDimension: 0) - 2.5) < 1e-12)
+        #expect(try Swift.abs(codes.quantile(0.25, ofDimension: 0) - 1.75) < 1e-12)
     }
 
     @Test("encoding a data set in batches gives each example its own posterior")
-    func encodingInBatches() {
+    func encodingInBatches() throws {
         let model = tinyImageVAE()
         let images = randomImages(11, pixels: model.pixelCount)
-        let small = LatentCodes(encoding: images, with: model, batchSize: 3)
-        let whole = LatentCodes(encoding: images, with: model, batchSize: 100)
+        let small = try LatentCodes(encoding: images, with: model, batchSize: 3)
+        let whole = try LatentCodes(encoding: images, with: model, batchSize: 100)
         let (mu, logVariance) = withoutGradients {
             model.encode(Tensor(shape: [11, model.pixelCount], scalars: images.flatMap { $0 }))
         }
@@ -63,10 +63,10 @@ struct LatentCodesTests {
     }
 
     @Test("text VAE codes come from the token ids")
-    func textCodes() {
+    func textCodes() throws {
         let model = tinyTextVAE()
         let sentences = [[4, 5, 6], [7], [8, 9, 4, 5]]
-        let codes = LatentCodes(encoding: sentences, with: model)
+        let codes = try LatentCodes(encoding: sentences, with: model)
         let (mu, _) = withoutGradients { model.encode(tokenIDs: sentences) }
         #expect(codes.mu.flatMap { $0 } == mu.scalars)
     }
@@ -74,8 +74,8 @@ struct LatentCodesTests {
     @Test("loupe.latent.v1 round trip, schema check")
     func document() throws {
         let model = tinyImageVAE()
-        let codes = LatentCodes(encoding: randomImages(6, pixels: model.pixelCount), with: model)
-        let doc = LatentDocument(codes, model: LatentModelInfo(model), exampleLabels: (0..<6).map { "image \($0)" })
+        let codes = try LatentCodes(encoding: randomImages(6, pixels: model.pixelCount), with: model)
+        let doc = try LatentDocument(codes, model: LatentModelInfo(model), exampleLabels: (0..<6).map { "image \($0)" })
         let data = try doc.prettyJSON()
         let text = String(decoding: data, as: UTF8.self)
         for key in ["\"schema\" : \"loupe.latent.v1\"", "\"kl_per_dimension\"", "\"active\"", "\"ranking\"", "\"logvar\"",
@@ -84,7 +84,7 @@ struct LatentCodesTests {
         }
         let back = try LatentDocument.decode(data)
         #expect(back == doc)
-        #expect(back.codes == codes)
+        #expect(try back.codes == codes)
         var wrong = doc
         wrong.schema = "loupe.latent.v0"
         #expect(throws: AttributionError.self) { try LatentDocument.decode(try wrong.prettyJSON()) }

@@ -16,7 +16,7 @@ struct LatentSamplesTests {
         let hot = try LatentSamples(model: model, count: 5, seed: 7, temperature: 2, decoding: decoding)
         #expect(a.codes == b.codes && a.cells == b.cells && a.codes.count == 5)
         #expect(zip(a.codes.joined(), hot.codes.joined()).allSatisfy { abs($1 - 2 * $0) < 1e-6 })
-        #expect(a.cells == model.decodedCells(for: a.codes, decoding: decoding))
+        #expect(try a.cells == model.decodedCells(for: a.codes, decoding: decoding))
         #expect(try LatentSamples(model: model, count: 5, seed: 8, decoding: decoding).codes != a.codes)
         #expect(throws: AttributionError.self) { try LatentSamples(model: model, count: 0, seed: 1) }
         #expect(throws: AttributionError.self) { try LatentSamples(model: model, count: 2, seed: 1, temperature: 0) }
@@ -31,9 +31,9 @@ struct LatentSamplesTests {
         values[Vocabulary.unknownID] = 50
         bias.value = Tensor(shape: bias.value.shape, scalars: values)
         let codes: [[Float]] = [[0, 0, 0], [1, -1, 0.5]]
-        let shown = model.decodedCells(for: codes, decoding: LatentDecoding(vocabulary: Self.vocabulary))
-        let plain = model.decodedCells(for: codes, decoding: LatentDecoding(vocabulary: Self.vocabulary, suppressesUnknown: false))
-        let beam = model.decodedCells(for: codes, decoding: LatentDecoding(beamWidth: 3, vocabulary: Self.vocabulary))
+        let shown = try model.decodedCells(for: codes, decoding: LatentDecoding(vocabulary: Self.vocabulary))
+        let plain = try model.decodedCells(for: codes, decoding: LatentDecoding(vocabulary: Self.vocabulary, suppressesUnknown: false))
+        let beam = try model.decodedCells(for: codes, decoding: LatentDecoding(beamWidth: 3, vocabulary: Self.vocabulary))
         for cell in shown + beam {
             let text = try #require(cell.text)
             #expect(!text.tokenIDs.contains(Vocabulary.unknownID) && !(text.text ?? "").contains("[UNK]"))

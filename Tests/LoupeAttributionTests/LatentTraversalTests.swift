@@ -30,7 +30,7 @@ struct LatentTraversalTests {
     func withCodes() throws {
         let model = tinyImageVAE()
         let images = randomImages(40, pixels: model.pixelCount)
-        let codes = LatentCodes(encoding: images, with: model)
+        let codes = try LatentCodes(encoding: images, with: model)
         let all = try LatentTraversal().run(on: model, from: .posteriorMean(images[0]), codes: codes)
         #expect(all.rows.map(\.dimension) == codes.ranking)
         #expect(all.rows.map { $0.kl! } == codes.ranking.map { codes.klPerDimension[$0] })
@@ -43,7 +43,7 @@ struct LatentTraversalTests {
         let q = try LatentTraversal(dimensions: .indices([3, 1]), values: .dataQuantiles(levels))
             .run(on: model, from: .zero, codes: codes)
         #expect(q.values == levels && q.valueUnit == "data-quantile")
-        #expect(q.rows[0].values == levels.map { codes.quantile($0, ofDimension: 3) })
+        #expect(try q.rows[0].values == levels.map { try codes.quantile($0, ofDimension: 3) })
         let pixels = withoutGradients {
             model.decode(Tensor(shape: [1, 5], scalars: [0, Float(q.rows[1].values[2]), 0, 0, 0])).scalars
         }
@@ -127,7 +127,7 @@ struct LatentTraversalTests {
         let model = tinyImageVAE()
         let images = randomImages(2, pixels: model.pixelCount, seed: 21)
         let result = try LatentInterpolation(steps: 5).run(on: model, from: images[0], to: images[1])
-        let means = model.posteriorRows(of: images).mu
+        let means = try model.posteriorRows(of: images).mu
         #expect(result.alphas == [0, 0.25, 0.5, 0.75, 1])
         #expect(result.latents.first == means[0] && result.latents.last == means[1])
         for d in 0..<5 {

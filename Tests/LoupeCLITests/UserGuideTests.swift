@@ -5,7 +5,7 @@ import Testing
 /// Runs every command of docs/user-guide.md: each line of a ```sh block (backslash continuations
 /// joined) starts with `loupe ` and is run by `/bin/sh` from a scratch folder, with the names the
 /// guide documents set ($MODEL, $TRANSFORMER, $TEXT_VAE, $IMAGE_VAE, $BERT, $LLM, $LLM_FOLDER; train.tsv, dev.tsv,
-/// sentences.txt, reviews.txt) and a default-model cache seeded with the reference checkpoints. The expected
+/// sentences.txt, reviews.txt, labelled.txt, prompts.jsonl, patches.txt) and a default-model cache seeded with the reference checkpoints. The expected
 /// exit status is 0 or the `# exit N` at the end of the line.
 @Suite(.enabled(if: CLI.isAvailable, Comment(rawValue: CLI.missingMessage)))
 struct UserGuideTests {
@@ -122,5 +122,14 @@ struct UserGuideTests {
         reviews.append(contentsOf: [0x62, 0x61, 0x64, 0xFF, 0x0A])
         reviews.append(Data("我 很 喜 欢\n".utf8))
         try reviews.write(to: folder.appendingPathComponent("reviews.txt"))
+        // Labelled lines for `evaluate -`: JSON and TEXT<TAB>LABEL, one without a label, one with an unknown label.
+        let labelled = rows(12, offset: 5).split(separator: "\n").dropFirst().map(String.init)
+            + [#"{"text": "the acting was great", "label": "positive"}"#, "no label here", "the plot was bad\tneutral"]
+        try Data((labelled.joined(separator: "\n") + "\n").utf8).write(to: folder.appendingPathComponent("labelled.txt"))
+        // JSON Lines requests for `lens -` and `patch --clean -`, each with one bad line.
+        try Data(#"{"prompt": "the film is"}\n{"prompt": ""}\n{"prompt": "this is a", "target": " good"}\n"#.utf8)
+            .write(to: folder.appendingPathComponent("prompts.jsonl"))
+        try Data(#"{"clean": "this is a good", "corrupt": "this is a film"}\nnot json\n{"clean": "this is a good", "corrupt": "this is a like"}\n"#.utf8)
+            .write(to: folder.appendingPathComponent("patches.txt"))
     }
 }

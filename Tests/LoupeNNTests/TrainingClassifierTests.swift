@@ -56,7 +56,7 @@ struct TrainingClassifierTests {
         let losses = result.epochs.map(\.loss)
         #expect(losses.count == 12)
         #expect(losses.last! < losses.first! * 0.5, "losses \(losses)")
-        let evaluation = trainer.evaluate(TinySentiment.train)
+        let evaluation = try trainer.evaluate(TinySentiment.train)
         #expect(evaluation.accuracy == 1, "confusion \(evaluation.confusion)")
         #expect(result.epochs.last!.devAccuracy! >= 0.85)
         #expect(result.epochs.allSatisfy { $0.tokens > 0 && $0.tokensPerSecond > 0 })
@@ -97,7 +97,7 @@ struct TrainingClassifierTests {
         let saved = try TrainingCheckpoint.readState(ClassifierTrainingState.self, from: loaded.directory)
         #expect(saved.bestEpoch == state.bestEpoch && saved.completedEpochs == state.bestEpoch)
         let encoder = TextEncoder(vocabulary: try Vocabulary(tokens: loaded.vocabulary!), maximumLength: 16)
-        let evaluation = ClassifierEvaluation(classifier: loaded.model.classifier!, encoder: encoder,
+        let evaluation = try ClassifierEvaluation(classifier: loaded.model.classifier!, encoder: encoder,
                                               dataSet: TinySentiment.dev)
         #expect(evaluation.accuracy == best)
         // last/ holds the final epoch, with the optimizer state.
@@ -164,7 +164,7 @@ struct TrainingClassifierTests {
     @Test func evaluationCountsConfusion() throws {
         let trainer = try ClassifierTrainer.make(architecture: .bagOfEmbeddings(embedDimension: 4, hiddenDimension: 4),
                                                  trainingData: TinySentiment.train, options: Self.options(epochs: 0))
-        let evaluation = trainer.evaluate(TinySentiment.dev)
+        let evaluation = try trainer.evaluate(TinySentiment.dev)
         #expect(evaluation.count == 20)
         #expect(evaluation.confusion.map { $0.reduce(0, +) } == TinySentiment.dev.labelCounts)
         let predictedCounts = (0..<2).map { c in evaluation.predictions.filter { $0 == c }.count }

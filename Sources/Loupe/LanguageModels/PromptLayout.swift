@@ -173,7 +173,7 @@ public struct TextUnit: Equatable, Sendable, Codable {
         for (u, unit) in units.enumerated() {
             for t in unit.tokens {
                 let w: Int
-                if t < spans.count, let s = spans[t] {
+                if spans.indices.contains(t), let s = spans[t] {
                     w = Swift.max(1, Swift.min(s.upperBound, unit.end) - Swift.max(s.lowerBound, unit.start))
                 } else {
                     w = 1
@@ -181,7 +181,7 @@ public struct TextUnit: Equatable, Sendable, Codable {
                 overlaps[t, default: []].append((u, w))
             }
         }
-        for (t, shares) in overlaps where t < tokenScores.count {
+        for (t, shares) in overlaps where tokenScores.indices.contains(t) {   // units naming no scored token add nothing
             let total = Double(shares.reduce(0) { $0 + $1.width })
             for share in shares { result[share.unit] += tokenScores[t] * Double(share.width) / total }
         }

@@ -121,9 +121,19 @@ public enum Baseline: Hashable, Sendable {
     /// Every baseline embedding shaped like `x` `[1, T, E]` (the embeddings of `ids`) for `model`
     /// — one, or ``count`` for the sampled and averaged baselines; the positions `kept` keep their
     /// own embedding (``InputFeatures/fixed``).
-    /// - Throws: ``AttributionError/invalidParameter(_:)`` for a token outside the vocabulary or no samples.
+    /// - Throws: ``AttributionError/invalidParameter(_:)`` for a token outside the vocabulary, no
+    ///   samples or a kept position outside the text; ``AttributionError/invalidInput(_:)`` /
+    ///   ``AttributionError/emptyInput`` for ids the model cannot take or `x` not `[1, ids.count, E]`.
     public func embeddingSet(like x: Tensor, ids: [Int], model: TokenModel, keeping kept: Set<Int> = []) throws -> [Tensor] {
         try validate(for: model)
+        try model.validateInput([ids])
+        guard x.rank == 3, x.shape[0] == 1, x.shape[1] == ids.count else {
+            throw AttributionError.invalidInput("baseline: embeddings of shape \(x.shape) for \(ids.count) ids "
+                                                + "(expected [1, \(ids.count), E])")
+        }
+        if let bad = kept.first(where: { $0 < 0 || $0 >= ids.count }) {
+            throw AttributionError.invalidParameter("kept position \(bad) is outside the text's 0..<\(ids.count)")
+        }
         return rows(like: x, ids: ids, model: model).map { keep(kept, of: x, in: $0) }
     }
 

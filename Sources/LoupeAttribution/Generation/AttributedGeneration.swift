@@ -55,6 +55,7 @@ public struct AttributedGeneration {
         let start = Date()
         guard !prompt.isEmpty else { throw AttributionError.invalidInput("the prompt has no tokens") }
         guard !answer.isEmpty else { throw AttributionError.invalidInput("the answer has no tokens") }
+        guard topK >= 0 else { throw AttributionError.invalidParameter("topK must be at least 0, got \(topK)") }
         let full = prompt + answer
         try model.validateInput([full])
         try features.validate(length: prompt.count, input: 0)

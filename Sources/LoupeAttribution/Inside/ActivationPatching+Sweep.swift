@@ -3,9 +3,12 @@ import LoupeNN
 
 extension ActivationPatching {
     /// The layers a cell at `layer` restores with ROME's window of `window` layers:
-    /// `layer − ⌊k/2⌋ ..< layer + ⌈k/2⌉`, clipped to the model.
+    /// `layer − ⌊k/2⌋ ..< layer + ⌈k/2⌉`, clipped to the model (empty for a layer outside the
+    /// model or a window below 1).
     public func windowLayers(around layer: Int, window: Int) -> Range<Int> {
-        Swift.max(0, layer - window / 2)..<Swift.min(model.layerCount, layer + (window + 1) / 2)
+        let lower = Swift.max(0, layer - Swift.max(0, window) / 2)
+        let upper = Swift.min(model.layerCount, layer + (Swift.max(0, window) + 1) / 2)
+        return lower < upper ? lower..<upper : lower..<lower
     }
 
     /// Restores the clean value of `site` at each (layer, position) in turn — with `window`
@@ -54,7 +57,11 @@ extension ActivationPatching {
     /// The sweeps of `sites` (and of heads when `heads` is given), timed.
     /// - Parameter window: ROME's window for attention and MLP outputs (the residual stream is
     ///   always restored one layer at a time: it already carries every earlier layer).
+    /// - Throws: ``ActivationPatchingError/invalidPatch(_:)`` for a window below 1 or nothing to
+    ///   sweep (no site and no heads).
     public func run(sites: [PatchingSite], heads: HeadPatchingMode? = nil, window: Int = 1) throws -> ActivationPatchingResult {
+        guard window >= 1 else { throw ActivationPatchingError.invalidPatch("window \(window) (must be ≥ 1)") }
+        guard !sites.isEmpty || heads != nil else { throw ActivationPatchingError.invalidPatch("no site to sweep (give a site or heads)") }
         var timings: [String: Double] = ["clean_and_corrupt": setupSeconds]
         var grids: [PatchingGrid] = []
         for site in sites {

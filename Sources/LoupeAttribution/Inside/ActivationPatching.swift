@@ -134,7 +134,8 @@ public struct ActivationPatching {
     /// The metric of the corrupted run with `patches` restored to their clean values (averaged
     /// over noise samples).
     /// - Throws: ``ActivationPatchingError/invalidPatch(_:)`` for an unknown site, a position
-    ///   outside the prompt or columns outside the site's width.
+    ///   outside the prompt, columns outside the site's width, or an empty list of positions or
+    ///   columns.
     public func metric(patching patches: [ActivationPatch]) throws -> Double {
         try validate(patches)
         let values = try evaluate(corruptedEmbeddings.indices.map { PatchRow(sample: $0, patches: patches) })
@@ -146,6 +147,10 @@ public struct ActivationPatching {
             guard let value = cleanActivations[patch.site] else {
                 throw ActivationPatchingError.invalidPatch("site '\(patch.site.rawValue)' cannot be patched; patchable: "
                     + "blocks.N.{hook_resid_pre, hook_attn_out, hook_mlp_out, attn.hook_z, hook_resid_post}")
+            }
+            if patch.positions?.isEmpty == true || patch.columns?.isEmpty == true {
+                throw ActivationPatchingError.invalidPatch("a patch of \(patch.site.rawValue) restores nothing (no positions or no columns; "
+                                                           + "nil means all)")
             }
             if let positions = patch.positions, let bad = positions.first(where: { $0 < 0 || $0 >= length }) {
                 throw ActivationPatchingError.invalidPatch("position \(bad) outside the prompt (0..<\(length))")

@@ -66,10 +66,10 @@ public struct LogitLens {
             // Only the positions read go through the unembedding (V can be large).
             let chosen = Self.rows(residual, readPositions)
             let logits = withoutGradients { model.unembed(residual: chosen) }.scalars
-            let cells = readPositions.indices.map { i -> LogitLensResult.Cell in
-                let distribution = NextTokenDistribution(logits: Array(logits[(i * v)..<((i + 1) * v)]))
-                let targetReading = target.map { distribution.reading($0) }
-                let foilReading = foil.map { distribution.reading($0) }
+            let cells = try readPositions.indices.map { i -> LogitLensResult.Cell in
+                let distribution = try NextTokenDistribution(logits: Array(logits[(i * v)..<((i + 1) * v)]))
+                let targetReading = try target.map { try distribution.reading($0) }
+                let foilReading = try foil.map { try distribution.reading($0) }
                 return LogitLensResult.Cell(position: readPositions[i], top: distribution.top(topK),
                                             entropy: distribution.entropy, target: targetReading, foil: foilReading)
             }

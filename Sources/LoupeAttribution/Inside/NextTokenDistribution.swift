@@ -12,8 +12,9 @@ public struct NextTokenDistribution {
     public let entropy: Double
 
     /// The distribution of `logits` (one row, `V` values, `V` ≥ 1).
-    public init(logits: [Float]) {
-        precondition(!logits.isEmpty, "NextTokenDistribution: empty row")
+    /// - Throws: ``AttributionError/invalidInput(_:)`` for an empty row.
+    public init(logits: [Float]) throws {
+        guard !logits.isEmpty else { throw AttributionError.invalidInput("logits: the row is empty (one logit per vocabulary id)") }
         self.logits = logits
         // Two passes over the row: the maximum, then Σ e and Σ e·l with e = exp(l − max), which give
         // log Z = max + log Σ e and H = log Z − Σ p·l.
@@ -38,14 +39,28 @@ public struct NextTokenDistribution {
     /// Vocabulary size.
     public var count: Int { logits.count }
 
+    /// Throws unless `id` is a vocabulary id of this row.
+    private func check(_ id: Int) throws {
+        guard logits.indices.contains(id) else {
+            throw AttributionError.invalidInput("token id \(id) is outside the vocabulary (0..<\(logits.count))")
+        }
+    }
+
     /// `p(id)`.
-    public func probability(_ id: Int) -> Double { exp(logProbability(id)) }
+    /// - Throws: ``AttributionError/invalidInput(_:)`` for an id outside `0..<count`.
+    public func probability(_ id: Int) throws -> Double { exp(try logProbability(id)) }
 
     /// `log p(id)`.
-    public func logProbability(_ id: Int) -> Double { Double(logits[id]) - logNormalizer }
+    /// - Throws: ``AttributionError/invalidInput(_:)`` for an id outside `0..<count`.
+    public func logProbability(_ id: Int) throws -> Double {
+        try check(id)
+        return Double(logits[id]) - logNormalizer
+    }
 
     /// 1 + the number of tokens with a strictly higher logit (1 = the top token; ties share a rank).
-    public func rank(_ id: Int) -> Int {
+    /// - Throws: ``AttributionError/invalidInput(_:)`` for an id outside `0..<count`.
+    public func rank(_ id: Int) throws -> Int {
+        try check(id)
         let l = logits[id]
         return logits.withUnsafeBufferPointer { row in
             var above = 0
@@ -55,9 +70,15 @@ public struct NextTokenDistribution {
     }
 
     /// What `id` scores: logit, probability, log-probability and rank.
-    public func reading(_ id: Int) -> TokenReading {
-        TokenReading(id: id, logit: Double(logits[id]), probability: probability(id),
-                     logProbability: logProbability(id), rank: rank(id))
+    /// - Throws: ``AttributionError/invalidInput(_:)`` for an id outside `0..<count`.
+    public func reading(_ id: Int) throws -> TokenReading {
+        TokenReading(id: id, logit: Double(logits[try checked(id)]), probability: try probability(id),
+                     logProbability: try logProbability(id), rank: try rank(id))
+    }
+
+    private func checked(_ id: Int) throws -> Int {
+        try check(id)
+        return id
     }
 
     /// The `k` most probable ids, best first (ties: the smaller id first), with their readings.
@@ -87,8 +108,9 @@ public struct NextTokenDistribution {
         return (0..<filled).map { index in
             let id = ids[index]
             let above = (0..<index).reduce(0) { $0 + (values[$1] > values[index] ? 1 : 0) }
-            return TokenReading(id: id, logit: Double(logits[id]), probability: probability(id),
-                                logProbability: logProbability(id), rank: above + 1)
+            let logProbability = Double(logits[id]) - logNormalizer
+            return TokenReading(id: id, logit: Double(logits[id]), probability: exp(logProbability),
+                                logProbability: logProbability, rank: above + 1)
         }
     }
 }

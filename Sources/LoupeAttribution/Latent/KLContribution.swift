@@ -87,7 +87,7 @@ public struct KLContribution: Sendable {
         let total = klX.reduce(0, +), baseTotal = klBase.reduce(0, +)
         let delta = perToken.reduce(0, +) - (total - baseTotal)
         let deltas: [Double]? = perDimension ? integrals.map(\.delta) : nil
-        let (mu, logVariance) = model.posteriorRows(of: [ids])
+        let (mu, logVariance) = try model.posteriorRows(of: [ids])
         return KLAttribution(method: "integrated-gradients", parameters: parameters, tokenIDs: ids, kl: total,
                              klPerDimension: klX, klOfBaseline: baseTotal, klOfBaselinePerDimension: klBase,
                              perToken: perToken, perTokenPerDimension: matrix, convergenceDelta: delta,

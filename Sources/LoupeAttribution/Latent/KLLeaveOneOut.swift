@@ -31,7 +31,7 @@ public struct KLLeaveOneOut: Sendable {
     /// Attributes a sentence given as token ids.
     public func attribute(_ ids: [Int], model: TextVAE) throws -> KLAttribution {
         try model.validateInput([ids])
-        let (result, seconds) = timed { () -> KLAttribution in
+        let (result, seconds) = try timed { () throws -> KLAttribution in
             let variants: [[Int]] = ids.indices.map { i in
                 var v = ids
                 switch removal {
@@ -43,7 +43,7 @@ public struct KLLeaveOneOut: Sendable {
             let kl = Self.klPerDimension(of: [ids] + variants, model: model)
             let full = kl[0]
             let matrix = kl.dropFirst().map { without in zip(full, without).map { $0 - $1 } }
-            let (mu, logVariance) = model.posteriorRows(of: [ids])
+            let (mu, logVariance) = try model.posteriorRows(of: [ids])
             let total = full.reduce(0, +)
             let without = kl.dropFirst().map { $0.reduce(0, +) }
             return KLAttribution(method: "leave-one-out", parameters: parameters, tokenIDs: ids, kl: total,

@@ -38,11 +38,15 @@ public struct LatentCodes: Equatable, Sendable {
     public let ranking: [Int]
 
     /// Statistics of given posterior rows (each of length `latentDimension`).
+    /// - Throws: ``AttributionError/invalidInput(_:)`` for counts of rows or values that disagree.
     public init(mu: [[Float]], logVariance: [[Float]], latentDimension: Int,
-                activeThreshold: Double = LatentCodes.defaultActiveThreshold) {
-        precondition(mu.count == logVariance.count, "\(mu.count) mean rows but \(logVariance.count) log-variance rows")
-        precondition(mu.allSatisfy { $0.count == latentDimension } && logVariance.allSatisfy { $0.count == latentDimension },
-                     "every posterior row needs \(latentDimension) values")
+                activeThreshold: Double = LatentCodes.defaultActiveThreshold) throws {
+        guard mu.count == logVariance.count else {
+            throw AttributionError.invalidInput("\(mu.count) mean rows but \(logVariance.count) log-variance rows")
+        }
+        guard mu.allSatisfy({ $0.count == latentDimension }) && logVariance.allSatisfy({ $0.count == latentDimension }) else {
+            throw AttributionError.invalidInput("every posterior row needs \(latentDimension) values")
+        }
         self.mu = mu
         self.logVariance = logVariance
         self.latentDimension = latentDimension
@@ -75,9 +79,9 @@ public struct LatentCodes: Equatable, Sendable {
 
     /// Encodes `examples` with `model` (in batches, without gradients) and computes the statistics.
     public init<M: LatentModel>(encoding examples: [M.Example], with model: M, batchSize: Int = 256,
-                                activeThreshold: Double = LatentCodes.defaultActiveThreshold) {
-        let (mu, logVariance) = model.posteriorRows(of: examples, batchSize: batchSize)
-        self.init(mu: mu, logVariance: logVariance, latentDimension: model.latentDimension,
+                                activeThreshold: Double = LatentCodes.defaultActiveThreshold) throws {
+        let (mu, logVariance) = try model.posteriorRows(of: examples, batchSize: batchSize)
+        try self.init(mu: mu, logVariance: logVariance, latentDimension: model.latentDimension,
                   activeThreshold: activeThreshold)
     }
 
@@ -89,14 +93,22 @@ public struct LatentCodes: Equatable, Sendable {
     public var totalKL: Double { klPerDimension.reduce(0, +) }
 
     /// The posterior means of dimension `d` over the examples.
-    public func means(ofDimension d: Int) -> [Float] { mu.map { $0[d] } }
+    /// - Throws: ``AttributionError/invalidParameter(_:)`` for a dimension outside `0..<latentDimension`.
+    public func means(ofDimension d: Int) throws -> [Float] {
+        guard d >= 0 && d < latentDimension else {
+            throw AttributionError.invalidParameter("dimension \(d) is outside 0..<\(latentDimension)")
+        }
+        return mu.map { $0[d] }
+    }
 
     /// The `q`-quantile (0 ≤ q ≤ 1) of dimension `d`'s posterior means, interpolating linearly
     /// between order statistics (the default of NumPy's `quantile`, Hyndman & Fan's type 7).
-    public func quantile(_ q: Double, ofDimension d: Int) -> Double {
-        precondition((0...1).contains(q), "quantile level \(q) outside [0, 1]")
-        precondition(!mu.isEmpty, "quantiles of an empty set of codes")
-        let sorted = means(ofDimension: d).map(Double.init).sorted()
+    /// - Throws: ``AttributionError/invalidParameter(_:)`` for a level outside 0…1 (or NaN) or a
+    ///   dimension outside the codes; ``AttributionError/emptyInput`` for no codes.
+    public func quantile(_ q: Double, ofDimension d: Int) throws -> Double {
+        guard (0...1).contains(q) else { throw AttributionError.invalidParameter("quantile level \(q) is outside 0…1") }
+        guard !mu.isEmpty else { throw AttributionError.emptyInput }
+        let sorted = try means(ofDimension: d).map(Double.init).sorted()
         let position = q * Double(sorted.count - 1)
         let lower = Int(position.rounded(.down))
         let upper = Swift.min(lower + 1, sorted.count - 1)

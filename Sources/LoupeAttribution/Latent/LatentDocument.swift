@@ -35,9 +35,11 @@ public struct LatentDocument: LatentJSONDocument, Equatable, Sendable {
         case activeCount = "active_count", ranking
     }
 
-    public init(_ codes: LatentCodes, model: LatentModelInfo, exampleLabels: [String]? = nil) {
-        precondition(exampleLabels == nil || exampleLabels!.count == codes.count,
-                     "\(exampleLabels?.count ?? 0) labels for \(codes.count) examples")
+    /// - Throws: ``AttributionError/invalidInput(_:)`` when `exampleLabels` is not one label per code.
+    public init(_ codes: LatentCodes, model: LatentModelInfo, exampleLabels: [String]? = nil) throws {
+        if let exampleLabels, exampleLabels.count != codes.count {
+            throw AttributionError.invalidInput("\(exampleLabels.count) labels for \(codes.count) examples")
+        }
         self.model = model
         exampleCount = codes.count
         self.exampleLabels = exampleLabels
@@ -52,7 +54,11 @@ public struct LatentDocument: LatentJSONDocument, Equatable, Sendable {
     }
 
     /// The codes again (statistics recomputed from `mu` and `logvar`).
+    /// - Throws: ``AttributionError/invalidInput(_:)`` for a document whose rows disagree with its
+    ///   model's latent dimension (a decoded file can hold anything).
     public var codes: LatentCodes {
-        LatentCodes(mu: mu, logVariance: logvar, latentDimension: model.latentDimension, activeThreshold: activeThreshold)
+        get throws {
+            try LatentCodes(mu: mu, logVariance: logvar, latentDimension: model.latentDimension, activeThreshold: activeThreshold)
+        }
     }
 }

@@ -18,7 +18,7 @@ public struct LatentInterpolation: Sendable {
     /// Interpolates from `start` to `end`.
     /// - Throws: ``AttributionError/invalidParameter(_:)`` for fewer than 2 steps.
     public func run<M: LatentModel>(on model: M, from start: M.Example, to end: M.Example) throws -> InterpolationResult {
-        let means = model.posteriorRows(of: [start, end]).mu
+        let means = try model.posteriorRows(of: [start, end]).mu
         return try run(on: model, fromCode: means[0], toCode: means[1])
     }
 
@@ -33,7 +33,7 @@ public struct LatentInterpolation: Sendable {
         let latents = alphas.map { alpha in
             (0..<z).map { Float((1 - alpha) * Double(a[$0]) + alpha * Double(b[$0])) }
         }
-        let cells = model.decodedCells(for: latents, decoding: decoding)
+        let cells = try model.decodedCells(for: latents, decoding: decoding)
         return InterpolationResult(model: LatentModelInfo(model), start: a, end: b, alphas: alphas, latents: latents,
                                    cells: cells, decoding: cells.first?.text != nil ? DecodingRecord(decoding) : nil)
     }

@@ -61,8 +61,9 @@ public struct LatentDecoding: Equatable, Sendable {
 extension LatentModel {
     /// The posterior of `examples` in batches of at most `batchSize`, without recording gradients:
     /// `mu`, `logVariance` as one row of `Z` values per example.
-    public func posteriorRows(of examples: [Example], batchSize: Int = 256) -> (mu: [[Float]], logVariance: [[Float]]) {
-        precondition(batchSize >= 1, "batch size must be at least 1")
+    /// - Throws: ``AttributionError/invalidParameter(_:)`` for a batch size below 1.
+    public func posteriorRows(of examples: [Example], batchSize: Int = 256) throws -> (mu: [[Float]], logVariance: [[Float]]) {
+        guard batchSize >= 1 else { throw AttributionError.invalidParameter("batch size must be at least 1, got \(batchSize)") }
         var mus: [[Float]] = [], logVariances: [[Float]] = []
         mus.reserveCapacity(examples.count)
         logVariances.reserveCapacity(examples.count)
@@ -78,10 +79,18 @@ extension LatentModel {
     }
 
     /// Decodes latent rows in chunks of at most `batchSize`, without recording gradients.
+    /// - Throws: ``AttributionError/invalidInput(_:)`` for a code without ``latentDimension``
+    ///   finite values, ``AttributionError/invalidParameter(_:)`` for a batch size below 1.
     public func decodedCells(for latents: [[Float]], decoding: LatentDecoding = LatentDecoding(),
-                             batchSize: Int = 512) -> [DecodedCell] {
+                             batchSize: Int = 512) throws -> [DecodedCell] {
         let z = latentDimension
-        precondition(latents.allSatisfy { $0.count == z }, "every latent code needs \(z) values")
+        guard batchSize >= 1 else { throw AttributionError.invalidParameter("batch size must be at least 1, got \(batchSize)") }
+        if let bad = latents.firstIndex(where: { $0.count != z }) {
+            throw AttributionError.invalidInput("latent code \(bad) has \(latents[bad].count) values; the model's codes have \(z)")
+        }
+        if let bad = latents.firstIndex(where: { !$0.allSatisfy(\.isFinite) }) {
+            throw AttributionError.invalidInput("latent code \(bad) holds a value that is not finite")
+        }
         var cells: [DecodedCell] = []
         cells.reserveCapacity(latents.count)
         var start = 0

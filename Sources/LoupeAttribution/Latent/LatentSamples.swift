@@ -24,7 +24,7 @@ public struct LatentSamples: Sendable {
         let z = model.latentDimension
         let drawn = Tensor.randomNormal([count, z], using: &generator).scalars.map { $0 * Float(temperature) }
         codes = (0..<count).map { Array(drawn[($0 * z)..<(($0 + 1) * z)]) }
-        cells = model.decodedCells(for: codes, decoding: decoding)
+        cells = try model.decodedCells(for: codes, decoding: decoding)
     }
 }
 

@@ -104,7 +104,7 @@ public struct LatentTraversal: Sendable {
             }
         }
         latents.append(baseZ)  // the base code's own decoding, last
-        var cells = model.decodedCells(for: latents, decoding: decoding, batchSize: batchSize)
+        var cells = try model.decodedCells(for: latents, decoding: decoding, batchSize: batchSize)
         let reconstruction = cells.removeLast()
         let resultRows = rows.enumerated().map { r, d in
             TraversalResult.Row(dimension: d, kl: codes?.klPerDimension[d], isActive: codes?.isActive[d],
@@ -126,7 +126,7 @@ public struct LatentTraversal: Sendable {
             guard v.allSatisfy(\.isFinite) else { throw AttributionError.invalidParameter("base code holds NaN or infinity") }
             return v
         case .posteriorMean(let example):
-            return model.posteriorRows(of: [example]).mu[0]
+            return try model.posteriorRows(of: [example]).mu[0]
         }
     }
 
@@ -169,7 +169,7 @@ public struct LatentTraversal: Sendable {
             guard !levels.isEmpty, levels.allSatisfy({ (0...1).contains($0) }) else {
                 throw AttributionError.invalidParameter("quantile levels must lie in [0, 1]")
             }
-            return (levels, rows.map { d in levels.map { codes.quantile($0, ofDimension: d) } })
+            return (levels, try rows.map { d in try levels.map { try codes.quantile($0, ofDimension: d) } })
         }
     }
 }

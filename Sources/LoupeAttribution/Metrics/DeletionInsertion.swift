@@ -43,6 +43,7 @@ public struct DeletionInsertion: Sendable {
 
     func curve(_ ids: [Int], scores: [Double], target: Int, model: TextClassifier, inserting: Bool) throws -> Curve {
         try EraserMetrics.validate(ids, scores: scores, target: target, model: model)
+        try EraserMetrics.validate(batchSize: batchSize)
         let n = ids.count
         let pad = model.paddingID
         var current = inserting ? Array(repeating: pad, count: n) : ids
@@ -53,12 +54,15 @@ public struct DeletionInsertion: Sendable {
         }
         let values = try OutputEvaluator(model: model, classIndex: target, output: output, batchSize: batchSize).target(sequences)
         let xs = (0...n).map { Double($0) / Double(n) }
-        return Curve(fractions: xs, values: values, auc: Self.trapezoid(xs, values))
+        return Curve(fractions: xs, values: values, auc: try Self.trapezoid(xs, values))
     }
 
     /// ∫ y dx by the trapezoid rule.
-    public static func trapezoid(_ x: [Double], _ y: [Double]) -> Double {
-        precondition(x.count == y.count, "trapezoid over \(x.count) x and \(y.count) y values")
+    /// - Throws: ``AttributionError/invalidInput(_:)`` when `x` and `y` differ in length.
+    public static func trapezoid(_ x: [Double], _ y: [Double]) throws -> Double {
+        guard x.count == y.count else {
+            throw AttributionError.invalidInput("trapezoid over \(x.count) x values and \(y.count) y values (one y per x)")
+        }
         var area = 0.0
         for i in 1..<Swift.max(1, x.count) { area += (x[i] - x[i - 1]) * (y[i] + y[i - 1]) / 2 }
         return area

@@ -44,14 +44,16 @@ public struct EraserMetrics: Sendable {
         public var fullOutput: Double
     }
 
-    /// Rationale size for bin `q` over `n` tokens.
+    /// Rationale size for bin `q` over `n` tokens (`q` is clipped to 0…1; NaN counts as 0).
     public static func tokenCount(fraction q: Double, of n: Int) -> Int {
-        Swift.min(n, Swift.max(1, Int((q * Double(n)).rounded(.up))))
+        let clipped = q.isNaN ? 0 : Swift.min(1, Swift.max(0, q))
+        return Swift.min(n, Swift.max(1, Int((clipped * Double(n)).rounded(.up))))
     }
 
     /// Comprehensiveness and sufficiency of the top-scored tokens at every bin.
     public func evaluate(_ ids: [Int], scores: [Double], target: Int, model: TextClassifier) throws -> Result {
         try Self.validate(ids, scores: scores, target: target, model: model)
+        try Self.validate(batchSize: batchSize)
         guard !fractions.isEmpty, fractions.allSatisfy({ $0 > 0 && $0 <= 1 }) else {
             throw AttributionError.invalidParameter("ERASER bins must be in (0, 1]")
         }
@@ -75,16 +77,28 @@ public struct EraserMetrics: Sendable {
     public func evaluate(_ ids: [Int], rationale: Set<Int>, target: Int,
                          model: TextClassifier) throws -> (comprehensiveness: Double, sufficiency: Double) {
         try Self.validate(ids, scores: ids.map { _ in 0 }, target: target, model: model)
+        if let bad = rationale.first(where: { $0 < 0 || $0 >= ids.count }) {
+            throw AttributionError.invalidParameter("rationale position \(bad) is outside the text's 0..<\(ids.count)")
+        }
+        try Self.validate(batchSize: batchSize)
         let y = try OutputEvaluator(model: model, classIndex: target, output: output, batchSize: batchSize).target(
             [ids, ids.indices.filter { !rationale.contains($0) }.map { ids[$0] },
              ids.indices.filter { rationale.contains($0) }.map { ids[$0] }])
         return (y[0] - y[1], y[0] - y[2])
     }
 
+    /// Throws for a batch size below 1.
+    static func validate(batchSize: Int) throws {
+        guard batchSize >= 1 else { throw AttributionError.invalidParameter("batch size must be at least 1, got \(batchSize)") }
+    }
+
     static func validate(_ ids: [Int], scores: [Double], target: Int, model: TextClassifier) throws {
         try model.validateInput([ids])
         guard scores.count == ids.count else {
             throw AttributionError.invalidParameter("\(scores.count) scores for \(ids.count) tokens")
+        }
+        if let bad = scores.firstIndex(where: { !$0.isFinite }) {
+            throw AttributionError.invalidParameter("score \(bad) is \(scores[bad]) (scores must be finite)")
         }
         guard target >= 0 && target < model.labels.count else {
             throw AttributionError.unknownTarget("class index \(target) (model has \(model.labels.count) classes)")

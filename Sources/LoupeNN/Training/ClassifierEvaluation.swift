@@ -39,17 +39,26 @@ public struct ClassifierEvaluation: Equatable, Sendable {
     /// Texts are encoded with `encoder` (truncated to its `maximumLength`); a text that encodes to
     /// no tokens is fed as a single [UNK]. The data set's labels must be the classifier's classes by
     /// index (`dataSet.labelNames.count == classifier.classCount`).
-    public init(classifier: TextClassifier, encoder: TextEncoder, dataSet: TextDataSet, batchSize: Int = 128) {
+    /// - Throws: ``ModelInputError`` as ``init(classifier:encodedTexts:labels:batchSize:)``.
+    public init(classifier: TextClassifier, encoder: TextEncoder, dataSet: TextDataSet, batchSize: Int = 128) throws {
         let ids = dataSet.examples.map { ClassifierBatching.encode($0.text, encoder: encoder) }
-        self.init(classifier: classifier, encodedTexts: ids, labels: dataSet.labels, batchSize: batchSize)
+        try self.init(classifier: classifier, encodedTexts: ids, labels: dataSet.labels, batchSize: batchSize)
     }
 
     /// Evaluates already-encoded texts (each non-empty) with integer labels.
-    public init(classifier: TextClassifier, encodedTexts: [[Int]], labels targets: [Int], batchSize: Int = 128) {
-        precondition(encodedTexts.count == targets.count, "\(encodedTexts.count) texts for \(targets.count) labels")
-        precondition(batchSize > 0, "batch size must be positive")
+    /// - Throws: ``ModelInputError`` for a label count that differs from the text count, a label
+    ///   outside the classifier's classes, a batch size below 1, or a text the model cannot take
+    ///   (empty, an id outside the vocabulary, longer than the model allows).
+    public init(classifier: TextClassifier, encodedTexts: [[Int]], labels targets: [Int], batchSize: Int = 128) throws {
+        guard encodedTexts.count == targets.count else {
+            throw ModelInputError.invalidArgument("labels", "\(targets.count) labels for \(encodedTexts.count) texts")
+        }
+        guard batchSize > 0 else { throw ModelInputError.invalidArgument("batchSize", "must be at least 1, got \(batchSize)") }
         let classes = classifier.classCount
-        precondition(targets.allSatisfy { $0 >= 0 && $0 < classes }, "a label is outside the classifier's \(classes) classes")
+        if let bad = targets.firstIndex(where: { $0 < 0 || $0 >= classes }) {
+            throw ModelInputError.invalidArgument("labels", "label \(targets[bad]) of text \(bad) is outside 0..<\(classes)")
+        }
+        if !encodedTexts.isEmpty { try classifier.validate(tokenIDs: encodedTexts) }
         var confusion = [[Int]](repeating: [Int](repeating: 0, count: classes), count: classes)
         var predictions = [Int](repeating: 0, count: targets.count)
         var lossSum = 0.0

@@ -182,9 +182,10 @@ public final class ClassifierTrainer {
     }
 
     /// Accuracy and confusion counts of the current model on `dataSet` (dropout off).
-    public func evaluate(_ dataSet: TextDataSet) -> ClassifierEvaluation {
+    /// - Throws: ``ModelInputError`` for labels outside the classifier's classes.
+    public func evaluate(_ dataSet: TextDataSet) throws -> ClassifierEvaluation {
         setTraining(false, epoch: 0)
-        return ClassifierEvaluation(classifier: classifier, encoder: encoder, dataSet: dataSet,
+        return try ClassifierEvaluation(classifier: classifier, encoder: encoder, dataSet: dataSet,
                                     batchSize: options.evaluationBatchSize)
     }
 

@@ -75,7 +75,7 @@ struct ClassifierTrainingProcedure: TrainingProcedure {
 
     mutating func evaluate(_ record: inout ClassifierEpochRecord) throws -> Double? {
         guard let dev else { return nil }
-        let evaluation = ClassifierEvaluation(classifier: classifier, encodedTexts: dev.ids, labels: dev.data.labels,
+        let evaluation = try ClassifierEvaluation(classifier: classifier, encodedTexts: dev.ids, labels: dev.data.labels,
                                               batchSize: options.evaluationBatchSize)
         record.devAccuracy = evaluation.accuracy
         record.devLoss = evaluation.loss

@@ -113,8 +113,9 @@ public final class EncoderFineTuner {
     }
 
     /// Accuracy, loss and confusion of the current weights on encoded texts.
-    public func evaluate(ids: [[Int]], labels: [Int]) -> ClassifierEvaluation {
-        ClassifierEvaluation(classifier: model, encodedTexts: ids, labels: labels, batchSize: options.evaluationBatchSize)
+    /// - Throws: ``LoupeNN/ModelInputError`` for bad ids or labels (``LoupeNN/ClassifierEvaluation``).
+    public func evaluate(ids: [[Int]], labels: [Int]) throws -> ClassifierEvaluation {
+        try ClassifierEvaluation(classifier: model, encodedTexts: ids, labels: labels, batchSize: options.evaluationBatchSize)
     }
 }
 
@@ -198,7 +199,7 @@ struct EncoderFineTuningProcedure: TrainingProcedure {
             best.epoch = record.epoch
             return nil
         }
-        let evaluation = tuner.evaluate(ids: dev.ids, labels: dev.labels)
+        let evaluation = try tuner.evaluate(ids: dev.ids, labels: dev.labels)
         record.devAccuracy = evaluation.accuracy
         record.devLoss = evaluation.loss
         if best.score.map({ evaluation.accuracy > $0 }) ?? true {

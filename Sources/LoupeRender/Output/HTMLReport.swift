@@ -57,7 +57,7 @@ public struct HTMLReport: Sendable {
         let scale = try ScoreScale(scores: heatmap.scores, normalization: normalization)
             .atLeast(normalization.isFixed ? 0 : heatmap.scaleFloor)
         var html = "<p class=\"tokens\">"
-        for piece in heatmap.pieces() {
+        for piece in heatmap.visiblePieces() {   // invisible tokens shown as ␣, \u{200B} … (as in the PNG)
             let text = HTMLEscaping.escape(piece.text)
             guard let t = piece.token else {
                 html += text

@@ -46,8 +46,8 @@ public struct TerminalGeneration: Sendable {
     public func attributedText(depth: TerminalColorDepth?) throws -> String {
         let scale = try ScoreScale(scores: heatmap.scores, normalization: normalization)
         var out = ""
-        for piece in heatmap.pieces() {
-            let text = Self.printable(piece.text)
+        for piece in heatmap.visiblePieces() {   // invisible tokens as ␣, \u{200B} … (as in the pictures)
+            let text = piece.text
             guard let t = piece.token else {
                 out += text
                 continue
@@ -80,10 +80,6 @@ public struct TerminalGeneration: Sendable {
             }.joined(separator: "  ")
         }.joined(separator: "\n")
     }
-
-    /// Text with control characters other than line breaks and tabs escaped, so the prompt
-    /// cannot drive the terminal.
-    static func printable(_ text: String) -> String { TerminalText.escaped(text) }
 }
 
 extension String {

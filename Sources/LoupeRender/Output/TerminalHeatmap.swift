@@ -81,9 +81,10 @@ public struct TerminalHeatmap: Sendable {
             return plainText()
         }
         var out = ""
-        for piece in heatmap.pieces() {
-            // The text is untrusted: its escape sequences, bidi and zero-width marks are shown, not obeyed.
-            let text = TerminalText.escaped(piece.text)
+        for piece in heatmap.visiblePieces() {
+            // The text is untrusted: its escape sequences, bidi and zero-width marks are shown, not
+            // obeyed, and a token that is only white space is seen (␣), as in the PNG and HTML.
+            let text = piece.text
             guard let t = piece.token else {
                 out += text
                 continue
@@ -99,12 +100,13 @@ public struct TerminalHeatmap: Sendable {
     /// Tokens with their raw scores, separated by spaces: `I(+0.04) had(+0.1) …`.
     public func plainText() -> String {
         var parts = [String]()
-        let scalars = Array(heatmap.text.unicodeScalars)
-        for (t, span) in heatmap.spans.enumerated() where !span.isEmpty {
+        // Shown first, so that an invisible token (U+200B, a lone space …) reads \u{200B} or ␣ rather than vanishing.
+        let shown = heatmap.withVisibleText()
+        let scalars = Array(shown.text.unicodeScalars)
+        for (t, span) in shown.spans.enumerated() where !span.isEmpty {
             var view = String.UnicodeScalarView()
             view.append(contentsOf: scalars[span])
-            // Escaped first, so that an invisible token (U+200B …) shows as \u{200B} rather than vanishing.
-            let text = TerminalText.escaped(String(view)).trimmingCharacters(in: .whitespacesAndNewlines)
+            let text = String(view).trimmingCharacters(in: .whitespacesAndNewlines)
             parts.append("\(text)(\(NumberFormatting.compact(heatmap.scores[t], ascii: true, signed: true)))")
         }
         return parts.joined(separator: " ")

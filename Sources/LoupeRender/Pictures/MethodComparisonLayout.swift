@@ -49,7 +49,7 @@ struct MethodComparisonLayout {
         let maxColumn = style.pxExact(Self.maximumColumnWidth)
         // Every cell's value is drawn (scientific notation when tiny), so a column is as wide as
         // its widest value: a blank cell would read as missing data.
-        let tokenLabels = c.tokens.map { renderer.truncate($0, font: bold, maxWidth: maxColumn - 2 * pad) }
+        let tokenLabels = c.tokens.map { renderer.truncate(TokenLabel.visible($0), font: bold, maxWidth: maxColumn - 2 * pad) }
         let columnWidths = tokenLabels.indices.map { t in
             let values = c.showsValues ? c.scores.map { renderer.width(of: NumberFormatting.compact($0[t]), font: font) + 2 * pad } : []
             return max(renderer.width(of: tokenLabels[t], font: bold) + 2 * pad, style.pxExact(Self.minimumCellWidth),

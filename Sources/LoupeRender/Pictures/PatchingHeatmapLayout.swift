@@ -31,7 +31,7 @@ struct PatchingHeatmapLayout {
         let cellWidth = max(style.pxExact(6), min(rowHeight, (style.pxExact(200) / Double(layers)).rounded(.down)))
         let every = max(1, Int((numberWidth + style.pxExact(6)) / (cellWidth + line)) + 1)
 
-        let tokenLabels = heatmap.tokens.map { renderer.truncate($0, font: font, maxWidth: style.pxExact(Self.maximumTokenWidth)) }
+        let tokenLabels = heatmap.tokens.map { renderer.truncate(TokenLabel.visible($0), font: font, maxWidth: style.pxExact(Self.maximumTokenWidth)) }
         let tokenWidth = (tokenLabels.map { renderer.width(of: $0, font: font) }.max() ?? 0).rounded(.up)
         let panelWidths = heatmap.panels.map { panel in
             max(Double(panel.values.count) * (cellWidth + line) + line, renderer.width(of: panel.title, font: font))

@@ -127,7 +127,8 @@ public struct SentenceHeatmap: Sendable {
     /// Draws the picture.
     public func render(style: RenderStyle = RenderStyle(), renderer: TextRenderer = .shared) throws -> Canvas {
         try style.validate()
-        let layout = try SentenceHeatmapLayout(heatmap: self, style: style, renderer: renderer)
+        // Invisible tokens (white space, zero-width, bidi marks, controls) are drawn as stand-ins.
+        let layout = try SentenceHeatmapLayout(heatmap: withVisibleText(), style: style, renderer: renderer)
         return try layout.draw(style: style, renderer: renderer)
     }
 

@@ -33,7 +33,7 @@ struct TokenKLChartLayout {
 
         // Columns: token labels | value labels | bars | value labels | gap | matrix.
         let tokenLabels = chart.tokens.map {
-            renderer.truncate($0, font: font, maxWidth: style.pxExact(Self.maximumTokenWidth))
+            renderer.truncate(TokenLabel.visible($0), font: font, maxWidth: style.pxExact(Self.maximumTokenWidth))
         }
         let tokenWidth = (tokenLabels.map { renderer.width(of: $0, font: font) }.max() ?? 0).rounded(.up)
         let valueTexts = chart.contributions.map { NumberFormatting.compact($0) }

@@ -98,8 +98,8 @@ import Testing
         #expect(history.allSatisfy { $0.steps == 4 && $0.examples == 64 && $0.tokens == ids.reduce(0) { $0 + $1.count } })
         #expect(history[2].loss < history[0].loss * 0.9, "losses \(history.map(\.loss))")
         let before = try Self.freshModel()
-        let initial = ClassifierEvaluation(classifier: before, encodedTexts: ids, labels: labels).loss
-        let final = ClassifierEvaluation(classifier: model, encodedTexts: ids, labels: labels).loss
+        let initial = try ClassifierEvaluation(classifier: before, encodedTexts: ids, labels: labels).loss
+        let final = try ClassifierEvaluation(classifier: model, encodedTexts: ids, labels: labels).loss
         #expect(final < initial, "loss \(initial) → \(final)")
         let (again, _) = try run()
         let first = model.namedParameters, second = again.namedParameters
@@ -119,7 +119,7 @@ import Testing
         #expect(accuracies.count == 4)
         let best = try #require(accuracies.indices.max { (accuracies[$0], -$0) < (accuracies[$1], -$1) })
         #expect(result.keptEpoch == best + 1 && result.state.earlyStopping.bestEpoch == best + 1)
-        #expect(abs(tuner.evaluate(ids: devIDs, labels: devLabels).accuracy - accuracies[best]) < 1e-12)
+        #expect(try abs(tuner.evaluate(ids: devIDs, labels: devLabels).accuracy - accuracies[best]) < 1e-12)
     }
 
     @Test("every example is in exactly one batch of similar lengths, in an order fixed by the seed")

@@ -45,12 +45,12 @@ import Testing
         let last = try #require(result.layer(model.layerCount))
         for cell in last.cells {
             let row = Array(logits[(cell.position * v)..<((cell.position + 1) * v)])
-            let model = NextTokenDistribution(logits: row)
+            let model = try NextTokenDistribution(logits: row)
             #expect(cell.top.map(\.id) == model.top(3).map(\.id))
             for (a, b) in zip(cell.top, model.top(3)) { #expect(abs(a.probability - b.probability) < 1e-5) }
             let target = try #require(cell.target)
             #expect(abs(target.logit - Double(row[9])) < 1e-4)
-            #expect(target.rank == model.rank(9))
+            #expect(try target.rank == model.rank(9))
         }
     }
 

@@ -156,6 +156,9 @@ public enum ModelInputError: Error, Equatable, CustomStringConvertible {
     case sequenceTooLong(index: Int, length: Int, maximum: Int)
     case tokenOutOfVocabulary(index: Int, position: Int, id: Int, vocabularySize: Int)
     case unknownSite(String, available: [String])
+    /// An argument outside what the call accepts: the argument's name, then what it was and the
+    /// bound it broke (`"target: class 5 is outside 0..<2"`).
+    case invalidArgument(String, String)
 
     public var description: String {
         switch self {
@@ -167,6 +170,8 @@ public enum ModelInputError: Error, Equatable, CustomStringConvertible {
             return "sequence \(i), position \(position): token id \(id) is outside the vocabulary (0..<\(size))"
         case .unknownSite(let name, let available):
             return "unknown activation site '\(name)'; available: \(available.joined(separator: ", "))"
+        case .invalidArgument(let argument, let problem):
+            return "\(argument): \(problem)"
         }
     }
 }
