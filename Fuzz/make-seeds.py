@@ -206,18 +206,18 @@ def tokenizer_seeds():
         "model": {"type": "Unigram", "unk_id": 0, "byte_fallback": False,
                   "vocab": [["<unk>", 0.0], ["</s>", 0.0], ["▁", -1.0], ["▁hello", -2.0], ["▁world", -2.5], ["h", -3.0], ["e", -3.0],
                             ["l", -3.0], ["o", -3.0], [",", -4.0], ["!", -4.0], ["日本", -5.0]]}}))
-    write(t, "wordlevel-split.json", dump({
+    write(t, "split-regex.json", dump({
         "added_tokens": [added(0, "[UNK]")],
         "normalizer": {"type": "NFD"},
         "pre_tokenizer": {"type": "Split", "pattern": {"Regex": "(\\p{L}+|\\p{N}+|[^\\s\\p{L}\\p{N}]+)"}, "behavior": "Isolated", "invert": False},
         "post_processor": {"type": "BertProcessing", "sep": ["[UNK]", 0], "cls": ["[UNK]", 0]},
         "decoder": {"type": "BPEDecoder", "suffix": "</w>"},
-        "model": {"type": "WordLevel", "unk_token": "[UNK]", "vocab": {"[UNK]": 0, "hello": 1, "world": 2, ",": 3, "!": 4}}}))
+        "model": {"type": "WordPiece", "continuing_subword_prefix": "##", "max_input_chars_per_word": 100, "unk_token": "[UNK]", "vocab": {"[UNK]": 0, "hello": 1, "world": 2, ",": 3, "!": 4}}}))
     write(t, "roberta-processing.json", dump({
         "added_tokens": [added(0, "<s>"), added(1, "</s>")],
         "pre_tokenizer": {"type": "Whitespace"},
         "post_processor": {"type": "RobertaProcessing", "sep": ["</s>", 1], "cls": ["<s>", 0], "trim_offsets": True, "add_prefix_space": False},
-        "model": {"type": "WordLevel", "unk_token": "<s>", "vocab": {"<s>": 0, "</s>": 1, "Hello": 2}}}))
+        "model": {"type": "WordPiece", "continuing_subword_prefix": "##", "max_input_chars_per_word": 100, "unk_token": "<s>", "vocab": {"<s>": 0, "</s>": 1, "Hello": 2}}}))
     write(t, "vocab.txt", "[PAD]\n[UNK]\n[CLS]\n[SEP]\n[MASK]\nhello\nworld\n##s\n,\n!\n")
     write(t, "gpt2-vocab-and-merges.bin", dump({"H": 0, "e": 1, "l": 2, "o": 3, "He": 4, "ll": 5, "Hell": 6, "Hello": 7, "<|endoftext|>": 8})
           + "\0#version: 0.2\nH e\nl l\nHe ll\nHell o\n")
@@ -225,15 +225,15 @@ def tokenizer_seeds():
     write(t, "arrays-nested-2000-deep.json", "[" * 2000 + "]" * 2000)
     write(t, "objects-nested-600-deep.json", "{\"model\":" * 600 + "null" + "}" * 600)
     write(t, "id-2-62.json", dump({"added_tokens": [added(2**62, "[BIG]")],
-                                   "model": {"type": "WordLevel", "unk_token": "[UNK]", "vocab": {"[UNK]": 0, "x": 2**62}}}))
+                                   "model": {"type": "WordPiece", "continuing_subword_prefix": "##", "max_input_chars_per_word": 100, "unk_token": "[UNK]", "vocab": {"[UNK]": 0, "x": 2**62}}}))
     write(t, "unigram-unk-2-62.json", dump({"model": {"type": "Unigram", "unk_id": 2**62, "vocab": [["a", 0.0]]}}))
     write(t, "regex-backtracks.json", dump({"pre_tokenizer": {"type": "Split", "pattern": {"Regex": "(a*)*b|(\\s+\\s+)+$"}, "behavior": "Removed", "invert": True},
-                                            "model": {"type": "WordLevel", "unk_token": "[UNK]", "vocab": {"[UNK]": 0}}}))
+                                            "model": {"type": "WordPiece", "continuing_subword_prefix": "##", "max_input_chars_per_word": 100, "unk_token": "[UNK]", "vocab": {"[UNK]": 0}}}))
     write(t, "strip-2-62.json", dump({"decoder": {"type": "Strip", "content": " ", "start": 2**62, "stop": 2**62},
-                                      "model": {"type": "WordLevel", "unk_token": "[UNK]", "vocab": {"[UNK]": 0}}}))
+                                      "model": {"type": "WordPiece", "continuing_subword_prefix": "##", "max_input_chars_per_word": 100, "unk_token": "[UNK]", "vocab": {"[UNK]": 0}}}))
     write(t, "template-unknown-token.json", dump({"post_processor": {"type": "TemplateProcessing", "single": [{"SpecialToken": {"id": "[X]", "type_id": 0}}],
                                                                      "pair": [], "special_tokens": {"[X]": {"id": "[X]", "ids": [2**40, -1], "tokens": ["[X]"]}}},
-                                                  "model": {"type": "WordLevel", "unk_token": "[UNK]", "vocab": {"[UNK]": 0}}}))
+                                                  "model": {"type": "WordPiece", "continuing_subword_prefix": "##", "max_input_chars_per_word": 100, "unk_token": "[UNK]", "vocab": {"[UNK]": 0}}}))
     write(t, "bpe-merge-of-unknown-tokens.json", dump({"model": {"type": "BPE", "vocab": {"a": 0}, "merges": ["a b", "x"]}}))
     write(t, "not-utf8.bin", b"\xff\xfe[PAD]\n\xc3\x28\n")
 

@@ -17,6 +17,9 @@ import LoupeNN
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     let bytes = data.map { Data(bytes: $0, count: size) } ?? Data()
+    // A file of 0 bytes is left out: FoundationEssentials leaks its read buffer on one (see
+    // Fuzz/lsan.supp), and every leak check that sets off costs seconds; the unit tests read them.
+    guard !bytes.isEmpty else { return 0 }
     let policy: MalformedRowPolicy = size % 2 == 1 ? .skip : .fail
     let tsv = FuzzScratch.file("corpus.tsv", bytes), csv = FuzzScratch.file("corpus.csv", bytes)
     let jsonl = FuzzScratch.file("corpus.jsonl", bytes), lines = FuzzScratch.file("positive.txt", bytes)
@@ -61,7 +64,9 @@ func readsOrThrows(_ what: String, _ read: () throws -> TextReadResult) {
             precondition(0 <= span.start && span.start <= span.end && span.end <= count, "\(what): span \(span) outside the text")
         }
     }
-    // What was read writes as JSON Lines and reads back to the same examples.
+    // What was read writes as JSON Lines and reads back to the same examples (an empty set writes
+    // an empty file, left out as above).
+    guard !set.examples.isEmpty else { return }
     let again = FuzzScratch.file("again.jsonl", Data(set.jsonLines().utf8))
     do {
         let back = try TextDataSet.readJSONL(at: again, labelNames: set.labelNames)

@@ -18,7 +18,8 @@ public enum PNGDecoder {
     /// Decodes any valid PNG into RGBA8 pixels and its text entries.
     ///
     /// - Throws: ``RenderError/png(_:)`` for data that is not a PNG, truncated or corrupt,
-    ///   or decodes to more than ``Canvas/maxPixelCount`` pixels.
+    ///   decodes to more than ``Canvas/maxPixelCount`` pixels, or has a header claiming more
+    ///   pixels than its image data can hold (checked before the pixels are allocated).
     public static func decode(_ bytes: [UInt8]) throws -> DecodedPNG {
         guard bytes.count >= 8, Array(bytes[0..<8]) == PNGChunk.signature else {
             throw RenderError.png("data is not a PNG (bad signature)")
@@ -38,6 +39,14 @@ public enum PNGDecoder {
                 png_image_free(&image)
                 throw RenderError.png("image size \(width)×\(height) is too large")
             }
+            // The header alone must not size the allocation: the image data has to be able to hold
+            // the pixels it claims (at least one bit each, deflated at most 1032:1, RFC 1951's bound).
+            let dataBytes = PNGChunk.chunks(in: bytes).lazy.filter { $0.type == "IDAT" }.reduce(0) { $0 + $1.data.count }
+            let leastInflated = (width * height + 7) / 8
+            guard leastInflated <= Self.maximumDeflateRatio * (dataBytes + 1) else {
+                png_image_free(&image)
+                throw RenderError.png("header claims \(width)×\(height) pixels, more than its \(dataBytes) bytes of image data can hold")
+            }
             image.format = 3   // PNG_FORMAT_RGBA: 8-bit sRGB, straight alpha
             var pixels = [UInt8](repeating: 0, count: width * height * 4)
             let finished = pixels.withUnsafeMutableBytes { out in
@@ -55,6 +64,10 @@ public enum PNGDecoder {
             .compactMap { PNGTextChunk.decode(type: $0.type, data: $0.data) }
         return DecodedPNG(canvas: canvas, text: text)
     }
+
+    /// The largest ratio of inflated to deflated bytes (a 258-byte match in one bit, plus block
+    /// overhead: 1032:1, the limit of the deflate format of RFC 1951).
+    static let maximumDeflateRatio = 1032
 
     /// The NUL-terminated error text libpng left in `image.message`.
     static func message(of image: inout png_image) -> String {
