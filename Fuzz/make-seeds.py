@@ -279,6 +279,11 @@ def config_seeds():
                                                   "num_attention_heads": 2, "intermediate_size": 8, "rms_norm_eps": 1e-6,
                                                   "rope_scaling": {"rope_type": "llama3", "factor": 0, "low_freq_factor": 4, "high_freq_factor": 1,
                                                                    "original_max_position_embeddings": 0}}))
+    # Found after the first run (by reading the code the fuzzer pointed at): both trapped.
+    write(t, "llama-heads-times-head-dim-overflows.json", '{"model_type":"llama","vocab_size":10,"hidden_size":8,"num_hidden_layers":1,'
+          '"num_attention_heads":4294967296,"num_key_value_heads":1,"head_dim":4294967296,"intermediate_size":8,"rms_norm_eps":1e-6}')
+    write(t, "llama-partial-rotary-1e300.json", '{"model_type":"llama","vocab_size":10,"hidden_size":8,"num_hidden_layers":1,'
+          '"num_attention_heads":2,"intermediate_size":8,"rms_norm_eps":1e-6,"partial_rotary_factor":1e300}')
     write(t, "duplicate-keys.json", '{"architecture":"bag-of-embeddings","architecture":"image-vae","vocab_size":4}')
     write(t, "nested-3000-deep.json", '{"a":' * 3000 + "1" + "}" * 3000)
     write(t, "escapes.json", '{"architecture":"\\ud800\\u0000\\"","model_type":"\\u006c\\u006c\\u0061\\u006d\\u0061"}')

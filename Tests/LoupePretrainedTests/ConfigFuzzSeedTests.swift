@@ -76,9 +76,25 @@ struct ConfigFuzzSeedTests {
     /// Sizes no machine could hold, products that overflow, non-integral or negative counts:
     /// each refused by every reader, naming the file.
     @Test(arguments: ["llama-2-62-everything.json", "gpt2-heads-overflow.json", "bert-1e300.json", "bert-negative.json",
-                      "loupe-transformer-2-62.json", "loupe-bag-1e400.json", "duplicate-keys.json", "nested-3000-deep.json"])
+                      "loupe-transformer-2-62.json", "loupe-bag-1e400.json", "duplicate-keys.json", "nested-3000-deep.json",
+                      "llama-heads-times-head-dim-overflows.json", "llama-partial-rotary-1e300.json"])
     func aHostileSeedIsRefused(_ name: String) throws {
         let outcome = Self.readAll(try Self.data(name), name)
         #expect(!outcome.encoder && !outcome.decoder && outcome.checkpoint == nil, "\(name): \(outcome)")
+    }
+
+    /// Two traps of the decoder reader, found after the first fuzz run: 2³² heads of 2³² (their
+    /// product overflowed in the size check) and `partial_rotary_factor` 1e300 (the rotary
+    /// dimension did not fit an `Int`). Both are one error naming the file and the key now.
+    @Test(arguments: [("llama-heads-times-head-dim-overflows.json", "hidden_size", "implausibly large"),
+                      ("llama-partial-rotary-1e300.json", "partial_rotary_factor", "must be in (0, 1]")])
+    func aDecoderSizeThatTrappedIsAnError(_ name: String, _ key: String, _ fragment: String) throws {
+        do {
+            _ = try DecoderConfiguration(huggingFaceConfig: try Self.data(name), file: name)
+            Issue.record("\(name) read")
+        } catch let error as PretrainedError {
+            #expect(error.description.hasPrefix("\(name): key '\(key)'"), "\(error)")
+            #expect(error.description.contains(fragment), "\(error)")
+        }
     }
 }
