@@ -4,7 +4,7 @@ root: `/tmp/peer/bin/python Fuzz/make-seeds.py [TARGET...]`). Seeds are small on
 well-formed inputs that reach deep into each reader, and hostile ones (claims of 2^62 elements,
 lengths past the end, overflows) that must be refused before anything is allocated. Only the
 standard library is used; the outputs are committed, so the fuzzers and the replay tests never
-run this script."""
+run this script. Files named `found-*` are fuzzer findings, committed as libFuzzer saved them."""
 import gzip
 import json
 import os

@@ -67,10 +67,22 @@ struct PNGFuzzSeedTests {
         #expect(throws: RenderError.self) { try PNGDecoder.decode(try Self.bytes("signature-only.png")) }
     }
 
-    /// libpng's simplified reader is lenient: a bad CRC in IEND and image data cut short (the
-    /// missing rows read as zeros) still decode — into images that round-trip like any other.
+    /// libpng's simplified reader is lenient: a bad CRC in IEND, or no IEND after complete image
+    /// data, still decodes, into an image that round-trips like any other.
     @Test(arguments: ["bad-crc.png", "truncated-idat.png"])
-    func aDamagedFileDecodesLeniently(_ name: String) throws {
+    func aDamagedEndDecodesLeniently(_ name: String) throws {
         #expect(try Self.decode(name) != nil)
+    }
+
+    /// Found by the `png` fuzz target: a 224-byte file whose last chunk claims more bytes than
+    /// follow made libpng allocate 1.5 GB from the length field. Every chunk must fit in the file
+    /// now, checked before libpng sees the bytes.
+    @Test func aChunkLongerThanTheFileIsRefused() throws {
+        #expect(throws: RenderError.png("truncated or corrupt: chunk 'iTXt' at byte 76 claims 1514578977 bytes, but 136 follow")) {
+            try PNGDecoder.decode(try Self.bytes("found-chunk-past-the-end-oom.png"))
+        }
+        var cut = try Self.bytes("rgb-8bit.png")
+        cut.removeLast(20)   // into the IDAT chunk
+        #expect(throws: RenderError.self) { try PNGDecoder.decode(cut) }
     }
 }

@@ -18,12 +18,14 @@ public enum PNGDecoder {
     /// Decodes any valid PNG into RGBA8 pixels and its text entries.
     ///
     /// - Throws: ``RenderError/png(_:)`` for data that is not a PNG, truncated or corrupt,
-    ///   decodes to more than ``Canvas/maxPixelCount`` pixels, or has a header claiming more
-    ///   pixels than its image data can hold (checked before the pixels are allocated).
+    ///   decodes to more than ``Canvas/maxPixelCount`` pixels, has a chunk longer than the rest of
+    ///   the file, or has a header claiming more pixels than its image data can hold (all checked
+    ///   before anything is allocated).
     public static func decode(_ bytes: [UInt8]) throws -> DecodedPNG {
         guard bytes.count >= 8, Array(bytes[0..<8]) == PNGChunk.signature else {
             throw RenderError.png("data is not a PNG (bad signature)")
         }
+        try checkChunkLengths(bytes)
         // libpng keeps a pointer to the input between begin and finish, so both calls
         // run inside one borrow of the bytes.
         let canvas: Canvas = try bytes.withUnsafeBytes { raw in
@@ -63,6 +65,24 @@ public enum PNGDecoder {
             .filter { $0.crcValid }
             .compactMap { PNGTextChunk.decode(type: $0.type, data: $0.data) }
         return DecodedPNG(canvas: canvas, text: text)
+    }
+
+    /// Throws unless every chunk up to IEND fits in the file: libpng allocates a chunk's buffer
+    /// from its length field before reading it, so a 200-byte file whose text chunk claims 1.5 GB
+    /// made it allocate 1.5 GB (found by the `png` fuzz target).
+    static func checkChunkLengths(_ bytes: [UInt8]) throws {
+        var i = 8
+        while i + 8 <= bytes.count {
+            let length = Int(PNGChunk.readBigEndian(bytes, at: i))
+            let type = String(decoding: bytes[(i + 4)..<(i + 8)].map { (32...126).contains($0) ? $0 : UInt8(ascii: "?") }, as: UTF8.self)
+            let available = bytes.count - i - 12
+            guard length <= available else {
+                throw RenderError.png("truncated or corrupt: chunk '\(type)' at byte \(i) claims \(length) bytes, "
+                                      + "but \(max(available, 0)) follow")
+            }
+            if type == "IEND" { return }
+            i += 12 + length
+        }
     }
 
     /// The largest ratio of inflated to deflated bytes (a 258-byte match in one bit, plus block
