@@ -46,7 +46,8 @@ extension TextDataSet {
             let raw = record.fields[textIndex]
             let text = trimsWhitespace ? raw.trimmingCharacters(in: .whitespacesAndNewlines) : raw
             let label = record.fields[labelIndex].trimmingCharacters(in: .whitespaces)
-            if text.isEmpty {
+            // Blank means blank to every reader (JSON Lines too): white space of any kind, `\u{0B}` included.
+            if text.allSatisfy(\.isWhitespace) {
                 try collector.malformed(line: record.line, "empty text in column '\(textColumn)'")
             } else if label.isEmpty {
                 try collector.malformed(line: record.line, "empty label in column '\(labelColumn)'")

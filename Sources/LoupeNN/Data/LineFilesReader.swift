@@ -33,7 +33,8 @@ extension TextDataSet {
                     continue
                 }
                 let text = line.trimmingCharacters(in: .whitespaces)
-                if text.isEmpty { continue }
+                // Blank means blank to every reader (JSON Lines too): white space of any kind, `\u{0B}` included.
+                if text.allSatisfy(\.isWhitespace) { continue }
                 collector.rows.append(RawExample(line: number, text: text, label: .index(label)))
             }
             let part = try collector.finish()

@@ -44,7 +44,8 @@ extension TextDataSet {
             }
             let sentence = trimsWhitespace ? fields[textIndex].trimmingCharacters(in: .whitespaces) : fields[textIndex]
             let label = fields[labelIndex].trimmingCharacters(in: .whitespaces)
-            if sentence.isEmpty {
+            // Blank means blank to every reader (JSON Lines too): white space of any kind, `\u{0B}` included.
+            if sentence.allSatisfy(\.isWhitespace) {
                 try collector.malformed(line: number, "empty text in column '\(textColumn)'")
             } else if label.isEmpty {
                 try collector.malformed(line: number, "empty label in column '\(labelColumn)'")

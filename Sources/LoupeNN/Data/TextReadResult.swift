@@ -54,6 +54,10 @@ struct TextReadCollector {
     }
 
     /// Records a malformed row: throws under `.fail`, remembers it under `.skip`.
+    /// The largest integer label whose names `"0"…"N"` are discovered (65,535: far past any
+    /// classifier's class count, far below a size that would exhaust memory).
+    static let maximumDiscoveredLabel = 65_535
+
     mutating func malformed(line: Int, _ message: String, kind: DataSetError.Kind = .malformedRow) throws {
         let error = DataSetError(kind, file: file, line: line, message)
         if policy == .fail { throw error }
@@ -72,20 +76,32 @@ struct TextReadCollector {
 
     /// Resolves labels (given names, or names discovered from the rows) and builds the result.
     ///
-    /// Discovery: when every label is a non-negative integer the names are `"0"…"max"`; otherwise
-    /// the distinct labels, as text, sorted.
+    /// Discovery: when every label is a non-negative integer the names are `"0"…"max"` (a label
+    /// above ``maximumDiscoveredLabel`` is a bad row); otherwise the distinct labels, as text, sorted.
     mutating func finish() throws -> TextReadResult {
         let names: [String]
         if let labelNames {
             names = labelNames
         } else {
-            var indices: [Int] = []
-            var allIndices = true
-            for row in rows {
-                if case .index(let i) = row.label, i >= 0 { indices.append(i) } else { allIndices = false; break }
+            let allIndices = rows.allSatisfy { row in
+                if case .index(let i) = row.label { return i >= 0 } else { return false }
             }
             if allIndices {
-                names = (0...(indices.max() ?? 0)).map(String.init)
+                // The largest index sizes the list of names: an index past any real class count
+                // (a corrupt or hostile row claiming label 10⁹) is refused before that list is made.
+                var kept: [RawExample] = []
+                kept.reserveCapacity(rows.count)
+                for row in rows {
+                    if case .index(let i) = row.label, i > Self.maximumDiscoveredLabel {
+                        try malformed(line: row.line, "label \(i) is too large to discover the label names from "
+                                      + "(at most \(Self.maximumDiscoveredLabel)); pass the label names", kind: .badLabel)
+                    } else {
+                        kept.append(row)
+                    }
+                }
+                rows = kept
+                let largest = rows.compactMap { row -> Int? in if case .index(let i) = row.label { return i } else { return nil } }.max()
+                names = (0...(largest ?? 0)).map(String.init)
             } else {
                 names = Set(rows.map { row -> String in
                     switch row.label {

@@ -130,6 +130,11 @@ extension DecoderConfiguration {
         }
         let theta = try parameters.number("rope_theta") ?? keys.number("rope_theta") ?? 10000
         let partial = try parameters.number("partial_rotary_factor") ?? keys.number("partial_rotary_factor") ?? 1
+        // A fraction of the head (transformers' `partial_rotary_factor`); anything else would make
+        // the rotary dimension wrong, or (1e300) not an integer at all.
+        guard partial > 0, partial <= 1 else {
+            throw PretrainedError.badConfig(file: keys.file, key: "partial_rotary_factor", detail: "must be in (0, 1], got \(partial)")
+        }
         let dimension = Int(Double(headDimension) * partial)
         let type = try parameters.string("rope_type") ?? parameters.string("type") ?? "default"
         let scaling: RotaryScaling

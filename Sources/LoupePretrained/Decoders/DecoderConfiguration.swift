@@ -193,7 +193,9 @@ public struct DecoderConfiguration: Sendable, Equatable {
             throw PretrainedError.badConfig(file: file, key: "num_key_value_heads",
                                             detail: "\(keyValueHeadCount) does not divide \(headCount) attention heads")
         }
-        if architecture == .gpt2, headCount * headDimension != hiddenSize {
+        // Products of sizes a file claims are taken with overflow checks (2³² heads of 2³² would trap).
+        let (attentionWidth, attentionOverflow) = headCount.multipliedReportingOverflow(by: headDimension)
+        if architecture == .gpt2, attentionOverflow || attentionWidth != hiddenSize {
             throw PretrainedError.badConfig(file: file, key: "n_head", detail: "\(headCount) heads do not divide n_embd \(hiddenSize)")
         }
         if let rotary {
@@ -211,7 +213,7 @@ public struct DecoderConfiguration: Sendable, Equatable {
         // Sizes a file may claim but no machine could hold (unbounded allocation guard).
         let limit = 1 << 31
         guard vocabularySize < limit, hiddenSize < 1 << 20, layerCount < 1 << 12, intermediateSize < 1 << 22,
-              headCount * headDimension < 1 << 22, vocabularySize.multipliedReportingOverflow(by: hiddenSize).overflow == false,
+              !attentionOverflow, attentionWidth < 1 << 22, vocabularySize.multipliedReportingOverflow(by: hiddenSize).overflow == false,
               maximumPositions < 1 << 26 else {
             throw PretrainedError.badConfig(file: file, key: "hidden_size", detail: "sizes are implausibly large")
         }
