@@ -88,6 +88,7 @@ public enum ModelFactory {
     /// missing/extra/mis-shaped tensors, invalid files).
     public static func load(from directory: URL) throws -> ModelCheckpoint {
         let checkpoint = try Checkpoint.load(from: directory)
+        try checkFits(checkpoint)
         let model = try LoadedModel.make(config: checkpoint.config)
         try checkpoint.assign(to: model.module)
         if let vocabulary = checkpoint.vocabulary, let expected = checkpoint.config.optionalInt("vocab_size"),
