@@ -88,13 +88,13 @@ func runGenerationBenchmark(_ arguments: [String]) throws {
         // transformers' min_new_tokens masks the end-of-sequence token, so the runs part there at the latest.
         let theirs = result["ids"] as? [Int] ?? [], ours = loupeIDs[.floatKernels] ?? []
         let common = zip(theirs, ours).prefix { $0 == $1 }.count
-        print(String(format: "  peer %@ (%@, %@ threads): prefill %.0f tokens/s, decode %.1f tokens/s%@; same %d tokens as Loupe: %@",
-                     peer, "\(result["version"] ?? "")", "\(result["threads"] ?? "?")",
-                     result["prefill_tokens_per_second"] as? Double ?? .nan, result["decode_tokens_per_second"] as? Double ?? .nan,
-                     peer == "llama.cpp" ? String(format: " (own clock: prefill %.0f, decode %.1f)",
-                                                  result["clock_prefill_tokens_per_second"] as? Double ?? .nan,
-                                                  result["clock_decode_tokens_per_second"] as? Double ?? .nan) : "",
-                     common, ours.count))
+        let rates = String(format: "prefill %.0f tokens/s, decode %.1f tokens/s",
+                           result["prefill_tokens_per_second"] as? Double ?? .nan, result["decode_tokens_per_second"] as? Double ?? .nan)
+        let clock = peer == "llama.cpp" ? String(format: " (own clock: prefill %.0f, decode %.1f)",
+                                                 result["clock_prefill_tokens_per_second"] as? Double ?? .nan,
+                                                 result["clock_decode_tokens_per_second"] as? Double ?? .nan) : ""
+        print("  peer \(peer) (\(result["version"] ?? ""), \(result["threads"] ?? "?") threads): \(rates)\(clock); "
+              + "first \(common) of \(ours.count) tokens as Loupe's (float kernels)")
     }
     print("load average \(loadAverage()) at the end")
 }
