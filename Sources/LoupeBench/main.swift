@@ -25,6 +25,8 @@ let benchmarks: [(name: String, summary: String, run: ([String]) throws -> Void)
      { try runPretrainedBenchmark($0) }),
     ("llm", "SmolLM2 attribution: ig [--peer] (IG 50 steps vs Captum) | converge (|δ|, adaptive steps) | explain | faithfulness",
      { try runLLMBenchmark($0) }),
+    ("llm-generate", "SmolLM2 Q4_1 greedy generation: prefill and decode tokens/s, step breakdown, bandwidth floor "
+     + "[--no-peer] [--tokens N] (transformers + llama.cpp peers)", { try runGenerationBenchmark($0) }),
     ("patch", "activation patching: resid+attn+mlp sweep on SmolLM2, 1 and 2 threads (PyTorch peer)",
      { try runPatchingBenchmark($0) }),
     ("finetune", "fine-tune all-MiniLM-L6-v2 on SST-2: tokens/s, dev accuracy [--steps N | --full] [--out DIR] (PyTorch peer --peer)",

@@ -3,6 +3,8 @@
 
 #include <stddef.h>
 
+#include "CLoupeKernelsQuantized.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif

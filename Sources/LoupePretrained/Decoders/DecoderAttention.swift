@@ -63,7 +63,11 @@ public final class DecoderAttention: Module {
         var q: Tensor, k: Tensor, v: Tensor
         switch inputs {
         case .separate(let qp, let kp, let vp):
-            (q, k, v) = (qp(x), kp(x), vp(x))
+            if let fused = Projection.fusedProducts(x, [qp, kp, vp]) {
+                (q, k, v) = (fused[0], fused[1], fused[2])
+            } else {
+                (q, k, v) = (qp(x), kp(x), vp(x))
+            }
         case .fused(let qkv):
             let packed = qkv(x)
             let width = heads * headDimension

@@ -65,8 +65,15 @@ extension DecoderLanguageModel {
     private convenience init(llamaFamily c: DecoderConfiguration, reader: DecoderWeightReader) throws {
         let e = c.hiddenSize
         let (qWidth, kvWidth) = (c.headCount * c.headDimension, c.keyValueHeadCount * c.headDimension)
-        let embedding = Self.embedding(try reader.dense("model.embed_tokens.weight", shape: [c.vocabularySize, e]),
-                                       path: "model.embed_tokens")
+        let storedEmbedding = try reader.weight("model.embed_tokens.weight", shape: [c.vocabularySize, e])
+        let embedding: Embedding
+        var quantizedEmbedding: QuantizedMatrix?
+        switch storedEmbedding {
+        case .dense(let t): embedding = Self.embedding(t, path: "model.embed_tokens")
+        case .quantized(let q):
+            embedding = Self.embedding(q.dequantized(), path: "model.embed_tokens")
+            quantizedEmbedding = q
+        }
         func norm(_ path: String) throws -> RMSNorm {
             RMSNorm(weight: try reader.dense(path + ".weight", shape: [e]), epsilon: c.normEpsilon, path: path)
         }
@@ -92,7 +99,8 @@ extension DecoderLanguageModel {
         }
         let head = c.tieWordEmbeddings ? nil : try Self.projection(reader, "lm_head", [c.vocabularySize, e], bias: false)
         self.init(configuration: c, tokenEmbedding: embedding, positionEmbedding: nil, blocks: blocks,
-                  finalNorm: try norm("model.norm"), outputHead: head)
+                  finalNorm: try norm("model.norm"), outputHead: head,
+                  storedTokenEmbedding: c.tieWordEmbeddings ? quantizedEmbedding : nil)
     }
 
     /// An embedding table holding `weight` (no padding row: pretrained tables are used as stored).

@@ -25,9 +25,15 @@ public final class DecoderLanguageModel: CausalLanguageModel {
     public let outputHead: Projection?
     /// The `ln_final.hook_normalized` hook point.
     public let finalNormalized = HookPoint(path: ActivationSiteName.finalNormalized.rawValue)
+    /// The token embedding as stored in a GGUF file (Q8_0, Q4_0, Q4_1), kept beside its float
+    /// copy: with a tied head, generation multiplies by it directly with the block kernels
+    /// (``QuantizedArithmetic``). `nil` for float checkpoints.
+    public let storedTokenEmbedding: QuantizedMatrix?
 
     init(configuration: DecoderConfiguration, tokenEmbedding: Embedding, positionEmbedding: Embedding?,
-         blocks: [DecoderBlock], finalNorm: any DecoderNormalization, outputHead: Projection?) {
+         blocks: [DecoderBlock], finalNorm: any DecoderNormalization, outputHead: Projection?,
+         storedTokenEmbedding: QuantizedMatrix? = nil) {
+        self.storedTokenEmbedding = storedTokenEmbedding?.supportsIntegerProducts == true ? storedTokenEmbedding : nil
         self.configuration = configuration
         self.tokenEmbedding = tokenEmbedding
         self.positionEmbedding = positionEmbedding
@@ -106,10 +112,35 @@ public final class DecoderLanguageModel: CausalLanguageModel {
         return head(h).reshaped([n, vocabularySize])
     }
 
+    /// Next-token logits `[V]` after `tokenIDs` (appended to `cache`), for the last of them only:
+    /// the final norm and the unembedding run on one position (what generation needs), the
+    /// blocks on all of them.
+    /// - Throws: as ``logits(appending:cache:)``.
+    public func lastLogits(appending tokenIDs: [Int], cache: KeyValueCache) throws -> Tensor {
+        try validate(tokenIDs: [tokenIDs])
+        let start = cache.length, n = tokenIDs.count
+        if let limit = maximumSequenceLength, start + n > limit {
+            throw ModelInputError.sequenceTooLong(index: 0, length: start + n, maximum: limit)
+        }
+        let positions = Array(start..<(start + n))
+        var h = tokenEmbedding(tokenIDs, shape: [1, n])
+        if let positionEmbedding { h = h + positionEmbedding(positions) }
+        for block in blocks {
+            h = block(h, positions: positions, keyPadding: nil, cache: cache)
+        }
+        cache.advance(by: n)
+        let last = n == 1 ? h : h.gatheredPositions([n - 1])
+        return head(last).reshaped([vocabularySize])
+    }
+
     /// Final norm (the `ln_final.hook_normalized` site) and unembedding.
     func head(_ h: Tensor) -> Tensor {
         let normalized = finalNormalized(finalNorm(h))
         if let outputHead { return outputHead(normalized) }
+        if QuantizedArithmetic.current != .decodedTiles, let stored = storedTokenEmbedding {
+            // The tied head straight from the stored embedding (no float weight read).
+            return normalized.linear(quantized: stored, bias: nil)
+        }
         return normalized.linear(weight: tokenEmbedding.weight.tensor, bias: nil)
     }
 }

@@ -39,7 +39,11 @@ public final class DecoderMLP: Module {
     public func callAsFunction(_ x: Tensor) -> Tensor {
         switch kind {
         case .plain(let input, let output): return hooked(output(activate(input(x))))
-        case .gated(let gate, let up, let down): return hooked(down(activate(gate(x)) * up(x)))
+        case .gated(let gate, let up, let down):
+            if let fused = Projection.fusedProducts(x, [gate, up]) {
+                return hooked(down(activate(fused[0]) * fused[1]))
+            }
+            return hooked(down(activate(gate(x)) * up(x)))
         }
     }
 }

@@ -55,6 +55,12 @@ public struct GreedyGenerator {
     public var ignoreEndOfSequence: Bool
     /// Candidates reported per step.
     public var alternativeCount: Int
+    /// How block-quantized weights (Q4_0, Q4_1, Q8_0) are multiplied while generating: by
+    /// default ``QuantizedArithmetic/Mode/floatKernels`` (decoded in registers: the exact
+    /// product up to float rounding); ``QuantizedArithmetic/Mode/decodedTiles`` is attribution's
+    /// arithmetic, ``QuantizedArithmetic/Mode/integerKernels`` llama.cpp's (8-bit activations:
+    /// faster, and greedy tokens may differ). Float checkpoints are unaffected.
+    public var quantizedArithmetic = QuantizedArithmetic.Mode.floatKernels
 
     public init(model: any CausalLanguageModel, endOfSequenceIDs: Set<Int> = [], ignoreEndOfSequence: Bool = false,
                 alternativeCount: Int = 5) {
@@ -77,13 +83,27 @@ public struct GreedyGenerator {
                          onToken: ((GeneratedToken) -> Void)? = nil) throws -> Generation {
         try model.validate(tokenIDs: [prompt])
         guard maxNewTokens > 0 else { return Generation(tokens: [], stop: .length) }
-        return try withoutGradients {
+        return try QuantizedArithmetic.with(quantizedArithmetic) {
+            try decode(prompt: prompt, maxNewTokens: maxNewTokens, onToken: onToken)
+        }
+    }
+
+    /// The last position's logits after appending `ids`.
+    private func nextLogits(_ ids: [Int], cache: KeyValueCache) throws -> [Float] {
+        if let decoder = model as? DecoderLanguageModel {
+            return try decoder.lastLogits(appending: ids, cache: cache).scalars
+        }
+        let logits = try model.logits(appending: ids, cache: cache)
+        let last = logits.shape[0] - 1
+        return Array(logits.scalars[(last * logits.shape[1])..<((last + 1) * logits.shape[1])])
+    }
+
+    private func decode(prompt: [Int], maxNewTokens: Int, onToken: ((GeneratedToken) -> Void)?) throws -> Generation {
+        try withoutGradients {
             let cache = model.makeCache()
-            var logits = try model.logits(appending: prompt, cache: cache)
+            var row = try nextLogits(prompt, cache: cache)
             var tokens: [GeneratedToken] = []
             while true {
-                let last = logits.shape[0] - 1
-                let row = Array(logits.scalars[(last * logits.shape[1])..<((last + 1) * logits.shape[1])])
                 let token = Self.choose(row, alternatives: alternativeCount)
                 tokens.append(token)
                 onToken?(token)
@@ -94,7 +114,7 @@ public struct GreedyGenerator {
                 if let limit = model.maximumSequenceLength, cache.length + 1 > limit {
                     return Generation(tokens: tokens, stop: .contextFull)
                 }
-                logits = try model.logits(appending: [token.id], cache: cache)
+                row = try nextLogits([token.id], cache: cache)
             }
         }
     }

@@ -68,6 +68,25 @@ public final class Projection: Module {
         }
     }
 
+    /// The projections applied to the same `x` in one pass of the block kernels (one preparation
+    /// of `x`, one parallel dispatch), each result passed through its projection's hooks; `nil`
+    /// unless ``QuantizedArithmetic/current`` has kernels, no gradient is recorded and every
+    /// weight is quantized in a format the kernels read (callers then apply them one by one).
+    static func fusedProducts(_ x: Tensor, _ projections: [Projection]) -> [Tensor]? {
+        let arithmetic = QuantizedArithmetic.current
+        guard arithmetic != .decodedTiles,
+              !(GradientMode.isEnabled && (x.requiresGradient || projections.contains { $0.bias != nil }))
+        else { return nil }
+        var matrices: [QuantizedMatrix] = []
+        for p in projections {
+            guard case .quantized(let q) = p.weight else { return nil }
+            matrices.append(q)
+        }
+        guard let outputs = QuantizedMatrix.products(x, matrices, biases: projections.map { $0.bias?.value },
+                                                        arithmetic: arithmetic) else { return nil }
+        return zip(projections, outputs).map { $0.hooked($1) }
+    }
+
     /// The quantized product: tiles of weight rows decoded into scratch, multiplied by GEMM
     /// (gradients flow to `x` and the bias, not to the stored weight).
     static func quantizedLinear(_ x: Tensor, _ q: QuantizedMatrix, bias: Tensor?) -> Tensor {

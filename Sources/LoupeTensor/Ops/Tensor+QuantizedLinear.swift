@@ -6,12 +6,20 @@ extension Tensor {
     /// The weight is never expanded whole: tiles of its rows are decoded into a scratch buffer
     /// and multiplied with ``GEMM``, tiles in parallel (see ``Parallel``). The derivative flows
     /// to the input (`dx = dy · W`, again tile by tile) and to the bias; the stored weight is a
-    /// constant.
+    /// constant. Inside ``QuantizedArithmetic/with(_:_:)``, when no gradient is recorded, Q4_0 /
+    /// Q4_1 / Q8_0 weights are multiplied by that mode's block kernels instead
+    /// (``QuantizedMatrix/product(_:bias:arithmetic:kernel:)``).
     public func linear(quantized weight: QuantizedMatrix, bias: Tensor?) -> Tensor {
         precondition(rank >= 1 && weight.columns == shape[rank - 1],
                      "linear: input \(shape) does not match quantized weight \(weight.shape) ([out, in])")
         let (n, k) = (weight.rows, weight.columns)
         if let bias { precondition(bias.shape == [n], "linear: bias \(bias.shape) for \(n) outputs") }
+        // Inference inside QuantizedArithmetic.with(.floatKernels / .integerKernels): the block kernels.
+        let arithmetic = QuantizedArithmetic.mode
+        if arithmetic != .decodedTiles, !(GradientMode.isEnabled && (node != nil || bias?.node != nil)),
+           let y = weight.product(self, bias: bias, arithmetic: arithmetic) {
+            return y
+        }
         let rows = k == 0 ? 0 : count / k
         let tile = QuantizedTiles.rowsPerTile(columns: k)
         let tileCount = (n + tile - 1) / tile
