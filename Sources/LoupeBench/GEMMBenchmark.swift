@@ -53,6 +53,12 @@ private func measureLoupe(_ c: GEMMCase, threads: Int) -> Double {
     return 2.0 * Double(n) * Double(n) * Double(n) / best * 1e-9
 }
 
+/// This machine's SGEMM rate (GFLOP/s, best of 7, square `size`, NN): the FLOP floor other
+/// benchmarks print beside their figures.
+func sgemmGFLOPs(size: Int = 512, threads: Int) -> Double {
+    measureLoupe(GEMMCase(size: size, transA: false, transB: false), threads: threads)
+}
+
 private let numpyScript = """
 import sys, time
 import numpy as np

@@ -26,13 +26,19 @@ func runLLMBenchmark(_ arguments: [String]) throws {
     case "ig":
         let batch = arguments.firstIndex(of: "--batch").flatMap { Int(arguments[safe: $0 + 1] ?? "") } ?? 50
         let ig = IntegratedGradients(rule: .gaussLegendre, stepCount: 50, baseline: .zero, internalBatchSize: batch)
+        let repeats = arguments.firstIndex(of: "--repeats").flatMap { Int(arguments[safe: $0 + 1] ?? "") } ?? 3
         var delta = 0.0
-        let times = try timings(repeats: 3, warmup: 0) {
-            delta = try ig.attribute(layout.ids, targets: [target], model: lm, features: features)[0].convergenceDelta ?? .nan
+        var runs: [Double] = []
+        for _ in 0..<Swift.max(1, repeats) {
+            runs.append(try seconds {
+                delta = try ig.attribute(layout.ids, targets: [target], model: lm, features: features)[0].convergenceDelta ?? .nan
+            })
         }
-        print(String(format: "loupe IG 50 steps (batch %d), target '%@' logit: best %.2f s of 3 (median %.2f), |δ| %.3g, peak RSS %.0f MB",
-                     batch, loaded.tokenizer.decode([first], skipSpecialTokens: false), times.minimum, times.median, Swift.abs(delta),
-                     residentMemory().peak))
+        let sorted = runs.sorted()
+        let times = (median: sorted[sorted.count / 2], minimum: sorted[0])
+        print(String(format: "loupe IG 50 steps (batch %d), target '%@' logit: best %.2f s of %d (median %.2f; in order %@), |δ| %.3g, peak RSS %.0f MB",
+                     batch, loaded.tokenizer.decode([first], skipSpecialTokens: false), times.minimum, runs.count, times.median,
+                     runs.map { String(format: "%.2f", $0) }.joined(separator: " "), Swift.abs(delta), residentMemory().peak))
         if arguments.contains("--peer"), let peer = runPeer(path.path, extra: ["--only", "ig-batch-50"], script: "peer_llm.py") {
             let s = peer["seconds"] as? Double ?? .nan
             print(String(format: "  peer %@: %.2f s, peak RSS %.0f MB → Loupe %.1f× faster", "\(peer["peer"] ?? "captum")", s,

@@ -25,6 +25,9 @@ import Testing
         #expect(encoder.namedParameters["encoder.layer.5.output.LayerNorm.weight"] != nil)
         #expect(encoder.namedParameters["pooler.dense.weight"] != nil)
         #expect(encoder.parameterCount == 22_713_216)
+        #expect(encoder.config.specialTokenIDs == [101, 102], "config.json names none; tokenizer.json's post-processor does")
+        let fresh = try HFEncoderClassifier.withFreshHead(on: encoder, labels: ["negative", "positive"], seed: 0)
+        #expect(fresh.specialTokenIDs == [101, 102], "the pad baseline of a fresh head keeps [CLS] and [SEP]")
     }
 
     @Test func hiddenStatesMatchTransformers() throws {

@@ -1,4 +1,4 @@
-import LoupeTensor
+@testable import LoupeTensor
 import LoupeTestSupport
 import Testing
 
@@ -81,6 +81,43 @@ final class ByteStorage {
             expectClose(gq[0].scalars, gd[0].scalars, absolute: 1e-5, relative: 1e-5, "\(type) \(batch) dx")
             expectClose(gq[1].scalars, gd[1].scalars, absolute: 1e-5, relative: 1e-5, "\(type) \(batch) dbias")
         }
+    }
+
+    @Test("every plan — tiles, the whole weight decoded, the block kernels — gives the dense product",
+          arguments: [QuantizationType.q4_1, .q8_0, .q6_K])
+    func everyPlanMatchesTheDenseProduct(type: QuantizationType) throws {
+        let columns = 2 * type.blockSize
+        let q = randomQuantized(type, rows: 300, columns: columns, seed: 9)
+        let w = q.dequantized()
+        let bias = testTensor([300], seed: 4)
+        let few = QuantizedTiles.wholeDecodeMinimumRows - 1, many = QuantizedTiles.wholeDecodeMinimumRows + 3
+        for rows in [1, few, many] {
+            let x = testTensor([rows, columns], seed: 2)
+            let dense = withoutGradients { x.linear(weight: w, bias: bias) }
+            for mode in [QuantizedArithmetic.Mode.decodedTiles, .floatKernels] {
+                let y = withoutGradients { QuantizedArithmetic.with(mode) { x.linear(quantized: q, bias: bias) } }
+                expectClose(y.scalars, dense.scalars, absolute: 1e-5, relative: 1e-5, "\(type) \(rows) rows \(mode)")
+            }
+            #expect(QuantizedTiles.prefersDecodedGEMM(arithmetic: .floatKernels, rows: rows, weightRows: 300, columns: columns)
+                    == (rows >= QuantizedTiles.wholeDecodeMinimumRows))
+            #expect(!QuantizedTiles.prefersDecodedGEMM(arithmetic: .integerKernels, rows: rows, weightRows: 300, columns: columns))
+        }
+    }
+
+    @Test("a weight too large to decode whole is multiplied tile by tile, forward and backward")
+    func largeWeightStaysTiled() throws {
+        // dx sums over the weight rows: a wide weight keeps that sum short (4,136 terms).
+        let columns = 1024, rows = QuantizedTiles.wholeDecodeMaximumScalars / columns + 40
+        #expect(!QuantizedTiles.prefersDecodedGEMM(arithmetic: .floatKernels, rows: 1000, weightRows: rows, columns: columns))
+        let q = randomQuantized(.q8_0, rows: rows, columns: columns, seed: 13)
+        let w = q.dequantized()
+        let x = testTensor([3, columns], seed: 2).requiringGradient()
+        let dense = x.linear(weight: w, bias: nil), quantized = x.linear(quantized: q, bias: nil)
+        expectClose(quantized.scalars, dense.scalars, absolute: 1e-4, relative: 1e-4, "forward")  // sums of 1,024 terms
+        let seed = testTensor(dense.shape, seed: 6)
+        let gd = try gradients(of: (dense * seed).sum(), withRespectTo: [x])
+        let gq = try gradients(of: (quantized * seed).sum(), withRespectTo: [x])
+        expectClose(gq[0].scalars, gd[0].scalars, absolute: 1e-4, relative: 1e-4, "dx")
     }
 
     @Test(arguments: [QuantizationType.q4_1, .q8_0, .q6_K])

@@ -98,6 +98,27 @@ int loupe_layer_norm_backward_using(const char *kernel, long rows, int width, co
                                     const float *xhat, const float *rstd, const float *weight,
                                     float *dx);
 
+/// SiLU of `n` contiguous floats: y = x · σ(x) (y may be x).
+void loupe_silu_forward(long n, const float *x, float *y);
+
+/// The derivative of loupe_silu_forward applied to an upstream gradient:
+/// dx = g · σ(x) · (1 + x · (1 − σ(x))) (dx may be g).
+void loupe_silu_backward(long n, const float *x, const float *g, float *dx);
+
+/// GELU, the exact erf form, of `n` contiguous floats: y = x · Φ(x) (y may be x).
+void loupe_gelu_forward(long n, const float *x, float *y);
+
+/// The derivative of loupe_gelu_forward applied to an upstream gradient:
+/// dx = g · (Φ(x) + x · φ(x)) (dx may be g).
+void loupe_gelu_backward(long n, const float *x, const float *g, float *dx);
+
+/// The SiLU and GELU kernels with an explicit code path ("generic", "avx2-fma", NULL/"auto"),
+/// for tests; 0 when the CPU cannot run that path.
+int loupe_silu_forward_using(const char *kernel, long n, const float *x, float *y);
+int loupe_silu_backward_using(const char *kernel, long n, const float *x, const float *g, float *dx);
+int loupe_gelu_forward_using(const char *kernel, long n, const float *x, float *y);
+int loupe_gelu_backward_using(const char *kernel, long n, const float *x, const float *g, float *dx);
+
 /// Name of the GEMM code path chosen at run time ("avx512", "avx2-fma", "generic").
 const char *loupe_sgemm_kernel_name(void);
 

@@ -69,6 +69,14 @@ int loupe_quantized_matmul_float(const char *kernel, int nthreads, int ggml_type
 const char *loupe_quantized_float_kernel_name(void);
 int loupe_quantized_float_kernel_available(const char *kernel);
 
+/// Decodes `blocks` consecutive GGML blocks of type Q4_0, Q4_1 or Q8_0 at `src` into 32·blocks
+/// floats at `dst`: d·(q − 8), d·q + m, d·q, one rounding per operation (no fused multiply-add),
+/// so the same bits on every path and as LoupeTensor's Swift decoder.  Returns 0 (nothing
+/// written) for another type.  `_using` takes a path ("generic", "avx2", "avx512", NULL/"auto")
+/// and returns 0 when this CPU cannot run it.
+int loupe_quantized_decode(int ggml_type, long blocks, const void *src, float *dst);
+int loupe_quantized_decode_using(const char *kernel, int ggml_type, long blocks, const void *src, float *dst);
+
 /// The path loupe_quantized_matmul takes for NULL/"auto" on this CPU (the environment variable
 /// LOUPE_QUANTIZED_KERNEL can name another at start-up).
 const char *loupe_quantized_kernel_name(void);

@@ -82,6 +82,12 @@ public final class Projection: Module {
             guard case .quantized(let q) = p.weight else { return nil }
             matrices.append(q)
         }
+        // A prompt's many rows: each projection goes to one SGEMM over its decoded weight.
+        let rows = x.shape.last.map { $0 == 0 ? 0 : x.count / $0 } ?? 0
+        if matrices.allSatisfy({ QuantizedTiles.prefersDecodedGEMM(arithmetic: arithmetic, rows: rows, weightRows: $0.rows,
+                                                                   columns: $0.columns) }) {
+            return nil
+        }
         guard let outputs = QuantizedMatrix.products(x, matrices, biases: projections.map { $0.bias?.value },
                                                         arithmetic: arithmetic) else { return nil }
         return zip(projections, outputs).map { $0.hooked($1) }

@@ -5,10 +5,15 @@ import LoupeTensor
 extension HFEncoder {
     /// Loads the encoder of the Hugging Face checkpoint in `folder` (`config.json` plus
     /// `model.safetensors` or a sharded `model.safetensors.index.json`); for a classification
-    /// checkpoint only the encoder (and pooler) is loaded.
+    /// checkpoint only the encoder (and pooler) is loaded. The special token ids
+    /// (``EncoderConfig/specialTokenIDs``) come from the folder's `tokenizer.json` post-processor
+    /// when it has one (`config.json` of a bare BERT such as MiniLM names no `[CLS]`/`[SEP]`), so
+    /// a classifier built on this encoder (``HFEncoderClassifier/withFreshHead(on:labels:seed:)``)
+    /// keeps them in its `pad` baseline, as a loaded classifier does.
     /// - Throws: ``PretrainedError`` naming the file and key or tensor at fault.
     public static func load(folder: URL) throws -> HFEncoder {
-        let config = try EncoderConfig.read(from: folder.appendingPathComponent("config.json"))
+        var config = try EncoderConfig.read(from: folder.appendingPathComponent("config.json"))
+        if let ids = TokenizerSpecialTokens.read(folder: folder) { config.specialTokenIDs = ids }
         return try HFEncoder(config: config, store: SafeTensorsStore(folder: folder))
     }
 

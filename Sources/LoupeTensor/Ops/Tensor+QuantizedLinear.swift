@@ -3,10 +3,15 @@ extension Tensor {
     /// `self · Wᵀ + bias` over the last axis with `W = quantized.dequantized()`: `self` `[..., in]`,
     /// `quantized` `[out, in]` (PyTorch's layout), optional `bias` `[out]` → `[..., out]`.
     ///
-    /// The weight is never expanded whole: tiles of its rows are decoded into a scratch buffer
-    /// and multiplied with ``GEMM``, tiles in parallel (see ``Parallel``). The derivative flows
-    /// to the input (`dx = dy · W`, again tile by tile) and to the bias; the stored weight is a
-    /// constant. Inside ``QuantizedArithmetic/with(_:_:)``, when no gradient is recorded, Q4_0 /
+    /// A weight of at most ``QuantizedTiles/wholeDecodeMaximumScalars`` floats is decoded once
+    /// into a temporary buffer (in parallel) and multiplied in one GEMM when the product is
+    /// recorded for a gradient or has ``QuantizedTiles/wholeDecodeMinimumRows`` input rows or
+    /// more (e.g. the path points of integrated gradients): re-packing the input for every tile
+    /// cost more than the decoding. Otherwise (a larger weight, or a few rows without gradient)
+    /// tiles of its rows are decoded into a scratch buffer and multiplied with ``GEMM``, tiles
+    /// in parallel (see ``Parallel``). The derivative
+    /// flows to the input (`dx = dy · W`, by the same two plans) and to the bias; the stored
+    /// weight is a constant. Inside ``QuantizedArithmetic/with(_:_:)``, when no gradient is recorded, Q4_0 /
     /// Q4_1 / Q8_0 weights are multiplied by that mode's block kernels instead
     /// (``QuantizedMatrix/product(_:bias:arithmetic:kernel:)``).
     public func linear(quantized weight: QuantizedMatrix, bias: Tensor?) -> Tensor {
@@ -16,19 +21,38 @@ extension Tensor {
         if let bias { precondition(bias.shape == [n], "linear: bias \(bias.shape) for \(n) outputs") }
         // Inference inside QuantizedArithmetic.with(.floatKernels / .integerKernels): the block kernels.
         let arithmetic = QuantizedArithmetic.mode
-        if arithmetic != .decodedTiles, !(GradientMode.isEnabled && (node != nil || bias?.node != nil)),
+        let recording = GradientMode.isEnabled && (node != nil || bias?.node != nil)
+        let rowCount = k == 0 ? 0 : count / k
+        if arithmetic != .decodedTiles, !recording,
+           !QuantizedTiles.prefersDecodedGEMM(arithmetic: arithmetic, rows: rowCount, weightRows: n, columns: k),
            let y = weight.product(self, bias: bias, arithmetic: arithmetic) {
             return y
         }
         let rows = k == 0 ? 0 : count / k
         let tile = QuantizedTiles.rowsPerTile(columns: k)
         let tileCount = (n + tile - 1) / tile
+        let whole = QuantizedTiles.decodesWhole(rows: rows, weightRows: n, columns: k, recording: recording)
         let out = [Float](unsafeUninitializedCapacity: rows * n) { buffer, initialized in
             if rows > 0 && n > 0 {
                 let pc = buffer.baseAddress!
                 if k == 0 {
                     for r in 0..<rows {
                         for j in 0..<n { pc[r * n + j] = bias?.scalars[j] ?? 0 }
+                    }
+                } else if whole {
+                    let w = weight.decodedWhole()
+                    defer { w.deallocate() }
+                    scalars.withUnsafeBufferPointer { px in
+                        withOptionalBuffer(bias?.scalars) { pbias in
+                            if let pbias {
+                                GEMM.multiply(transposeA: false, transposeB: true, m: rows, n: n, k: k,
+                                              a: px.baseAddress!, lda: k, b: w, ldb: k,
+                                              addingRowVector: pbias, c: pc, ldc: n)
+                            } else {
+                                GEMM.multiply(transposeA: false, transposeB: true, m: rows, n: n, k: k,
+                                              a: px.baseAddress!, lda: k, b: w, ldb: k, c: pc, ldc: n)
+                            }
+                        }
                     }
                 } else {
                     scalars.withUnsafeBufferPointer { px in
@@ -66,7 +90,14 @@ extension Tensor {
                 if needs[0] {
                     // dx = g · W, accumulated over tiles of W's rows: dx += g[:, j0..<j1] · W[j0..<j1, :].
                     var dx = [Float](repeating: 0, count: rows * k)
-                    if rows > 0 && k > 0 && n > 0 {
+                    if rows > 0 && k > 0 && n > 0 && whole {
+                        let w = weight.decodedWhole()
+                        defer { w.deallocate() }
+                        dx.withUnsafeMutableBufferPointer { pd in
+                            GEMM.multiply(transposeA: false, transposeB: false, m: rows, n: k, k: n,
+                                          a: pg.baseAddress!, lda: n, b: w, ldb: k, c: pd.baseAddress!, ldc: k)
+                        }
+                    } else if rows > 0 && k > 0 && n > 0 {
                         dx.withUnsafeMutableBufferPointer { pd in
                             let scratch = UnsafeMutablePointer<Float>.allocate(capacity: tile * k)
                             defer { scratch.deallocate() }
@@ -98,10 +129,54 @@ extension Tensor {
 }
 
 /// Tile sizes of the quantized kernels.
-enum QuantizedTiles {
+public enum QuantizedTiles {
     /// Weight rows decoded at a time: about 64 K floats (256 KB, an L2's worth), at least 16.
     static func rowsPerTile(columns: Int) -> Int {
         Swift.max(16, 65_536 / Swift.max(1, columns))
+    }
+
+    /// Input rows from which a product decodes its whole weight once (instead of tile by tile,
+    /// or instead of the float block kernels): from here on one SGEMM over the decoded weight
+    /// beats the block kernels (a 57-token prompt of SmolLM2 prefilled at ~690 tokens/s
+    /// with them, 1,000–1,240 this way), and re-packing the input for every tile costs more than decoding
+    /// once (IG passes of 429 rows). `loupe-bench llm-generate`, `llm-ig`; docs/benchmarks.md.
+    public static let wholeDecodeMinimumRows = 16
+
+    /// The largest weight decoded whole: 4 M floats (16 MB), every projection of SmolLM2 and
+    /// MiniLM but not a 49,152-row unembedding, which stays tiled.
+    public static let wholeDecodeMaximumScalars = 1 << 22
+
+    /// Whether a product of `rows` input rows decodes its `weightRows × columns` weight whole.
+    /// A recorded product always does when the weight fits, so its input gradient is summed in
+    /// the same order whatever the batch a row sits in (the forward pass is the same either way).
+    /// Whether a product in ``QuantizedArithmetic/Mode/floatKernels`` of `rows` input rows
+    /// goes to one SGEMM over the decoded weight instead of the block kernels (the same
+    /// arithmetic up to float rounding). The integer kernels are never replaced: their
+    /// numbers differ by design.
+    public static func prefersDecodedGEMM(arithmetic: QuantizedArithmetic.Mode, rows: Int, weightRows: Int, columns: Int) -> Bool {
+        arithmetic == .floatKernels && decodesWhole(rows: rows, weightRows: weightRows, columns: columns, recording: false)
+    }
+
+    static func decodesWhole(rows: Int, weightRows: Int, columns: Int, recording: Bool) -> Bool {
+        (recording || rows >= wholeDecodeMinimumRows) && weightRows > 0 && columns > 0
+            && weightRows * columns <= wholeDecodeMaximumScalars
+    }
+}
+
+extension QuantizedMatrix {
+    /// The whole matrix decoded into a new buffer (`rows × columns` floats; the caller
+    /// deallocates it), tiles decoded in parallel.
+    func decodedWhole() -> UnsafeMutablePointer<Float> {
+        let buffer = UnsafeMutablePointer<Float>.allocate(capacity: rows * columns)
+        let tile = QuantizedTiles.rowsPerTile(columns: columns)
+        let tileCount = (rows + tile - 1) / tile
+        _ = try? Parallel.map(tileCount) { tiles in
+            for t in tiles {
+                let j0 = t * tile, j1 = Swift.min(rows, j0 + tile)
+                dequantizeRows(j0..<j1, into: buffer + j0 * columns)
+            }
+        }
+        return buffer
     }
 }
 

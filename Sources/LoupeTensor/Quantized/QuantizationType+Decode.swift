@@ -1,3 +1,4 @@
+import CLoupeKernels
 /// Block decoders for GGML's storage formats, following the block layouts of llama.cpp's
 /// `ggml-common.h` (`block_q8_0`, `block_q4_0`, `block_q4_1`, `block_q4_K`, `block_q5_K`,
 /// `block_q6_K`) and the reference dequantization of `ggml-quants.c`. All multi-byte fields are
@@ -16,18 +17,28 @@ extension QuantizationType {
             for i in 0..<blocks { destination[i] = HalfPrecision.float(fromHalfBits: Self.u16(source, 2 * i)) }
         case .bf16:
             for i in 0..<blocks { destination[i] = HalfPrecision.float(fromBFloat16Bits: Self.u16(source, 2 * i)) }
-        case .q8_0:
-            for b in 0..<blocks { Self.decodeQ8_0(source + b * 34, destination + b * 32) }
-        case .q4_0:
-            for b in 0..<blocks { Self.decodeQ4_0(source + b * 18, destination + b * 32) }
-        case .q4_1:
-            for b in 0..<blocks { Self.decodeQ4_1(source + b * 20, destination + b * 32) }
+        case .q8_0, .q4_0, .q4_1:
+            // The vectorised C decoder (the same bits as `scalarDecode`, its reference).
+            if loupe_quantized_decode(Int32(ggmlTypeID), blocks, source, destination) == 0 {
+                scalarDecode(blocks: blocks, from: source, into: destination)
+            }
         case .q4_K:
             for b in 0..<blocks { Self.decodeQ4_K(source + b * 144, destination + b * 256) }
         case .q5_K:
             for b in 0..<blocks { Self.decodeQ5_K(source + b * 176, destination + b * 256) }
         case .q6_K:
             for b in 0..<blocks { Self.decodeQ6_K(source + b * 210, destination + b * 256) }
+        }
+    }
+
+    /// The Swift decoder of Q8_0, Q4_0 and Q4_1 blocks (the reference of the C one; other
+    /// types: ``decode(blocks:from:into:)``).
+    func scalarDecode(blocks: Int, from source: UnsafeRawPointer, into destination: UnsafeMutablePointer<Float>) {
+        switch self {
+        case .q8_0: for b in 0..<blocks { Self.decodeQ8_0(source + b * 34, destination + b * 32) }
+        case .q4_0: for b in 0..<blocks { Self.decodeQ4_0(source + b * 18, destination + b * 32) }
+        case .q4_1: for b in 0..<blocks { Self.decodeQ4_1(source + b * 20, destination + b * 32) }
+        default: decode(blocks: blocks, from: source, into: destination)
         }
     }
 

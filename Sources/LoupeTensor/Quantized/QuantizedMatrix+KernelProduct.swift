@@ -12,6 +12,8 @@ public enum QuantizedArithmetic {
         case decodedTiles
         /// Each block decoded to floats in registers and multiplied with the input as it is:
         /// `x · dequantize(W)ᵀ` up to float rounding (another summation order), no decoded copy.
+        /// From ``QuantizedTiles/wholeDecodeMinimumRows`` input rows on (a prompt), the weight
+        /// is decoded once and multiplied by ``GEMM`` instead — the same arithmetic, faster there.
         case floatKernels
         /// The input rounded to 8 bits per block of 32, integer dot products with the stored
         /// blocks (llama.cpp's CPU arithmetic): faster on VNNI CPUs, not the same numbers.

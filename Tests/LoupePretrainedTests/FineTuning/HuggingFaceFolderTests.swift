@@ -1,4 +1,5 @@
 import Foundation
+import LoupeAttribution
 import LoupeNN
 import LoupeTensor
 import LoupeTestSupport
@@ -50,6 +51,26 @@ import Testing
         let pretrained = try HFEncoder.load(folder: source)
         #expect(reloaded.encoder.layers[0].intermediate.weight.value.scalars
                 != pretrained.layers[0].intermediate.weight.value.scalars)
+    }
+
+    @Test("a bare encoder reads [CLS]/[SEP] from tokenizer.json, so a fresh head's pad baseline keeps them")
+    func freshHeadKeepsTheTokenizersSpecialTokens() throws {
+        let source = try EncoderFixtures.folder("bert_model_sharded")
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for name in try FileManager.default.contentsOfDirectory(atPath: source.path) {
+            try FileManager.default.copyItem(at: source.appendingPathComponent(name), to: folder.appendingPathComponent(name))
+        }
+        #expect(try HFEncoder.load(folder: folder).config.specialTokenIDs.isEmpty, "config.json alone names none")
+        let tokenizer = #"{"version": "1.0", "post_processor": {"type": "BertProcessing", "sep": ["[SEP]", 3], "cls": ["[CLS]", 2]}}"#
+        try Data(tokenizer.utf8).write(to: folder.appendingPathComponent("tokenizer.json"))
+        let encoder = try HFEncoder.load(folder: folder)
+        #expect(encoder.config.specialTokenIDs == [2, 3])
+        let model = try HFEncoderClassifier.withFreshHead(on: encoder, labels: ["negative", "positive"], seed: 9)
+        #expect(model.specialTokenIDs == [2, 3])
+        let scores = try IntegratedGradients(stepCount: 8).attribute([[2, 17, 45, 9, 3]], targets: [1], model: model)[0][0].scores
+        #expect(scores.first == 0 && scores.last == 0, "[CLS] and [SEP] are their own baseline: \(scores)")
+        #expect(scores[1..<4].contains { $0 != 0 })
     }
 
     @Test("an encoder without a pooler gets a fresh one, saved under the family prefix")
