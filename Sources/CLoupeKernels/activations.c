@@ -3,7 +3,7 @@
  * LoupeTensor/Ops/Tensor+Activations.swift and Tensor+Math.swift: SiLU of LLaMA-family MLPs
  * (libm's expf over a 429 × 1536 gate per layer was 12 % of integrated gradients on SmolLM2)
  * and GELU's exact erf form (BERT-family encoders: erff and expf were 37 % of IG on MiniLM).
- * Code paths chosen once from CPUID, as for the row kernels: "avx2-fma" and the baseline.
+ * Code paths chosen from CPUID: "avx512", "avx2-fma" and the portable baseline.
  */
 #include "CLoupeKernels.h"
 #include "cpu_level.h"
@@ -11,59 +11,103 @@
 
 #include <math.h>
 #include <stddef.h>
+#include <string.h>
 
-#define LOUPE_IMPL "activations_impl.h"
-#include "instantiate.h"
+/* Three instantiations: 8-float vectors for the baseline and AVX2 (vec8.h), 16-float vectors
+ * for AVX-512.  The vector types are GCC/Clang extensions, so one source serves all three. */
+#define VF v8f
+#define VI v8i
+#define VN 8
+#define VS(x) V8(x)
+#define VLOAD(p) v8_load(p)
+#define VSTORE(p, x) v8_store(p, x)
+#define SUF(name) name##_generic
+#define TGT
+#include "activations_impl.h"
+#undef SUF
+#undef TGT
+
+#if defined(__x86_64__)
+#define SUF(name) name##_avx2
+#define TGT __attribute__((target("avx2,fma")))
+#include "activations_impl.h"
+#undef SUF
+#undef TGT
+#undef VF
+#undef VI
+#undef VN
+#undef VS
+#undef VLOAD
+#undef VSTORE
+
+typedef float v16f __attribute__((vector_size(64)));
+typedef float v16f_u __attribute__((vector_size(64), aligned(4)));
+typedef int v16i __attribute__((vector_size(64)));
+#define VF v16f
+#define VI v16i
+#define VN 16
+#define VS(x) ((v16f){(x), (x), (x), (x), (x), (x), (x), (x), (x), (x), (x), (x), (x), (x), (x), (x)})
+#define VLOAD(p) (*(const v16f_u *)(p))
+#define VSTORE(p, x) (*(v16f_u *)(p) = (x))
+#define SUF(name) name##_avx512
+#define TGT __attribute__((target("avx512f,avx512dq,avx512vl,avx2,fma")))
+#include "activations_impl.h"
+#undef SUF
+#undef TGT
+#endif
 
 typedef void (*unary_fn)(long n, const float *x, float *y);
 typedef void (*backward_fn)(long n, const float *x, const float *g, float *dx);
 
-/* Whether `kernel` names a path this CPU runs; *avx2: whether that path is "avx2-fma". */
-static int pick(const char *kernel, int *avx2) {
-    int path = loupe_row_kernel_path(kernel);
-    if (path < 0) return 0;
+/* The path `kernel` names — 0 generic, 1 "avx2-fma", 2 "avx512"; the best this CPU runs for
+ * NULL/""/"auto" — or -1 when it is unknown or cannot run here. */
+static int pick(const char *kernel) {
+    int best = 0;
 #if defined(__x86_64__)
-    *avx2 = path == 1;
-#else
-    *avx2 = 0;
+    int level = loupe_cpu_level();
+    best = level >= 2 ? 2 : level >= 1 ? 1 : 0;
 #endif
-    return 1;
+    if (kernel == NULL || kernel[0] == 0 || strcmp(kernel, "auto") == 0) return best;
+    if (strcmp(kernel, "generic") == 0) return 0;
+    if (strcmp(kernel, "avx2-fma") == 0) return best >= 1 ? 1 : -1;
+    if (strcmp(kernel, "avx512") == 0) return best >= 2 ? 2 : -1;
+    return -1;
 }
 
 #if defined(__x86_64__)
-#define CHOOSE(avx2, name) ((avx2) ? name##_avx2 : name##_generic)
+#define CHOOSE(path, name) ((path) == 2 ? name##_avx512 : (path) == 1 ? name##_avx2 : name##_generic)
 #else
-#define CHOOSE(avx2, name) (name##_generic)
+#define CHOOSE(path, name) (name##_generic)
 #endif
 
 int loupe_silu_forward_using(const char *kernel, long n, const float *x, float *y) {
-    int avx2;
-    if (!pick(kernel, &avx2)) return 0;
-    unary_fn f = CHOOSE(avx2, silu_forward);
+    int path = pick(kernel);
+    if (path < 0) return 0;
+    unary_fn f = CHOOSE(path, silu_forward);
     f(n, x, y);
     return 1;
 }
 
 int loupe_silu_backward_using(const char *kernel, long n, const float *x, const float *g, float *dx) {
-    int avx2;
-    if (!pick(kernel, &avx2)) return 0;
-    backward_fn f = CHOOSE(avx2, silu_backward);
+    int path = pick(kernel);
+    if (path < 0) return 0;
+    backward_fn f = CHOOSE(path, silu_backward);
     f(n, x, g, dx);
     return 1;
 }
 
 int loupe_gelu_forward_using(const char *kernel, long n, const float *x, float *y) {
-    int avx2;
-    if (!pick(kernel, &avx2)) return 0;
-    unary_fn f = CHOOSE(avx2, gelu_forward);
+    int path = pick(kernel);
+    if (path < 0) return 0;
+    unary_fn f = CHOOSE(path, gelu_forward);
     f(n, x, y);
     return 1;
 }
 
 int loupe_gelu_backward_using(const char *kernel, long n, const float *x, const float *g, float *dx) {
-    int avx2;
-    if (!pick(kernel, &avx2)) return 0;
-    backward_fn f = CHOOSE(avx2, gelu_backward);
+    int path = pick(kernel);
+    if (path < 0) return 0;
+    backward_fn f = CHOOSE(path, gelu_backward);
     f(n, x, g, dx);
     return 1;
 }

@@ -6,7 +6,7 @@ import Testing
 // run, against a double-precision reference, at lengths that hit the vector body and the tail,
 // and at arguments where exp under- or overflows.
 
-private let activationPaths = ["generic", "avx2-fma"].filter { path in
+private let activationPaths = ["generic", "avx2-fma", "avx512"].filter { path in
     var out: [Float] = [0]
     return loupe_silu_forward_using(path, 1, [1], &out) == 1
 }

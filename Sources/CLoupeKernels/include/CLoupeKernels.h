@@ -112,12 +112,25 @@ void loupe_gelu_forward(long n, const float *x, float *y);
 /// dx = g · (Φ(x) + x · φ(x)) (dx may be g).
 void loupe_gelu_backward(long n, const float *x, const float *g, float *dx);
 
-/// The SiLU and GELU kernels with an explicit code path ("generic", "avx2-fma", NULL/"auto"),
+/// The SiLU and GELU kernels with an explicit code path ("generic", "avx2-fma", "avx512", NULL/"auto"),
 /// for tests; 0 when the CPU cannot run that path.
 int loupe_silu_forward_using(const char *kernel, long n, const float *x, float *y);
 int loupe_silu_backward_using(const char *kernel, long n, const float *x, const float *g, float *dx);
 int loupe_gelu_forward_using(const char *kernel, long n, const float *x, float *y);
 int loupe_gelu_backward_using(const char *kernel, long n, const float *x, const float *g, float *dx);
+
+/// One Adam / AdamW step over `n` contiguous parameters w with moments m, v and gradient g
+/// (all distinct arrays): per element, with `grad = g` (+ weight_decay·w when not decoupled;
+/// w ·= decay first when decoupled and weight_decay ≠ 0), m += (grad − m)(1 − β₁),
+/// v = v·β₂ + (1 − β₂)·grad·grad, w −= step_size·m / (√v / root_correction2 + ε) — no fused
+/// multiply-add, the same bits on every path.  `_using` takes "generic", "avx2-fma", "avx512"
+/// or NULL/"auto" and returns 0 when this CPU cannot run that path.
+void loupe_adam_update(long n, float *w, float *m, float *v, const float *g, float beta1, float beta2,
+                       float epsilon, float weight_decay, int decoupled, float decay, float step_size,
+                       float root_correction2);
+int loupe_adam_update_using(const char *kernel, long n, float *w, float *m, float *v, const float *g,
+                            float beta1, float beta2, float epsilon, float weight_decay, int decoupled,
+                            float decay, float step_size, float root_correction2);
 
 /// Name of the GEMM code path chosen at run time ("avx512", "avx2-fma", "generic").
 const char *loupe_sgemm_kernel_name(void);

@@ -101,6 +101,8 @@ final class AdamEngine {
         }
     }
     var states: [ObjectIdentifier: State] = [:]
+    /// Parameters of at least this many elements are updated in parallel shards of rows.
+    static let parallelMinimumCount = 1 << 16
 
     init(parameters: [Parameter], learningRate: Float, beta1: Float, beta2: Float, epsilon: Float,
          weightDecay: Float, decoupled: Bool) {
@@ -140,10 +142,24 @@ final class AdamEngine {
                         switch gradient {
                         case .dense(let g):
                             g.withUnsafeBufferPointer { g in
-                                for r in 0..<layout.rows {
-                                    state.steps[r] += 1
-                                    update(row: r, width: layout.width, step: state.steps[r],
-                                           w: w, m: m, v: v, g: g, gradientOffset: r * layout.width)
+                                state.steps.withUnsafeMutableBufferPointer { steps in
+                                    let (rows, width) = (layout.rows, layout.width)
+                                    let (steps, w, m, v) = (steps, w, m, v)  // the buffers, not inout
+                                    // Rows are independent: large parameters (MiniLM's 30,522 × 384
+                                    // embedding) are updated in shards over the cores, same bits.
+                                    let updateRows = { (range: Range<Int>) in
+                                        for r in range {
+                                            steps[r] += 1
+                                            self.update(row: r, width: width, step: steps[r],
+                                                        w: w, m: m, v: v, g: g, gradientOffset: r * width)
+                                        }
+                                    }
+                                    if rows > 1 && rows * width >= Self.parallelMinimumCount {
+                                        let shard = Swift.max(1, Self.parallelMinimumCount / (2 * Swift.max(1, width)))
+                                        _ = try? Parallel.map(rows, minimumShardSize: shard) { updateRows($0) }
+                                    } else {
+                                        updateRows(0..<rows)
+                                    }
                                 }
                             }
                         case .sparse(let sparse):
@@ -171,21 +187,12 @@ final class AdamEngine {
         let correction2 = 1 - Foundation.pow(Double(beta2), Double(step))
         let stepSize = Float(Double(learningRate) / correction1)
         let rootCorrection2 = Float(correction2.squareRoot())
-        let (b1, b2, eps, wd) = (beta1, beta2, epsilon, weightDecay)
         let decay = 1 - learningRate * weightDecay
         let base = row * width
-        for j in 0..<width {
-            let i = base + j
-            var grad = g[gradientOffset + j]
-            if decoupled {
-                if wd != 0 { w[i] *= decay }
-            } else {
-                grad += wd * w[i]
-            }
-            m[i] += (grad - m[i]) * (1 - b1)          // lerp, as torch's exp_avg.lerp_(grad, 1 − β₁)
-            v[i] = v[i] * b2 + (1 - b2) * grad * grad
-            let denominator = v[i].squareRoot() / rootCorrection2 + eps
-            w[i] -= stepSize * m[i] / denominator
-        }
+        // Vectorised in C, the same operations in the same order as the scalar loop it replaced.
+        OptimizerKernels.adamUpdate(count: width, weights: w.baseAddress! + base, firstMoment: m.baseAddress! + base,
+                                    secondMoment: v.baseAddress! + base, gradient: g.baseAddress! + gradientOffset,
+                                    beta1: beta1, beta2: beta2, epsilon: epsilon, weightDecay: weightDecay,
+                                    decoupled: decoupled, decay: decay, stepSize: stepSize, rootCorrection2: rootCorrection2)
     }
 }
