@@ -164,6 +164,28 @@ int loupe_quantized_decode_using(const char *kernel, int ggml_type, long blocks,
     return 1;
 }
 
+/* The best path, found once: the SGEMM's panel packing calls this for every 8 × 192 piece of a
+ * weight, so a CPUID query and string compares per call would be a measurable share. */
+static int best_path = -1;
+
 int loupe_quantized_decode(int ggml_type, long blocks, const void *src, float *dst) {
-    return loupe_quantized_decode_using(NULL, ggml_type, blocks, src, dst);
+    int path = __atomic_load_n(&best_path, __ATOMIC_RELAXED);
+    if (path < 0) {
+        path = decode_path(NULL);
+        __atomic_store_n(&best_path, path, __ATOMIC_RELAXED);
+    }
+    if (ggml_type != GGML_Q4_0 && ggml_type != GGML_Q4_1 && ggml_type != GGML_Q8_0) return 0;
+    if (blocks < 0) return 0;
+#if defined(__x86_64__)
+    if (path == 2) {
+        decode_avx512(ggml_type, blocks, (const uint8_t *)src, dst);
+        return 1;
+    }
+    if (path == 1) {
+        decode_avx2(ggml_type, blocks, (const uint8_t *)src, dst);
+        return 1;
+    }
+#endif
+    decode_generic(ggml_type, blocks, (const uint8_t *)src, dst);
+    return 1;
 }

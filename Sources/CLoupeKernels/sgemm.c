@@ -27,6 +27,7 @@
  * GEMV path without packing.
  */
 #include "CLoupeKernels.h"
+#include "CLoupeKernelsQuantized.h"
 #include "cpu_level.h"
 #include "gemm_threads.h"
 
@@ -47,6 +48,15 @@
 
 /* ------------------------------------------------------------------ shared types */
 
+/* op(B) = dequantize(W)ᵀ for W: N rows of K elements in a GGML block type (Q4_0, Q4_1, Q8_0),
+ * decoded straight into the packed panels (loupe_sgemm_quantized_b). */
+struct gemm_qsource {
+    int type;             /* GGML type id */
+    int block_bytes;      /* bytes per block of 32 */
+    const uint8_t *base;  /* row 0 */
+    long row_bytes;       /* bytes per row of W */
+};
+
 struct gemm_args {
     int transA, transB, M, N, K;
     int kc; /* K block actually used (depends on K and the kernel only) */
@@ -55,6 +65,7 @@ struct gemm_args {
     float *C;
     long lda, ldb, ldc;
     const float *bias; /* NULL, or N floats added to every row of C (only with beta == 0) */
+    const struct gemm_qsource *qb; /* non-NULL: B is this quantized matrix (transB = 1, B unused) */
 };
 
 typedef void (*gemm_part_fn)(const struct gemm_args *g, int m0, int m1, int n0, int n1,
@@ -433,6 +444,28 @@ static void gemm_part_naive(const struct gemm_args *g, int m0, int m1, int n0, i
         }
 }
 
+/* The fallback of loupe_sgemm_quantized_b when no work buffer can be had: one decoded row of W
+ * at a time (K floats on the stack up to 4096, else per element). */
+static void gemm_part_naive_q(const struct gemm_args *g, int m0, int m1, int n0, int n1) {
+    float row[4096];
+    for (int j = n0; j < n1; j++) {
+        const uint8_t *w = g->qb->base + (long)j * g->qb->row_bytes;
+        int have = g->K <= 4096 && loupe_quantized_decode(g->qb->type, g->K / 32, w, row);
+        for (int i = m0; i < m1; i++) {
+            float acc = 0;
+            for (int k = 0; k < g->K; k++) {
+                float b;
+                if (have) b = row[k];
+                else loupe_quantized_decode(g->qb->type, 1, w + (long)(k / 32) * g->qb->block_bytes, row), b = row[k % 32];
+                float a = g->transA ? g->A[(long)k * g->lda + i] : g->A[(long)i * g->lda + k];
+                acc += a * b;
+            }
+            float *c = g->C + (long)i * g->ldc + j;
+            *c = g->alpha * acc + (g->bias ? g->bias[j] : (g->beta == 0 ? 0 : g->beta * *c));
+        }
+    }
+}
+
 /* C = beta * C (beta == 0 clears C, NaNs included). */
 static void scale_c(int M, int N, float beta, float *C, long ldc) {
     for (int i = 0; i < M; i++) {
@@ -484,7 +517,8 @@ static void run_part(const struct gemm_args *g, const struct gemm_kernel *k, int
     asz = (asz + 15) & ~(size_t)15; /* keep the B buffer 64-byte aligned */
     float *ws = loupe_workspace(asz + bsz);
     if (!ws) {
-        gemm_part_naive(g, m0, m1, n0, n1);
+        if (g->qb) gemm_part_naive_q(g, m0, m1, n0, n1);
+        else gemm_part_naive(g, m0, m1, n0, n1);
         return;
     }
     k->part(g, m0, m1, n0, n1, ws, ws + asz);
@@ -578,6 +612,7 @@ static void sgemm_impl(const struct gemm_kernel *k, int nthreads,
     t.g.ldb = ldb;
     t.g.ldc = ldc;
     t.g.bias = bias;
+    t.g.qb = NULL;
     t.k = k;
     t.split_n = N >= M; /* the operand re-packed by every item is the smaller one */
 
@@ -642,4 +677,61 @@ int loupe_sgemm_using(const char *kernel, int nthreads,
                       float beta, float *C, int ldc) {
     return loupe_sgemm_bias_using(kernel, nthreads, transA, transB, M, N, K, alpha, A, lda, B, ldb,
                                   beta, NULL, C, ldc);
+}
+
+/* C = A · dequantize(W)ᵀ (+ bias): the blocked path of sgemm_impl with op(B)'s panels decoded
+ * from W's blocks as they are packed (no decoded copy of W in memory).  The K blocks are
+ * multiples of 32, so each packed block of W is whole; for the K of most models (576, 1536,
+ * 384, …) they are the float SGEMM's own, and the result is then the same bits as decoding W
+ * and calling loupe_sgemm_bias.  Returns 0 (nothing written) for another type, K not a
+ * multiple of 32, or M or N below 1. */
+int loupe_sgemm_quantized_b(int nthreads, int M, int N, int K, const float *A, int lda, int ggml_type,
+                            const void *W, long ldw_bytes, const float *bias, float *C, int ldc) {
+    int block_bytes = ggml_type == 8 ? 34 : ggml_type == 3 ? 20 : ggml_type == 2 ? 18 : 0;
+    if (!block_bytes || K <= 0 || K % 32 != 0 || M <= 0 || N <= 0) return 0;
+    const struct gemm_kernel *k = loupe_active_kernel();
+    if (nthreads <= 0) nthreads = loupe_get_effective_threads();
+    if (nthreads > LOUPE_MAX_THREADS) nthreads = LOUPE_MAX_THREADS;
+    struct gemm_qsource q = {ggml_type, block_bytes, (const uint8_t *)W, ldw_bytes};
+    struct gemm_task t;
+    memset(&t, 0, sizeof t);
+    t.g.transA = 0;
+    t.g.transB = 1;
+    t.g.M = M;
+    t.g.N = N;
+    t.g.K = K;
+    int nkb = (K + k->kc - 1) / k->kc;
+    int kc = ((K + nkb - 1) / nkb + 3) & ~3;
+    t.g.kc = (kc + 31) & ~31; /* whole blocks; equal to the float path's whenever that is a multiple of 32 */
+    t.g.alpha = 1.0f;
+    t.g.beta = 0.0f;
+    t.g.A = A;
+    t.g.B = NULL;
+    t.g.C = C;
+    t.g.lda = lda;
+    t.g.ldb = K;
+    t.g.ldc = ldc;
+    t.g.bias = bias;
+    t.g.qb = &q;
+    t.k = k;
+    t.split_n = N >= M;
+    double fmas = (double)M * N * K;
+    double by_work = fmas / LOUPE_MT_MIN_FMAS;
+    if (nthreads > by_work) nthreads = by_work < 1 ? 1 : (int)by_work;
+    int dim = t.split_n ? N : M;
+    int unit = t.split_n ? k->nr : k->mr;
+    t.units = (dim + unit - 1) / unit;
+    if (nthreads > t.units) nthreads = t.units;
+    if (nthreads <= 1) {
+        run_part(&t.g, k, 0, M, 0, N);
+        return 1;
+    }
+    int items = dim / LOUPE_MIN_ITEM;
+    items = (items + nthreads - 1) / nthreads * nthreads;
+    if (items < nthreads) items = nthreads;
+    if (items > t.units) items = t.units;
+    t.nitems = items;
+    atomic_init(&t.next, 0);
+    loupe_parallel(gemm_task_run, &t, nthreads);
+    return 1;
 }

@@ -248,6 +248,49 @@ TGT static void SUF(pack_b)(int transB, int kc, int nc, const float *restrict B,
     }
 }
 
+/* Pack op(B)[0:kc, 0:nc] = dequantize(W)ᵀ for W's rows j0 + [0, nc) and elements k0 + [0, kc)
+ * (k0 and kc multiples of 32): each group of 8 rows decoded into a scratch (as the float
+ * SGEMM would read them), then transposed into the panel — the same panel as pack_b of the
+ * decoded matrix. */
+TGT static void SUF(pack_b_q)(const struct gemm_qsource *q, int kc, int nc, int j0, int k0,
+                              float *restrict dst)
+{
+    float rows[8 * (KC + 32)] __attribute__((aligned(64)));  /* kc ≤ KC + 28 (rounded to blocks) */
+    const int blocks = kc / 32;
+    for (int p0 = 0; p0 < nc; p0 += NR) {
+        int n = nc - p0 < NR ? nc - p0 : NR;
+        for (int jb = 0; jb < NR; jb += 8) {
+            int r8 = n - jb < 8 ? (n - jb > 0 ? n - jb : 0) : 8;
+            /* The weight rows are read once per K block, each a short piece far from the last:
+             * fetch the pieces three groups ahead now (the decode stalled on these loads). */
+            {
+                const long span = (long)blocks * q->block_bytes;
+                const uint8_t *next = q->base + (long)(j0 + p0 + jb + 24) * q->row_bytes + (long)(k0 / 32) * q->block_bytes;
+                int ahead = nc - (p0 + jb + 24);
+                ahead = ahead < 0 ? 0 : ahead > 8 ? 8 : ahead;
+                for (int r = 0; r < ahead; r++)
+                    for (long b = 0; b < span; b += 64) __builtin_prefetch(next + (long)r * q->row_bytes + b, 0, 3);
+            }
+            for (int r = 0; r < 8; r++) {
+                float *row = rows + r * kc;
+                if (r < r8)
+                    loupe_quantized_decode(q->type, blocks,
+                                           q->base + (long)(j0 + p0 + jb + r) * q->row_bytes + (long)(k0 / 32) * q->block_bytes,
+                                           row);
+                else
+                    memset(row, 0, (size_t)kc * sizeof(float));
+            }
+            int k = 0;
+#ifdef PACK_TR8
+            for (; k + 8 <= kc; k += 8) PACK_TR8(rows + k, kc, 8, dst + k * NR + jb, NR);
+#endif
+            for (; k < kc; k++)
+                for (int r = 0; r < 8; r++) dst[k * NR + jb + r] = rows[r * kc + k];
+        }
+        dst += (long)NR * kc;
+    }
+}
+
 /* ---------------------------------------------------------------- block loops */
 
 /* Computes C[m0:m1, n0:n1] of the problem g, using work buffers abuf (MC*KC floats)
@@ -263,7 +306,8 @@ TGT static void SUF(gemm_part)(const struct gemm_args *g, int m0, int m1, int n0
             int kc = K - pc < kc_step ? K - pc : kc_step;
             float beta = pc == 0 ? g->beta : 1.0f;
             const float *Bsrc = g->transB ? g->B + (long)jc * g->ldb + pc : g->B + (long)pc * g->ldb + jc;
-            SUF(pack_b)(g->transB, kc, nc, Bsrc, g->ldb, bbuf);
+            if (g->qb) SUF(pack_b_q)(g->qb, kc, nc, jc, pc, bbuf);
+            else SUF(pack_b)(g->transB, kc, nc, Bsrc, g->ldb, bbuf);
             for (int ic = m0; ic < m1; ic += MC) {
                 int mc = m1 - ic < MC ? m1 - ic : MC;
                 const float *Asrc = g->transA ? g->A + (long)pc * g->lda + ic : g->A + (long)ic * g->lda + pc;

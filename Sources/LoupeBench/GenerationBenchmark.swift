@@ -8,6 +8,7 @@ import Loupe
 // bandwidth floor of a step.
 //
 //   swift build -c release --product loupe-bench && .build/release/loupe-bench llm-generate [--no-peer] [--tokens N]
+//   [--prefill-only N]  (N prefills only, for a profiler)
 
 func runGenerationBenchmark(_ arguments: [String]) throws {
     let newTokens = arguments.firstIndex(of: "--tokens").flatMap { Int(arguments[$0 + 1]) } ?? 64
@@ -20,6 +21,24 @@ func runGenerationBenchmark(_ arguments: [String]) throws {
           + "\(QuantizedArithmetic.kernelName), \(GEMM.threadCount) threads; "
           + "load average \(loadAverage()) at start")
     print("workload: chat prompt \(prompt.count) tokens, \(newTokens) new tokens, greedy, end of sequence ignored")
+
+    // `--prefill-only N`: N prefills in the default (float-kernel) mode and nothing else, for a
+    // profiler (`perf record … llm-generate --prefill-only 200`).
+    if let i = arguments.firstIndex(of: "--prefill-only"), i + 1 < arguments.count, let count = Int(arguments[i + 1]) {
+        var times: [Double] = []
+        for _ in 0..<Swift.max(1, count) {
+            times.append(try seconds {
+                let cache = model.makeCache()
+                _ = try QuantizedArithmetic.with(.floatKernels) {
+                    try withoutGradients { try model.lastLogits(appending: prompt, cache: cache) }
+                }
+            })
+        }
+        let sorted = times.sorted()
+        print(String(format: "prefill only: %d passes, best %.0f tokens/s, median %.0f", times.count,
+                     Double(prompt.count) / sorted[0], Double(prompt.count) / sorted[sorted.count / 2]))
+        return
+    }
 
     var loupeIDs: [QuantizedArithmetic.Mode: [Int]] = [:]
     let modes: [(QuantizedArithmetic.Mode, String)] = [

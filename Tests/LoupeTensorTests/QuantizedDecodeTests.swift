@@ -1,4 +1,5 @@
 import CLoupeKernels
+import LoupeTestSupport
 import Testing
 @testable import LoupeTensor
 
@@ -57,5 +58,51 @@ import Testing
         #expect(loupe_quantized_decode(0, 1, block, &y) == 0, "F32 is not a block type of this decoder")
         #expect(loupe_quantized_decode(12, 1, block, &y) == 0, "Q4_K is decoded in Swift")
         #expect(loupe_quantized_decode_using("avx9000", 8, 1, block, &y) == 0)
+    }
+}
+
+/// `loupe_sgemm_quantized_b` (blocks decoded into the SGEMM's packed panels) against decoding
+/// the matrix and calling the float SGEMM: the same bits where the K blocks are whole blocks of
+/// 32, within float rounding otherwise; edge tiles in M and N, bias, 1 and 2 threads.
+@Suite struct QuantizedGEMMTests {
+    static let shapes: [(m: Int, n: Int, k: Int)] = [(1, 7, 32), (5, 33, 64), (57, 576, 576), (13, 100, 1536),
+                                                     (429, 192, 576), (20, 64, 2048), (3, 40, 96)]
+
+    @Test(arguments: [QuantizationType.q4_0, .q4_1, .q8_0], [1, 2])
+    func matchesDecodedSGEMM(type: QuantizationType, threads: Int) {
+        for (m, n, k) in Self.shapes {
+            let q = randomQuantized(type, rows: n, columns: k, seed: UInt64(m * 7 + n))
+            let w = q.dequantized()
+            let x = testTensor([m, k], seed: 3), bias = testTensor([n], seed: 5)
+            for withBias in [false, true] {
+                var fused = [Float](repeating: .nan, count: m * n), reference = fused
+                let ok = x.scalars.withUnsafeBufferPointer { px in
+                    bias.scalars.withUnsafeBufferPointer { pb in
+                        loupe_sgemm_quantized_b(Int32(threads), Int32(m), Int32(n), Int32(k), px.baseAddress!, Int32(k),
+                                                Int32(type.ggmlTypeID), q.bytes.baseAddress!, q.bytesPerRow,
+                                                withBias ? pb.baseAddress! : nil, &fused, Int32(n))
+                    }
+                }
+                #expect(ok == 1)
+                _ = loupe_sgemm_bias_using(nil, Int32(threads), 0, 1, Int32(m), Int32(n), Int32(k), 1, x.scalars, Int32(k),
+                                           w.scalars, Int32(k), 0, withBias ? bias.scalars : nil, &reference, Int32(n))
+                // K = 2048: K blocks of 188 in the float SGEMM, 192 here; m ≤ 4: the float SGEMM
+                // takes its GEMV path. Both are another summation order.
+                if k == 2048 || m <= 4 {
+                    expectClose(fused, reference, absolute: 1e-4, relative: 1e-4, "\(type) \(m)×\(n)×\(k)")
+                } else {
+                    let same = zip(fused, reference).allSatisfy { $0.bitPattern == $1.bitPattern }
+                    #expect(same, "\(type) \(m)×\(n)×\(k) bias \(withBias) threads \(threads): first difference at \(zip(fused, reference).enumerated().first { $0.element.0.bitPattern != $0.element.1.bitPattern }.map { "\($0.offset): \($0.element.0) vs \($0.element.1)" } ?? "-")")
+                }
+            }
+        }
+    }
+
+    @Test func refusesWhatItCannotRead() {
+        var y = [Float](repeating: 0, count: 4)
+        let x = [Float](repeating: 1, count: 64), w = [UInt8](repeating: 0, count: 64)
+        #expect(loupe_sgemm_quantized_b(1, 1, 1, 48, x, 48, 8, w, 34, nil, &y, 1) == 0, "K not a multiple of 32")
+        #expect(loupe_sgemm_quantized_b(1, 1, 1, 32, x, 32, 12, w, 144, nil, &y, 1) == 0, "Q4_K has no panel decoder")
+        #expect(loupe_sgemm_quantized_b(1, 0, 1, 32, x, 32, 8, w, 34, nil, &y, 1) == 0)
     }
 }

@@ -132,6 +132,16 @@ int loupe_adam_update_using(const char *kernel, long n, float *w, float *m, floa
                             float beta1, float beta2, float epsilon, float weight_decay, int decoupled,
                             float decay, float step_size, float root_correction2);
 
+/// C = A · dequantize(W)ᵀ (+ bias, N floats, or NULL): A is M×K floats (row stride lda), W is N
+/// rows of K elements in GGML type `ggml_type` (2 = Q4_0, 3 = Q4_1, 8 = Q8_0) at `W` with a row
+/// stride of `ldw_bytes`, C is M×N (row stride ldc).  The blocked SGEMM with W's blocks decoded
+/// straight into its packed panels: no decoded copy of W in memory.  For K whose balanced K
+/// blocks are multiples of 32 (576, 1536, 384, 768, 3072, …) the result has the same bits as
+/// decoding W and calling loupe_sgemm_bias.  nthreads 0: loupe_get_effective_threads().
+/// Returns 0 (nothing written) for another type, K not a multiple of 32, or M, N below 1.
+int loupe_sgemm_quantized_b(int nthreads, int M, int N, int K, const float *A, int lda, int ggml_type,
+                            const void *W, long ldw_bytes, const float *bias, float *C, int ldc);
+
 /// Name of the GEMM code path chosen at run time ("avx512", "avx2-fma", "generic").
 const char *loupe_sgemm_kernel_name(void);
 

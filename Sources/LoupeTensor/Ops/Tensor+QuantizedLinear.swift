@@ -1,3 +1,4 @@
+import CLoupeKernels
 /// The affine map of a fully connected layer whose weight stays in its stored (quantized) format.
 extension Tensor {
     /// `self · Wᵀ + bias` over the last axis with `W = quantized.dequantized()`: `self` `[..., in]`,
@@ -39,6 +40,17 @@ extension Tensor {
                     for r in 0..<rows {
                         for j in 0..<n { pc[r * n + j] = bias?.scalars[j] ?? 0 }
                     }
+                } else if whole, weight.supportsIntegerProducts, let wb = weight.bytes.baseAddress,
+                          scalars.withUnsafeBufferPointer({ px in
+                              withOptionalBuffer(bias?.scalars) { pbias in
+                                  // Q4_0 / Q4_1 / Q8_0: blocks decoded straight into the SGEMM's
+                                  // packed panels (the same bits as decoding whole, no copy).
+                                  loupe_sgemm_quantized_b(0, Int32(rows), Int32(n), Int32(k), px.baseAddress!, Int32(k),
+                                                          Int32(weight.type.ggmlTypeID), wb, weight.bytesPerRow,
+                                                          pbias, pc, Int32(n)) == 1
+                              }
+                          }) {
+                    // done
                 } else if whole {
                     let w = weight.decodedWhole()
                     defer { w.deallocate() }
