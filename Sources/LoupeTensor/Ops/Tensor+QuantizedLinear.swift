@@ -4,10 +4,12 @@ extension Tensor {
     /// `self · Wᵀ + bias` over the last axis with `W = quantized.dequantized()`: `self` `[..., in]`,
     /// `quantized` `[out, in]` (PyTorch's layout), optional `bias` `[out]` → `[..., out]`.
     ///
-    /// A weight of at most ``QuantizedTiles/wholeDecodeMaximumScalars`` floats is decoded once
-    /// into a temporary buffer (in parallel) and multiplied in one GEMM when the product is
-    /// recorded for a gradient or has ``QuantizedTiles/wholeDecodeMinimumRows`` input rows or
-    /// more (e.g. the path points of integrated gradients): re-packing the input for every tile
+    /// A weight of at most ``QuantizedTiles/wholeDecodeMaximumScalars`` floats is multiplied in
+    /// one GEMM when the product is recorded for a gradient or has
+    /// ``QuantizedTiles/wholeDecodeMinimumRows`` input rows or more (e.g. the path points of
+    /// integrated gradients, a prompt): Q4_0 / Q4_1 / Q8_0 blocks are decoded straight into the
+    /// GEMM's packed panels (`loupe_sgemm_quantized_b`, the same bits as decoding first), other
+    /// formats into a temporary buffer (in parallel); re-packing the input for every tile had
     /// cost more than the decoding. Otherwise (a larger weight, or a few rows without gradient)
     /// tiles of its rows are decoded into a scratch buffer and multiplied with ``GEMM``, tiles
     /// in parallel (see ``Parallel``). The derivative
