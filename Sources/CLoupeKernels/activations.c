@@ -123,3 +123,14 @@ void loupe_gelu_forward(long n, const float *x, float *y) { loupe_gelu_forward_u
 void loupe_gelu_backward(long n, const float *x, const float *g, float *dx) {
     loupe_gelu_backward_using(NULL, n, x, g, dx);
 }
+
+double loupe_sum_exp_shifted(long n, const float *x, float shift) {
+    int path = pick(NULL);
+    if (n <= 0) return 0;
+#if defined(__x86_64__)
+    if (path == 2) return sum_exp_shifted_avx512(n, x, shift);
+    if (path == 1) return sum_exp_shifted_avx2(n, x, shift);
+#endif
+    (void)path;
+    return sum_exp_shifted_generic(n, x, shift);
+}

@@ -128,3 +128,22 @@ TGT static void SUF(gelu_backward)(long n, const float *x, const float *g, float
         dx[i] = g[i] * (SUF(normal_cdf1)(x[i]) + x[i] * pdf);
     }
 }
+
+/* Σ exp(x[i] − shift) over n floats: each exp in float (relative error ~1e-7), summed in double
+ * lanes (element i in lane i mod VN, lanes added in order at the end; the tail in one double). */
+typedef double SUF(vd) __attribute__((vector_size(VN * 8)));
+
+TGT static double SUF(sum_exp_shifted)(long n, const float *x, float shift) {
+    SUF(vd) acc = {0};
+    const VF vshift = VS(shift);
+    long i = 0;
+    for (; i + VN <= n; i += VN) {
+        VF e = VLOAD(x + i) - vshift;
+        SUF(expv)(&e);
+        acc += __builtin_convertvector(e, SUF(vd));
+    }
+    double total = 0;
+    for (int l = 0; l < VN; l++) total += acc[l];
+    for (; i < n; i++) total += (double)expf(x[i] - shift);
+    return total;
+}

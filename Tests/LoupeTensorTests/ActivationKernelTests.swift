@@ -1,5 +1,6 @@
 import CLoupeKernels
 import Foundation
+import LoupeTensor
 import Testing
 
 // The SiLU and GELU kernels (Sources/CLoupeKernels/activations.c) on every code path this CPU can
@@ -97,5 +98,21 @@ struct ActivationKernelTests {
         var y: [Float] = [0]
         #expect(loupe_silu_forward_using("avx9000", 1, [1], &y) == 0)
         #expect(loupe_gelu_forward_using("avx9000", 1, [1], &y) == 0)
+    }
+}
+
+@Suite("Reductions")
+struct ReductionTests {
+    @Test(arguments: [0, 1, 15, 16, 17, 1000, 49_152])
+    func sumOfExponentialsMatchesDoublePrecision(count: Int) {
+        var state: UInt64 = 0x853C_49E6_748F_EA9B
+        let values = (0..<count).map { _ -> Float in
+            state ^= state << 13; state ^= state >> 7; state ^= state << 17
+            return Float(state >> 40) / Float(1 << 24) * 40 - 30
+        }
+        let shift = values.max() ?? 0
+        let exact = values.reduce(0.0) { $0 + Foundation.exp(Double($1) - Double(shift)) }
+        let got = Reductions.sumOfExponentials(values, shiftedBy: shift)
+        #expect(Swift.abs(got - exact) <= 1e-6 * Swift.max(exact, 1e-300), "\(count): \(got) vs \(exact)")
     }
 }

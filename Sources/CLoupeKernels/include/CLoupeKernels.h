@@ -142,6 +142,10 @@ int loupe_adam_update_using(const char *kernel, long n, float *w, float *m, floa
 int loupe_sgemm_quantized_b(int nthreads, int M, int N, int K, const float *A, int lda, int ggml_type,
                             const void *W, long ldw_bytes, const float *bias, float *C, int ldc);
 
+/// Σ exp(x[i] − shift) over `n` floats (a softmax's denominator with shift = max x): each exp
+/// in float (relative error about 1e-7), the sum in double lanes.  0 for n ≤ 0.
+double loupe_sum_exp_shifted(long n, const float *x, float shift);
+
 /// Name of the GEMM code path chosen at run time ("avx512", "avx2-fma", "generic").
 const char *loupe_sgemm_kernel_name(void);
 

@@ -125,8 +125,7 @@ public struct GreedyGenerator {
         var best = 0
         for i in logits.indices where logits[i] > logits[best] { best = i }
         let maximum = Double(logits[best])
-        var total = 0.0
-        for v in logits { total += Foundation.exp(Double(v) - maximum) }
+        let total = Reductions.sumOfExponentials(logits, shiftedBy: logits[best])
         func probability(_ i: Int) -> Float { Float(Foundation.exp(Double(logits[i]) - maximum) / total) }
         let k = Swift.min(Swift.max(alternatives, 0), logits.count)
         // Partial selection: keep the k best (logit descending, id ascending).
