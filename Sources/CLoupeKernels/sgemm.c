@@ -541,6 +541,35 @@ static void gemm_task_run(void *p) {
     }
 }
 
+/* The blocked path of a problem described by t->g: split over N (or M when M > N) between up to
+ * `nthreads` threads, in work items, or run on this thread when the problem is small. */
+static void run_blocked(struct gemm_task *t, const struct gemm_kernel *k, int nthreads) {
+    const int M = t->g.M, N = t->g.N, K = t->g.K;
+    t->k = k;
+    t->split_n = N >= M; /* the operand re-packed by every item is the smaller one */
+    double fmas = (double)M * N * K;
+    double by_work = fmas / LOUPE_MT_MIN_FMAS;
+    if (nthreads > by_work) nthreads = by_work < 1 ? 1 : (int)by_work;
+    int dim = t->split_n ? N : M;
+    int unit = t->split_n ? k->nr : k->mr;
+    t->units = (dim + unit - 1) / unit;
+    if (nthreads > t->units) nthreads = t->units;
+    if (nthreads <= 1) {
+        run_part(&t->g, k, 0, M, 0, N);
+        return;
+    }
+    /* Work items: at least one per thread, narrow enough to rebalance when a thread is
+     * slow, wide enough that re-packing the other operand per item stays cheap.  A
+     * multiple of the thread count, so an unloaded machine splits evenly. */
+    int items = dim / LOUPE_MIN_ITEM;
+    items = (items + nthreads - 1) / nthreads * nthreads;
+    if (items < nthreads) items = nthreads;
+    if (items > t->units) items = t->units;
+    t->nitems = items;
+    atomic_init(&t->next, 0);
+    loupe_parallel(gemm_task_run, t, nthreads);
+}
+
 /* With bias != NULL (beta is then 0): C = alpha·op(A)·op(B) + bias on every row; the blocked
  * path adds it in the micro-kernel's store, the other paths start from C = bias, beta = 1. */
 static void sgemm_impl(const struct gemm_kernel *k, int nthreads,
@@ -613,30 +642,7 @@ static void sgemm_impl(const struct gemm_kernel *k, int nthreads,
     t.g.ldc = ldc;
     t.g.bias = bias;
     t.g.qb = NULL;
-    t.k = k;
-    t.split_n = N >= M; /* the operand re-packed by every item is the smaller one */
-
-    double fmas = (double)M * N * K;
-    double by_work = fmas / LOUPE_MT_MIN_FMAS;
-    if (nthreads > by_work) nthreads = by_work < 1 ? 1 : (int)by_work;
-    int dim = t.split_n ? N : M;
-    int unit = t.split_n ? k->nr : k->mr;
-    t.units = (dim + unit - 1) / unit;
-    if (nthreads > t.units) nthreads = t.units;
-    if (nthreads <= 1) {
-        run_part(&t.g, k, 0, M, 0, N);
-        return;
-    }
-    /* Work items: at least one per thread, narrow enough to rebalance when a thread is
-     * slow, wide enough that re-packing the other operand per item stays cheap.  A
-     * multiple of the thread count, so an unloaded machine splits evenly. */
-    int items = dim / LOUPE_MIN_ITEM;
-    items = (items + nthreads - 1) / nthreads * nthreads;
-    if (items < nthreads) items = nthreads;
-    if (items > t.units) items = t.units;
-    t.nitems = items;
-    atomic_init(&t.next, 0);
-    loupe_parallel(gemm_task_run, &t, nthreads);
+    run_blocked(&t, k, nthreads);
 }
 
 void loupe_sgemm(int transA, int transB, int M, int N, int K,
@@ -713,25 +719,6 @@ int loupe_sgemm_quantized_b(int nthreads, int M, int N, int K, const float *A, i
     t.g.ldc = ldc;
     t.g.bias = bias;
     t.g.qb = &q;
-    t.k = k;
-    t.split_n = N >= M;
-    double fmas = (double)M * N * K;
-    double by_work = fmas / LOUPE_MT_MIN_FMAS;
-    if (nthreads > by_work) nthreads = by_work < 1 ? 1 : (int)by_work;
-    int dim = t.split_n ? N : M;
-    int unit = t.split_n ? k->nr : k->mr;
-    t.units = (dim + unit - 1) / unit;
-    if (nthreads > t.units) nthreads = t.units;
-    if (nthreads <= 1) {
-        run_part(&t.g, k, 0, M, 0, N);
-        return 1;
-    }
-    int items = dim / LOUPE_MIN_ITEM;
-    items = (items + nthreads - 1) / nthreads * nthreads;
-    if (items < nthreads) items = nthreads;
-    if (items > t.units) items = t.units;
-    t.nitems = items;
-    atomic_init(&t.next, 0);
-    loupe_parallel(gemm_task_run, &t, nthreads);
+    run_blocked(&t, k, nthreads);
     return 1;
 }
