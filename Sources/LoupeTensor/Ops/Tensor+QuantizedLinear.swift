@@ -12,11 +12,12 @@ extension Tensor {
     /// formats into a temporary buffer (in parallel); re-packing the input for every tile had
     /// cost more than the decoding. Otherwise (a larger weight, or a few rows without gradient)
     /// tiles of its rows are decoded into a scratch buffer and multiplied with ``GEMM``, tiles
-    /// in parallel (see ``Parallel``). The derivative
-    /// flows to the input (`dx = dy · W`, by the same two plans) and to the bias; the stored
-    /// weight is a constant. Inside ``QuantizedArithmetic/with(_:_:)``, when no gradient is recorded, Q4_0 /
-    /// Q4_1 / Q8_0 weights are multiplied by that mode's block kernels instead
-    /// (``QuantizedMatrix/product(_:bias:arithmetic:kernel:)``).
+    /// in parallel (see ``Parallel``). The derivative flows to the input (`dx = dy · W`: the
+    /// whole weight decoded into a temporary buffer, or tile by tile) and to the bias; the stored
+    /// weight is a constant. Inside ``QuantizedArithmetic/with(_:_:)``, when no gradient is
+    /// recorded, Q4_0 / Q4_1 / Q8_0 weights are multiplied by that mode's block kernels instead
+    /// (``QuantizedMatrix/product(_:bias:arithmetic:kernel:)``), below
+    /// ``QuantizedTiles/wholeDecodeMinimumRows`` rows in ``QuantizedArithmetic/Mode/floatKernels``.
     public func linear(quantized weight: QuantizedMatrix, bias: Tensor?) -> Tensor {
         precondition(rank >= 1 && weight.columns == shape[rank - 1],
                      "linear: input \(shape) does not match quantized weight \(weight.shape) ([out, in])")
@@ -25,13 +26,12 @@ extension Tensor {
         // Inference inside QuantizedArithmetic.with(.floatKernels / .integerKernels): the block kernels.
         let arithmetic = QuantizedArithmetic.mode
         let recording = GradientMode.isEnabled && (node != nil || bias?.node != nil)
-        let rowCount = k == 0 ? 0 : count / k
+        let rows = k == 0 ? 0 : count / k
         if arithmetic != .decodedTiles, !recording,
-           !QuantizedTiles.prefersDecodedGEMM(arithmetic: arithmetic, rows: rowCount, weightRows: n, columns: k),
+           !QuantizedTiles.prefersDecodedGEMM(arithmetic: arithmetic, rows: rows, weightRows: n, columns: k),
            let y = weight.product(self, bias: bias, arithmetic: arithmetic) {
             return y
         }
-        let rows = k == 0 ? 0 : count / k
         let tile = QuantizedTiles.rowsPerTile(columns: k)
         let tileCount = (n + tile - 1) / tile
         let whole = QuantizedTiles.decodesWhole(rows: rows, weightRows: n, columns: k, recording: recording)
@@ -42,22 +42,12 @@ extension Tensor {
                     for r in 0..<rows {
                         for j in 0..<n { pc[r * n + j] = bias?.scalars[j] ?? 0 }
                     }
-                } else if whole, weight.supportsIntegerProducts, let wb = weight.bytes.baseAddress,
-                          scalars.withUnsafeBufferPointer({ px in
-                              withOptionalBuffer(bias?.scalars) { pbias in
-                                  // Q4_0 / Q4_1 / Q8_0: blocks decoded straight into the SGEMM's
-                                  // packed panels (the same bits as decoding whole, no copy).
-                                  loupe_sgemm_quantized_b(0, Int32(rows), Int32(n), Int32(k), px.baseAddress!, Int32(k),
-                                                          Int32(weight.type.ggmlTypeID), wb, weight.bytesPerRow,
-                                                          pbias, pc, Int32(n)) == 1
-                              }
-                          }) {
-                    // done
                 } else if whole {
-                    let w = weight.decodedWhole()
-                    defer { w.deallocate() }
                     scalars.withUnsafeBufferPointer { px in
                         withOptionalBuffer(bias?.scalars) { pbias in
+                            if weight.panelProduct(px.baseAddress!, rows: rows, bias: pbias, into: pc) { return }
+                            let w = weight.decodedWhole()
+                            defer { w.deallocate() }
                             if let pbias {
                                 GEMM.multiply(transposeA: false, transposeB: true, m: rows, n: n, k: k,
                                               a: px.baseAddress!, lda: k, b: w, ldb: k,
@@ -151,18 +141,16 @@ public enum QuantizedTiles {
 
     /// Input rows from which a product decodes its whole weight once (instead of tile by tile,
     /// or instead of the float block kernels): from here on one SGEMM over the decoded weight
-    /// beats the block kernels (a 57-token prompt of SmolLM2 prefilled at ~690 tokens/s
-    /// with them, 1,000–1,240 this way), and re-packing the input for every tile costs more than decoding
-    /// once (IG passes of 429 rows). `loupe-bench llm-generate`, `llm-ig`; docs/benchmarks.md.
+    /// beats the block kernels (a 57-token prompt of SmolLM2 prefilled at ~690 tokens/s with
+    /// them, 1,100–1,250 this way), and re-packing the input for every tile costs more than
+    /// decoding once (IG passes of 429 rows). `loupe-bench llm-generate`, `llm-ig`;
+    /// docs/benchmarks.md.
     public static let wholeDecodeMinimumRows = 16
 
     /// The largest weight decoded whole: 4 M floats (16 MB), every projection of SmolLM2 and
     /// MiniLM but not a 49,152-row unembedding, which stays tiled.
     public static let wholeDecodeMaximumScalars = 1 << 22
 
-    /// Whether a product of `rows` input rows decodes its `weightRows × columns` weight whole.
-    /// A recorded product always does when the weight fits, so its input gradient is summed in
-    /// the same order whatever the batch a row sits in (the forward pass is the same either way).
     /// Whether a product in ``QuantizedArithmetic/Mode/floatKernels`` of `rows` input rows
     /// goes to one SGEMM over the decoded weight instead of the block kernels (the same
     /// arithmetic up to float rounding). The integer kernels are never replaced: their
@@ -171,6 +159,9 @@ public enum QuantizedTiles {
         arithmetic == .floatKernels && decodesWhole(rows: rows, weightRows: weightRows, columns: columns, recording: false)
     }
 
+    /// Whether a product of `rows` input rows decodes its `weightRows × columns` weight whole.
+    /// A recorded product always does when the weight fits, so its input gradient is summed in
+    /// the same order whatever the batch a row sits in (the forward pass is the same either way).
     static func decodesWhole(rows: Int, weightRows: Int, columns: Int, recording: Bool) -> Bool {
         (recording || rows >= wholeDecodeMinimumRows) && weightRows > 0 && columns > 0
             && weightRows * columns <= wholeDecodeMaximumScalars
@@ -178,6 +169,17 @@ public enum QuantizedTiles {
 }
 
 extension QuantizedMatrix {
+    /// `y = x · dequantized()ᵀ (+ bias)` for `rows` input rows by the SGEMM with this matrix's
+    /// Q4_0 / Q4_1 / Q8_0 blocks decoded straight into its packed panels
+    /// (`loupe_sgemm_quantized_b`: no decoded copy, the same bits as decoding first); false,
+    /// leaving `y` untouched, for another format.
+    func panelProduct(_ x: UnsafePointer<Float>, rows m: Int, bias: UnsafePointer<Float>?,
+                      into y: UnsafeMutablePointer<Float>) -> Bool {
+        guard supportsIntegerProducts, let base = bytes.baseAddress else { return false }
+        return loupe_sgemm_quantized_b(0, Int32(m), Int32(rows), Int32(columns), x, Int32(columns),
+                                       Int32(type.ggmlTypeID), base, bytesPerRow, bias, y, Int32(rows)) == 1
+    }
+
     /// The whole matrix decoded into a new buffer (`rows × columns` floats; the caller
     /// deallocates it), tiles decoded in parallel.
     func decodedWhole() -> UnsafeMutablePointer<Float> {
