@@ -8,7 +8,7 @@ extension HFEncoder {
     /// checkpoint only the encoder (and pooler) is loaded. The special token ids
     /// (``EncoderConfig/specialTokenIDs``) come from the folder's `tokenizer.json` post-processor
     /// when it has one (`config.json` of a bare BERT such as MiniLM names no `[CLS]`/`[SEP]`), so
-    /// a classifier built on this encoder (``HFEncoderClassifier/withFreshHead(on:labels:seed:)``)
+    /// a classifier built on this encoder (``HFEncoderClassifier/withFreshHead(on:labels:seed:initializerRange:)``)
     /// keeps them in its `pad` baseline, as a loaded classifier does.
     /// - Throws: ``PretrainedError`` naming the file and key or tensor at fault.
     public static func load(folder: URL) throws -> HFEncoder {
