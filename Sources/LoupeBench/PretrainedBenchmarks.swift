@@ -55,7 +55,7 @@ func runPretrainedBenchmark(_ arguments: [String]) throws {
         let lm = try loaded.languageModel.orThrow("SmolLM2 did not load as a language model")
         var generator = RandomGenerator(seed: 1)
         let prompt = (0..<128).map { _ in Int(generator.next() % 39_900) + 100 }
-        let forward = try timings(repeats: 3, warmup: 1) { _ = withoutGradients { lm.logits(tokenIDs: [prompt]) } }.minimum
+        let forward = timings(repeats: 3, warmup: 1) { _ = withoutGradients { lm.logits(tokenIDs: [prompt]) } }.minimum
         let greedy = GreedyGenerator(model: lm, endOfSequenceIDs: [], ignoreEndOfSequence: true)
         var generated = 0
         let generate = try seconds { generated = try greedy.generate(prompt: Array(prompt.prefix(16)), maxNewTokens: 64).tokens.count }
