@@ -134,3 +134,34 @@ double loupe_sum_exp_shifted(long n, const float *x, float shift) {
     (void)path;
     return sum_exp_shifted_generic(n, x, shift);
 }
+
+int loupe_swiglu_forward_using(const char *kernel, long n, const float *g, const float *u, float *y) {
+    int path = pick(kernel);
+    if (path < 0) return 0;
+#if defined(__x86_64__)
+    if (path == 2) { swiglu_forward_avx512(n, g, u, y); return 1; }
+    if (path == 1) { swiglu_forward_avx2(n, g, u, y); return 1; }
+#endif
+    swiglu_forward_generic(n, g, u, y);
+    return 1;
+}
+
+int loupe_swiglu_backward_using(const char *kernel, long n, const float *g, const float *u, const float *dy,
+                                float *dg, float *du) {
+    int path = pick(kernel);
+    if (path < 0) return 0;
+#if defined(__x86_64__)
+    if (path == 2) { swiglu_backward_avx512(n, g, u, dy, dg, du); return 1; }
+    if (path == 1) { swiglu_backward_avx2(n, g, u, dy, dg, du); return 1; }
+#endif
+    swiglu_backward_generic(n, g, u, dy, dg, du);
+    return 1;
+}
+
+void loupe_swiglu_forward(long n, const float *g, const float *u, float *y) {
+    loupe_swiglu_forward_using(NULL, n, g, u, y);
+}
+
+void loupe_swiglu_backward(long n, const float *g, const float *u, const float *dy, float *dg, float *du) {
+    loupe_swiglu_backward_using(NULL, n, g, u, dy, dg, du);
+}

@@ -147,3 +147,34 @@ TGT static double SUF(sum_exp_shifted)(long n, const float *x, float shift) {
     for (; i < n; i++) total += (double)expf(x[i] - shift);
     return total;
 }
+
+/* SwiGLU's product y[i] = silu(g[i]) · u[i] (LLaMA-family MLPs), and its derivative: with
+ * s = σ(g), dg = dy · u · s · (1 + g(1 − s)), du = dy · g · s.  Either output pointer of the
+ * backward may be NULL (that gradient is not wanted). */
+TGT static void SUF(swiglu_forward)(long n, const float *g, const float *u, float *y) {
+    const VF one = VS(1.0f);
+    long i = 0;
+    for (; i + VN <= n; i += VN) {
+        VF v = VLOAD(g + i), e = -v;
+        SUF(expv)(&e);
+        VSTORE(y + i, v / (one + e) * VLOAD(u + i));
+    }
+    for (; i < n; i++) y[i] = g[i] / (1.0f + expf(-g[i])) * u[i];
+}
+
+TGT static void SUF(swiglu_backward)(long n, const float *g, const float *u, const float *dy, float *dg, float *du) {
+    const VF one = VS(1.0f);
+    long i = 0;
+    for (; i + VN <= n; i += VN) {
+        VF v = VLOAD(g + i), e = -v;
+        SUF(expv)(&e);
+        VF s = one / (one + e), d = VLOAD(dy + i);
+        if (dg) VSTORE(dg + i, d * VLOAD(u + i) * (s * (one + v * (one - s))));
+        if (du) VSTORE(du + i, d * (v * s));
+    }
+    for (; i < n; i++) {
+        float s = 1.0f / (1.0f + expf(-g[i]));
+        if (dg) dg[i] = dy[i] * u[i] * (s * (1.0f + g[i] * (1.0f - s)));
+        if (du) du[i] = dy[i] * (g[i] * s);
+    }
+}

@@ -94,6 +94,31 @@ struct ActivationKernelTests {
         #expect(y[1].isNaN && y[9].isNaN)
     }
 
+    @Test("SwiGLU's product and its two gradients against double precision", arguments: activationPaths)
+    func swigluMatchesDoublePrecision(path: String) {
+        var state: UInt64 = 0x6A09_E667_F3BC_C908
+        func next() -> Float {
+            state ^= state << 13; state ^= state >> 7; state ^= state << 17
+            return Float(state >> 40) / Float(1 << 24) * 16 - 8
+        }
+        for n in [1, 15, 16, 17, 100] {
+            let g = (0..<n).map { _ in next() }, u = (0..<n).map { _ in next() }, dy = (0..<n).map { _ in next() }
+            var y = [Float](repeating: .nan, count: n), dg = y, du = y, onlyDu = y
+            #expect(loupe_swiglu_forward_using(path, n, g, u, &y) == 1)
+            #expect(loupe_swiglu_backward_using(path, n, g, u, dy, &dg, &du) == 1)
+            #expect(loupe_swiglu_backward_using(path, n, g, u, dy, nil, &onlyDu) == 1)
+            for i in 0..<n {
+                let (silu, derivative) = Self.reference(.silu, g[i])
+                let (ry, rdg, rdu) = (silu * Double(u[i]), Double(dy[i]) * Double(u[i]) * derivative, Double(dy[i]) * silu)
+                let scale = (8 + Double(Swift.abs(g[i]))) * 2e-7 * Swift.max(1, Double(Swift.abs(u[i]))) * Swift.max(1, Double(Swift.abs(dy[i])))
+                #expect(Swift.abs(Double(y[i]) - ry) <= scale, "\(path) y[\(i)]")
+                #expect(Swift.abs(Double(dg[i]) - rdg) <= scale, "\(path) dg[\(i)]")
+                #expect(Swift.abs(Double(du[i]) - rdu) <= scale, "\(path) du[\(i)]")
+                #expect(onlyDu[i] == du[i])
+            }
+        }
+    }
+
     @Test func unknownPathIsRefused() {
         var y: [Float] = [0]
         #expect(loupe_silu_forward_using("avx9000", 1, [1], &y) == 0)

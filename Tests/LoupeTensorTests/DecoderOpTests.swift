@@ -21,6 +21,19 @@ import Testing
         checker.check([x]) { $0[0].geluTanh() }
     }
 
+    @Test func siluGatedIsSiLUTimesUpAndDifferentiates() {
+        let g = testTensor([3, 7], seed: 21, range: -4...4), u = testTensor([3, 7], seed: 22, range: -2...2)
+        let fused = g.siluGated(by: u), plain = g.silu() * u
+        expectClose(fused.scalars, plain.scalars, absolute: 1e-6, relative: 1e-6)
+        checker.check([g, u]) { $0[0].siluGated(by: $0[1]) }
+        // Only one input on the tape: the other's gradient is not computed.
+        let leaf = g.requiringGradient()
+        let grads = try? gradients(of: leaf.siluGated(by: u).sum(), withRespectTo: [leaf])
+        expectClose(grads?[0].scalars ?? [], zip(g.scalars, u.scalars).map { v, w in
+            let s = 1 / (1 + Foundation.exp(-v)); return w * s * (1 + v * (1 - s))
+        }, absolute: 1e-5)
+    }
+
     @Test func rmsNormMatchesDefinitionAndGradients() {
         let x = testTensor([3, 6], seed: 4, range: -2...2)
         let w = testTensor([6], seed: 5, range: 0.5...1.5)

@@ -142,6 +142,14 @@ int loupe_adam_update_using(const char *kernel, long n, float *w, float *m, floa
 int loupe_sgemm_quantized_b(int nthreads, int M, int N, int K, const float *A, int lda, int ggml_type,
                             const void *W, long ldw_bytes, const float *bias, float *C, int ldc);
 
+/// SwiGLU's product y = silu(g) ⊙ u over `n` floats, and its derivative: dg = dy ⊙ u ⊙ silu′(g),
+/// du = dy ⊙ silu(g) (dg or du NULL: not computed).  `_using` as for the SiLU kernels.
+void loupe_swiglu_forward(long n, const float *g, const float *u, float *y);
+void loupe_swiglu_backward(long n, const float *g, const float *u, const float *dy, float *dg, float *du);
+int loupe_swiglu_forward_using(const char *kernel, long n, const float *g, const float *u, float *y);
+int loupe_swiglu_backward_using(const char *kernel, long n, const float *g, const float *u, const float *dy,
+                                float *dg, float *du);
+
 /// Σ exp(x[i] − shift) over `n` floats (a softmax's denominator with shift = max x): each exp
 /// in float (relative error about 1e-7), the sum in double lanes.  0 for n ≤ 0.
 double loupe_sum_exp_shifted(long n, const float *x, float shift);

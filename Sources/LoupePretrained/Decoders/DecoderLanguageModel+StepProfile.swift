@@ -81,7 +81,7 @@ extension DecoderLanguageModel {
                 let fused = Projection.fusedProducts(x, [gate, up])
                 let g = fused?[0] ?? gate(x), u = fused?[1] ?? up(x)
                 lap(8)
-                let activated = block.mlp.activate(g) * u
+                let activated = block.mlp.gated(g, u)
                 lap(9)
                 let y = down(activated)
                 lap(10)

@@ -36,14 +36,19 @@ public final class DecoderMLP: Module {
         }
     }
 
+    /// `act(gate) ⊙ up`, as one op for SiLU (LLaMA, Qwen2).
+    func gated(_ gate: Tensor, _ up: Tensor) -> Tensor {
+        activation == .silu ? gate.siluGated(by: up) : activate(gate) * up
+    }
+
     public func callAsFunction(_ x: Tensor) -> Tensor {
         switch kind {
         case .plain(let input, let output): return hooked(output(activate(input(x))))
         case .gated(let gate, let up, let down):
             if let fused = Projection.fusedProducts(x, [gate, up]) {
-                return hooked(down(activate(fused[0]) * fused[1]))
+                return hooked(down(gated(fused[0], fused[1])))
             }
-            return hooked(down(activate(gate(x)) * up(x)))
+            return hooked(down(gated(gate(x), up(x))))
         }
     }
 }
