@@ -59,20 +59,7 @@ typedef int v16i __attribute__((vector_size(64)));
 typedef void (*unary_fn)(long n, const float *x, float *y);
 typedef void (*backward_fn)(long n, const float *x, const float *g, float *dx);
 
-/* The path `kernel` names — 0 generic, 1 "avx2-fma", 2 "avx512"; the best this CPU runs for
- * NULL/""/"auto" — or -1 when it is unknown or cannot run here. */
-static int pick(const char *kernel) {
-    int best = 0;
-#if defined(__x86_64__)
-    int level = loupe_cpu_level();
-    best = level >= 2 ? 2 : level >= 1 ? 1 : 0;
-#endif
-    if (kernel == NULL || kernel[0] == 0 || strcmp(kernel, "auto") == 0) return best;
-    if (strcmp(kernel, "generic") == 0) return 0;
-    if (strcmp(kernel, "avx2-fma") == 0) return best >= 1 ? 1 : -1;
-    if (strcmp(kernel, "avx512") == 0) return best >= 2 ? 2 : -1;
-    return -1;
-}
+static int pick(const char *kernel) { return loupe_vector_path(kernel, "avx2-fma"); }
 
 #if defined(__x86_64__)
 #define CHOOSE(path, name) ((path) == 2 ? name##_avx512 : (path) == 1 ? name##_avx2 : name##_generic)

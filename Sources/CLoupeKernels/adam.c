@@ -12,7 +12,6 @@
 #include "cpu_level.h"
 
 #include <math.h>
-#include <string.h>
 
 #pragma clang fp contract(off)
 
@@ -55,17 +54,7 @@ __attribute__((target("avx512f,avx512vl,avx2,fma"))) static void adam_avx512 ADA
 int loupe_adam_update_using(const char *kernel, long n, float *w, float *m, float *v, const float *g,
                             float beta1, float beta2, float epsilon, float weight_decay, int decoupled,
                             float decay, float step_size, float root_correction2) {
-    int best = 0;
-#if defined(__x86_64__)
-    int level = loupe_cpu_level();
-    best = level >= 2 ? 2 : level >= 1 ? 1 : 0;
-#endif
-    int path;
-    if (kernel == NULL || kernel[0] == 0 || strcmp(kernel, "auto") == 0) path = best;
-    else if (strcmp(kernel, "generic") == 0) path = 0;
-    else if (strcmp(kernel, "avx2-fma") == 0) path = best >= 1 ? 1 : -1;
-    else if (strcmp(kernel, "avx512") == 0) path = best >= 2 ? 2 : -1;
-    else path = -1;
+    int path = loupe_vector_path(kernel, "avx2-fma");
     if (path < 0) return 0;
 #if defined(__x86_64__)
     if (path == 2) {

@@ -11,4 +11,8 @@ int loupe_cpu_level(void);
  * 0 = "generic", the best this CPU runs for NULL/""/"auto", -1 = unknown or not runnable here. */
 int loupe_row_kernel_path(const char *kernel);
 
+/* The code path a name asks for among "generic" (0), `avx2_name` (1: "avx2-fma" or "avx2") and
+ * "avx512" (2); the best this CPU runs for NULL/""/"auto"; -1 when unknown or not runnable here. */
+int loupe_vector_path(const char *kernel, const char *avx2_name);
+
 #endif

@@ -8,6 +8,7 @@
  */
 #include "CLoupeKernelsQuantized.h"
 #include "cpu_level.h"
+#include "half.h"
 
 #include <stdint.h>
 #include <string.h>
@@ -18,42 +19,23 @@
 
 enum { GGML_Q4_0 = 2, GGML_Q4_1 = 3, GGML_Q8_0 = 8 };
 
-static inline uint16_t u16_at(const uint8_t *p) {
-    uint16_t v;
-    memcpy(&v, p, 2);
-    return v;
-}
-
-/* IEEE binary16 → float, exactly. */
-static float half_bits_to_float(uint16_t h) {
-    uint32_t sign = (uint32_t)(h & 0x8000) << 16, e = (h >> 10) & 0x1F, f = h & 0x3FF;
-    float v;
-    if (e == 0) {
-        v = (float)f * 0x1p-24f;
-        return sign ? -v : v;
-    }
-    uint32_t bits = e == 0x1F ? (sign | 0x7F800000u | (f << 13)) : (sign | ((e + 112) << 23) | (f << 13));
-    memcpy(&v, &bits, 4);
-    return v;
-}
-
 static void decode_generic(int type, long blocks, const uint8_t *src, float *y) {
     for (long b = 0; b < blocks; b++, y += 32) {
         if (type == GGML_Q8_0) {
             const uint8_t *p = src + b * 34;
-            float d = half_bits_to_float(u16_at(p));
+            float d = loupe_half_to_float(loupe_u16_at(p));
             const int8_t *q = (const int8_t *)(p + 2);
             for (int i = 0; i < 32; i++) y[i] = (float)q[i] * d;
         } else if (type == GGML_Q4_0) {
             const uint8_t *p = src + b * 18;
-            float d = half_bits_to_float(u16_at(p));
+            float d = loupe_half_to_float(loupe_u16_at(p));
             for (int i = 0; i < 16; i++) {
                 y[i] = d * (float)((int)(p[2 + i] & 0x0F) - 8);
                 y[i + 16] = d * (float)((int)(p[2 + i] >> 4) - 8);
             }
         } else {
             const uint8_t *p = src + b * 20;
-            float d = half_bits_to_float(u16_at(p)), m = half_bits_to_float(u16_at(p + 2));
+            float d = loupe_half_to_float(loupe_u16_at(p)), m = loupe_half_to_float(loupe_u16_at(p + 2));
             for (int i = 0; i < 16; i++) {
                 /* Two statements: C may fuse a·b + c written as one expression. */
                 float lo = d * (float)(p[4 + i] & 0x0F), hi = d * (float)(p[4 + i] >> 4);
@@ -71,7 +53,7 @@ __attribute__((target("avx2,f16c"))) static void decode_avx2(int type, long bloc
     for (long b = 0; b < blocks; b++, y += 32) {
         if (type == GGML_Q8_0) {
             const uint8_t *p = src + b * 34;
-            __m256 d = _mm256_set1_ps(_cvtsh_ss(u16_at(p)));
+            __m256 d = _mm256_set1_ps(_cvtsh_ss(loupe_u16_at(p)));
             for (int i = 0; i < 4; i++) {
                 __m128i q = _mm_loadl_epi64((const __m128i *)(p + 2 + 8 * i));
                 _mm256_storeu_ps(y + 8 * i, _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(q)), d));
@@ -79,8 +61,8 @@ __attribute__((target("avx2,f16c"))) static void decode_avx2(int type, long bloc
         } else {
             const int q41 = type == GGML_Q4_1;
             const uint8_t *p = src + b * (q41 ? 20 : 18);
-            __m256 d = _mm256_set1_ps(_cvtsh_ss(u16_at(p)));
-            __m256 m = _mm256_set1_ps(q41 ? _cvtsh_ss(u16_at(p + 2)) : 0.0f);
+            __m256 d = _mm256_set1_ps(_cvtsh_ss(loupe_u16_at(p)));
+            __m256 m = _mm256_set1_ps(q41 ? _cvtsh_ss(loupe_u16_at(p + 2)) : 0.0f);
             __m128i raw = _mm_loadu_si128((const __m128i *)(p + (q41 ? 4 : 2)));
             __m128i lo = _mm_and_si128(raw, m4), hi = _mm_and_si128(_mm_srli_epi16(raw, 4), m4);
             if (!q41) {
@@ -103,7 +85,7 @@ __attribute__((target("avx512f,avx512bw,avx512vl,avx2,f16c"))) static void decod
     for (long b = 0; b < blocks; b++, y += 32) {
         if (type == GGML_Q8_0) {
             const uint8_t *p = src + b * 34;
-            __m512 d = _mm512_set1_ps(_cvtsh_ss(u16_at(p)));
+            __m512 d = _mm512_set1_ps(_cvtsh_ss(loupe_u16_at(p)));
             __m512 q0 = _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *)(p + 2))));
             __m512 q1 = _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *)(p + 18))));
             _mm512_storeu_ps(y, _mm512_mul_ps(q0, d));
@@ -111,7 +93,7 @@ __attribute__((target("avx512f,avx512bw,avx512vl,avx2,f16c"))) static void decod
         } else {
             const int q41 = type == GGML_Q4_1;
             const uint8_t *p = src + b * (q41 ? 20 : 18);
-            __m512 d = _mm512_set1_ps(_cvtsh_ss(u16_at(p)));
+            __m512 d = _mm512_set1_ps(_cvtsh_ss(loupe_u16_at(p)));
             __m128i raw = _mm_loadu_si128((const __m128i *)(p + (q41 ? 4 : 2)));
             __m128i lo = _mm_and_si128(raw, m4), hi = _mm_and_si128(_mm_srli_epi16(raw, 4), m4);
             if (!q41) {
@@ -121,7 +103,7 @@ __attribute__((target("avx512f,avx512bw,avx512vl,avx2,f16c"))) static void decod
             __m512 v0 = _mm512_mul_ps(d, _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(lo)));
             __m512 v1 = _mm512_mul_ps(d, _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(hi)));
             if (q41) {
-                __m512 m = _mm512_set1_ps(_cvtsh_ss(u16_at(p + 2)));
+                __m512 m = _mm512_set1_ps(_cvtsh_ss(loupe_u16_at(p + 2)));
                 v0 = _mm512_add_ps(v0, m);
                 v1 = _mm512_add_ps(v1, m);
             }
@@ -133,22 +115,9 @@ __attribute__((target("avx512f,avx512bw,avx512vl,avx2,f16c"))) static void decod
 
 #endif
 
-static int decode_path(const char *kernel) {
-    int best = 0;
-#if defined(__x86_64__)
-    int level = loupe_cpu_level();
-    best = level >= 2 ? 2 : level >= 1 ? 1 : 0;
-#endif
-    if (!kernel || !*kernel || !strcmp(kernel, "auto")) return best;
-    if (!strcmp(kernel, "generic")) return 0;
-    if (!strcmp(kernel, "avx2")) return best >= 1 ? 1 : -1;
-    if (!strcmp(kernel, "avx512")) return best >= 2 ? 2 : -1;
-    return -1;
-}
-
-int loupe_quantized_decode_using(const char *kernel, int ggml_type, long blocks, const void *src, float *dst) {
+/* Decodes on path 2 (AVX-512), 1 (AVX2 + F16C) or 0 (portable); 0 for another type. */
+static int decode_on(int path, int ggml_type, long blocks, const void *src, float *dst) {
     if (ggml_type != GGML_Q4_0 && ggml_type != GGML_Q4_1 && ggml_type != GGML_Q8_0) return 0;
-    int path = decode_path(kernel);
     if (path < 0 || blocks < 0) return 0;
 #if defined(__x86_64__)
     if (path == 2) {
@@ -164,6 +133,10 @@ int loupe_quantized_decode_using(const char *kernel, int ggml_type, long blocks,
     return 1;
 }
 
+int loupe_quantized_decode_using(const char *kernel, int ggml_type, long blocks, const void *src, float *dst) {
+    return decode_on(loupe_vector_path(kernel, "avx2"), ggml_type, blocks, src, dst);
+}
+
 /* The best path, found once: the SGEMM's panel packing calls this for every 8 × 192 piece of a
  * weight, so a CPUID query and string compares per call would be a measurable share. */
 static int best_path = -1;
@@ -171,21 +144,8 @@ static int best_path = -1;
 int loupe_quantized_decode(int ggml_type, long blocks, const void *src, float *dst) {
     int path = __atomic_load_n(&best_path, __ATOMIC_RELAXED);
     if (path < 0) {
-        path = decode_path(NULL);
+        path = loupe_vector_path(NULL, "avx2");
         __atomic_store_n(&best_path, path, __ATOMIC_RELAXED);
     }
-    if (ggml_type != GGML_Q4_0 && ggml_type != GGML_Q4_1 && ggml_type != GGML_Q8_0) return 0;
-    if (blocks < 0) return 0;
-#if defined(__x86_64__)
-    if (path == 2) {
-        decode_avx512(ggml_type, blocks, (const uint8_t *)src, dst);
-        return 1;
-    }
-    if (path == 1) {
-        decode_avx2(ggml_type, blocks, (const uint8_t *)src, dst);
-        return 1;
-    }
-#endif
-    decode_generic(ggml_type, blocks, (const uint8_t *)src, dst);
-    return 1;
+    return decode_on(path, ggml_type, blocks, src, dst);
 }

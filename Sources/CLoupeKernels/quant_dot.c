@@ -19,6 +19,7 @@
  */
 #include "CLoupeKernels.h"
 #include "cpu_level.h"
+#include "half.h"
 #include "gemm_threads.h"
 
 #include <math.h>
@@ -63,25 +64,6 @@ struct qbatch {
     atomic_int next;
 };
 
-static inline uint16_t load_u16(const uint8_t *p) {
-    uint16_t v;
-    memcpy(&v, p, 2);
-    return v;
-}
-
-/* IEEE binary16 → float (exact), for the generic path. */
-static float half_to_float(uint16_t h) {
-    uint32_t sign = (uint32_t)(h & 0x8000) << 16, e = (h >> 10) & 0x1F, f = h & 0x3FF;
-    float v;
-    if (e == 0) {
-        v = (float)f * 0x1p-24f;
-        return sign ? -v : v;
-    }
-    uint32_t bits = e == 0x1F ? (sign | 0x7F800000u | (f << 13)) : (sign | ((e + 112) << 23) | (f << 13));
-    memcpy(&v, &bits, 4);
-    return v;
-}
-
 /* Rounds nb blocks of x to Q8 (round to nearest, ties to even, by the 1.5·2²³ trick, which
  * needs no libm call and vectorizes). */
 static void quantize_row(const float *x, int nb, struct q8_block *out) {
@@ -117,7 +99,7 @@ static void rows_generic(const struct qjob *j, int n0, int n1) {
             float total = 0;
             for (int b = 0; b < j->nb; b++) {
                 const uint8_t *blk = w + (long)b * bytes;
-                float d = half_to_float(load_u16(blk));
+                float d = loupe_half_to_float(loupe_u16_at(blk));
                 int sum = 0;
                 if (j->type == LOUPE_GGML_Q8_0) {
                     const int8_t *q = (const int8_t *)(blk + 2);
@@ -125,7 +107,7 @@ static void rows_generic(const struct qjob *j, int n0, int n1) {
                     total += d * a[b].d * (float)sum;
                 } else {
                     const uint8_t *q = blk + (j->type == LOUPE_GGML_Q4_1 ? 4 : 2);
-                    float mw = j->type == LOUPE_GGML_Q4_1 ? half_to_float(load_u16(blk + 2)) : -8.0f * d;
+                    float mw = j->type == LOUPE_GGML_Q4_1 ? loupe_half_to_float(loupe_u16_at(blk + 2)) : -8.0f * d;
                     for (int i = 0; i < 16; i++)
                         sum += (q[i] & 0x0F) * a[b].q[i] + (q[i] >> 4) * a[b].q[i + 16];
                     total += d * a[b].d * (float)sum + mw * a[b].s;

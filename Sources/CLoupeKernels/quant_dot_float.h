@@ -20,14 +20,14 @@ static void frows_generic(const struct qjob *j, int n0, int n1) {
             for (int b = 0; b < j->nb; b++) {
                 const uint8_t *blk = w + (long)b * bytes;
                 const float *xb = x + 32 * b;
-                float d = half_to_float(load_u16(blk)), sum = 0;
+                float d = loupe_half_to_float(loupe_u16_at(blk)), sum = 0;
                 if (j->type == LOUPE_GGML_Q8_0) {
                     const int8_t *q = (const int8_t *)(blk + 2);
                     for (int i = 0; i < 32; i++) sum += (float)q[i] * xb[i];
                     total += d * sum;
                 } else {
                     const uint8_t *q = blk + (j->type == LOUPE_GGML_Q4_1 ? 4 : 2);
-                    float mw = j->type == LOUPE_GGML_Q4_1 ? half_to_float(load_u16(blk + 2)) : -8.0f * d;
+                    float mw = j->type == LOUPE_GGML_Q4_1 ? loupe_half_to_float(loupe_u16_at(blk + 2)) : -8.0f * d;
                     for (int i = 0; i < 16; i++) sum += (float)(q[i] & 0x0F) * xb[i] + (float)(q[i] >> 4) * xb[i + 16];
                     total += d * sum + mw * xs[b];
                 }
@@ -66,7 +66,7 @@ ftile_avx2(const int MR, const int NR, const int type, const struct qjob *j, int
     for (int b = 0; b < j->nb; b++) {
         for (int c = 0; c < NR; c++) {
             const uint8_t *blk = w + c * j->ldw + (long)b * bytes;
-            float d = _cvtsh_ss(load_u16(blk)), m = 0;
+            float d = _cvtsh_ss(loupe_u16_at(blk)), m = 0;
             __m256 q0, q1, q2, q3;
             if (type == LOUPE_GGML_Q8_0) {
                 __m128i lo = _mm_loadu_si128((const __m128i *)(blk + 2));
@@ -76,7 +76,7 @@ ftile_avx2(const int MR, const int NR, const int type, const struct qjob *j, int
                 q2 = _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(hi));
                 q3 = _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_srli_si128(hi, 8)));
             } else {
-                m = type == LOUPE_GGML_Q4_1 ? _cvtsh_ss(load_u16(blk + 2)) : -8.0f * d;
+                m = type == LOUPE_GGML_Q4_1 ? _cvtsh_ss(loupe_u16_at(blk + 2)) : -8.0f * d;
                 __m128i raw = _mm_loadu_si128((const __m128i *)(blk + (type == LOUPE_GGML_Q4_1 ? 4 : 2)));
                 __m128i lo = _mm_and_si128(raw, m4), hi = _mm_and_si128(_mm_srli_epi16(raw, 4), m4);
                 q0 = _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(lo));
@@ -122,13 +122,13 @@ ftile_avx512(const int MR, const int NR, const int type, const struct qjob *j, i
     for (int b = 0; b < j->nb; b++) {
         for (int c = 0; c < NR; c++) {
             const uint8_t *blk = w + c * j->ldw + (long)b * bytes;
-            float d = _cvtsh_ss(load_u16(blk)), m = 0;
+            float d = _cvtsh_ss(loupe_u16_at(blk)), m = 0;
             __m512 q0, q1;
             if (type == LOUPE_GGML_Q8_0) {
                 q0 = _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *)(blk + 2))));
                 q1 = _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *)(blk + 18))));
             } else {
-                m = type == LOUPE_GGML_Q4_1 ? _cvtsh_ss(load_u16(blk + 2)) : -8.0f * d;
+                m = type == LOUPE_GGML_Q4_1 ? _cvtsh_ss(loupe_u16_at(blk + 2)) : -8.0f * d;
                 __m128i raw = _mm_loadu_si128((const __m128i *)(blk + (type == LOUPE_GGML_Q4_1 ? 4 : 2)));
                 q0 = _mm512_cvtepi32_ps(_mm512_cvtepu8_epi32(_mm_and_si128(raw, m4)));
                 q1 = _mm512_cvtepi32_ps(_mm512_cvtepu8_epi32(_mm_and_si128(_mm_srli_epi16(raw, 4), m4)));

@@ -30,13 +30,13 @@ SUF(tile)(const int MR, const int NR, const int type, int nb, const struct q8_bl
         float d[4], m[4];
         for (int c = 0; c < NR; c++) {
             const uint8_t *blk = w + c * ldw + (long)b * bytes;
-            d[c] = _cvtsh_ss(load_u16(blk));
+            d[c] = _cvtsh_ss(loupe_u16_at(blk));
             if (type == LOUPE_GGML_Q8_0) {
                 wq[c] = _mm256_loadu_si256((const __m256i *)(blk + 2));
                 wabs[c] = _mm256_sign_epi8(wq[c], wq[c]);
                 m[c] = 0;
             } else {
-                m[c] = type == LOUPE_GGML_Q4_1 ? _cvtsh_ss(load_u16(blk + 2)) : -8.0f * d[c];
+                m[c] = type == LOUPE_GGML_Q4_1 ? _cvtsh_ss(loupe_u16_at(blk + 2)) : -8.0f * d[c];
                 __m128i raw = _mm_loadu_si128((const __m128i *)(blk + (type == LOUPE_GGML_Q4_1 ? 4 : 2)));
                 wq[c] = _mm256_set_m128i(_mm_and_si128(_mm_srli_epi16(raw, 4), m4), _mm_and_si128(raw, m4));
             }

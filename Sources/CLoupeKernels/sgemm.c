@@ -369,6 +369,20 @@ int loupe_cpu_level(void) {
 }
 #endif /* LOUPE_X86 */
 
+int loupe_vector_path(const char *kernel, const char *avx2_name) {
+#if LOUPE_X86
+    int level = loupe_cpu_level();
+    int best = level >= 2 ? 2 : level >= 1 ? 1 : 0;
+#else
+    int best = 0;
+#endif
+    if (kernel == NULL || kernel[0] == 0 || strcmp(kernel, "auto") == 0) return best;
+    if (strcmp(kernel, "generic") == 0) return 0;
+    if (strcmp(kernel, avx2_name) == 0) return best >= 1 ? 1 : -1;
+    if (strcmp(kernel, "avx512") == 0) return best >= 2 ? 2 : -1;
+    return -1;
+}
+
 int loupe_row_kernel_path(const char *kernel) {
 #if LOUPE_X86
     int avx2 = loupe_cpu_level() >= 1;
@@ -541,6 +555,13 @@ static void gemm_task_run(void *p) {
     }
 }
 
+/* The K block of the blocked path: K cut into balanced blocks of at most the kernel's KC,
+ * rounded up to a multiple of 4 — a function of K and the kernel only (determinism). */
+static int balanced_kc(const struct gemm_kernel *k, int K) {
+    int nkb = (K + k->kc - 1) / k->kc;
+    return ((K + nkb - 1) / nkb + 3) & ~3;
+}
+
 /* The blocked path of a problem described by t->g: split over N (or M when M > N) between up to
  * `nthreads` threads, in work items, or run on this thread when the problem is small. */
 static void run_blocked(struct gemm_task *t, const struct gemm_kernel *k, int nthreads) {
@@ -624,24 +645,8 @@ static void sgemm_impl(const struct gemm_kernel *k, int nthreads,
         return;
     }
 
-    struct gemm_task t;
-    t.g.transA = transA;
-    t.g.transB = transB;
-    t.g.M = M;
-    t.g.N = N;
-    t.g.K = K;
-    int nkb = (K + k->kc - 1) / k->kc; /* balanced K blocks: depends on K only */
-    t.g.kc = ((K + nkb - 1) / nkb + 3) & ~3;
-    t.g.alpha = alpha;
-    t.g.beta = beta;
-    t.g.A = A;
-    t.g.B = B;
-    t.g.C = C;
-    t.g.lda = lda;
-    t.g.ldb = ldb;
-    t.g.ldc = ldc;
-    t.g.bias = bias;
-    t.g.qb = NULL;
+    struct gemm_task t = {.g = {transA, transB, M, N, K, balanced_kc(k, K), alpha, beta, A, B, C, lda, ldb, ldc,
+                                bias, NULL}};
     run_blocked(&t, k, nthreads);
 }
 
@@ -699,26 +704,9 @@ int loupe_sgemm_quantized_b(int nthreads, int M, int N, int K, const float *A, i
     if (nthreads <= 0) nthreads = loupe_get_effective_threads();
     if (nthreads > LOUPE_MAX_THREADS) nthreads = LOUPE_MAX_THREADS;
     struct gemm_qsource q = {ggml_type, block_bytes, (const uint8_t *)W, ldw_bytes};
-    struct gemm_task t;
-    memset(&t, 0, sizeof t);
-    t.g.transA = 0;
-    t.g.transB = 1;
-    t.g.M = M;
-    t.g.N = N;
-    t.g.K = K;
-    int nkb = (K + k->kc - 1) / k->kc;
-    int kc = ((K + nkb - 1) / nkb + 3) & ~3;
-    t.g.kc = (kc + 31) & ~31; /* whole blocks; equal to the float path's whenever that is a multiple of 32 */
-    t.g.alpha = 1.0f;
-    t.g.beta = 0.0f;
-    t.g.A = A;
-    t.g.B = NULL;
-    t.g.C = C;
-    t.g.lda = lda;
-    t.g.ldb = K;
-    t.g.ldc = ldc;
-    t.g.bias = bias;
-    t.g.qb = &q;
+    /* K blocks of whole blocks of 32: the float path's own whenever those are multiples of 32. */
+    int kc = (balanced_kc(k, K) + 31) & ~31;
+    struct gemm_task t = {.g = {0, 1, M, N, K, kc, 1.0f, 0.0f, A, NULL, C, lda, K, ldc, bias, &q}};
     run_blocked(&t, k, nthreads);
     return 1;
 }
