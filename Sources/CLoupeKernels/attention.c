@@ -14,6 +14,9 @@
 
 #include "vec8.h"
 
+#define VF v8f /* the vector types of vexp_impl.h */
+#define VI v8i
+#define VS(x) V8(x)
 #define LOUPE_IMPL "attention_impl.h"
 #include "instantiate.h"
 

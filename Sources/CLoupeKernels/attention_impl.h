@@ -115,32 +115,16 @@ TGT static void SUF(small_product)(int m, int n, int w, float scale, const float
     }
 }
 
+#include "vexp_impl.h"
+
 /* x[i] = exp(x[i] − shift) in place for i < n (n a multiple of 8); arguments below −86.5 (−∞
- * included, the flag of a padded key) give exactly 0.  Cephes-style: x = k·ln 2 + r with |r| ≤ ln2/2,
- * exp(r) from a degree-7 polynomial (relative error ≈ 1e-7), 2^k from the exponent bits. */
+ * included, the flag of a padded key) give exactly 0 (vexp_impl.h). */
 TGT static void SUF(exp_in_place)(float *x, int n, float shift) {
     const v8f vshift = V8(shift);
-    const v8f log2e = V8(1.44269504088896341f), half = V8(0.5f), one = V8(1.0f);
-    const v8f c1 = V8(0.693359375f), c2 = V8(-2.12194440e-4f);
-    /* Below −86.5 the result is < 2.6e-38, close to FLT_MIN: flush it to 0 rather than make a
-     * subnormal (arithmetic on subnormals takes a microcode assist, ~100× slower). */
-    const v8f lo = V8(-86.5f), hi = V8(88.3762626647949f);
-    const v8f p0 = V8(1.9875691500E-4f), p1 = V8(1.3981999507E-3f), p2 = V8(8.3334519073E-3f),
-              p3 = V8(4.1665795894E-2f), p4 = V8(1.6666665459E-1f), p5 = V8(5.0000001201E-1f);
     for (int i = 0; i < n; i += 8) {
         v8f v = v8_load(x + i) - vshift;
-        v8i under = v < lo;
-        v = __builtin_elementwise_max(__builtin_elementwise_min(v, hi), lo);
-        v8f fx = v * log2e + half;                     /* k = floor(x·log2e + 1/2) */
-        v8f k = __builtin_convertvector(__builtin_convertvector(fx, v8i), v8f);
-        k -= __builtin_convertvector(-(k > fx), v8f);  /* truncation → floor */
-        v8f r = v - k * c1 - k * c2;
-        v8f r2 = r * r;
-        v8f y = ((((p0 * r + p1) * r + p2) * r + p3) * r + p4) * r + p5;
-        y = y * r2 + r + one;
-        v8i bits = (__builtin_convertvector(k, v8i) + 127) << 23;
-        v8f e = y * (v8f)bits;
-        v8_store(x + i, (v8f)((v8i)e & ~under));
+        SUF(expv)(&v);
+        v8_store(x + i, v);
     }
 }
 
