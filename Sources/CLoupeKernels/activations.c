@@ -112,24 +112,16 @@ void loupe_gelu_backward(long n, const float *x, const float *g, float *dx) {
 }
 
 double loupe_sum_exp_shifted(long n, const float *x, float shift) {
-    int path = pick(NULL);
     if (n <= 0) return 0;
-#if defined(__x86_64__)
-    if (path == 2) return sum_exp_shifted_avx512(n, x, shift);
-    if (path == 1) return sum_exp_shifted_avx2(n, x, shift);
-#endif
-    (void)path;
-    return sum_exp_shifted_generic(n, x, shift);
+    double (*f)(long, const float *, float) = CHOOSE(pick(NULL), sum_exp_shifted);
+    return f(n, x, shift);
 }
 
 int loupe_swiglu_forward_using(const char *kernel, long n, const float *g, const float *u, float *y) {
     int path = pick(kernel);
     if (path < 0) return 0;
-#if defined(__x86_64__)
-    if (path == 2) { swiglu_forward_avx512(n, g, u, y); return 1; }
-    if (path == 1) { swiglu_forward_avx2(n, g, u, y); return 1; }
-#endif
-    swiglu_forward_generic(n, g, u, y);
+    void (*f)(long, const float *, const float *, float *) = CHOOSE(path, swiglu_forward);
+    f(n, g, u, y);
     return 1;
 }
 
@@ -137,11 +129,8 @@ int loupe_swiglu_backward_using(const char *kernel, long n, const float *g, cons
                                 float *dg, float *du) {
     int path = pick(kernel);
     if (path < 0) return 0;
-#if defined(__x86_64__)
-    if (path == 2) { swiglu_backward_avx512(n, g, u, dy, dg, du); return 1; }
-    if (path == 1) { swiglu_backward_avx2(n, g, u, dy, dg, du); return 1; }
-#endif
-    swiglu_backward_generic(n, g, u, dy, dg, du);
+    void (*f)(long, const float *, const float *, const float *, float *, float *) = CHOOSE(path, swiglu_backward);
+    f(n, g, u, dy, dg, du);
     return 1;
 }
 

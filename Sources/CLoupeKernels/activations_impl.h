@@ -5,6 +5,14 @@
 
 #include "vexp_impl.h"
 
+/* σ(v) = 1 / (1 + exp(−v)) for every lane, in place. */
+TGT static inline void SUF(sigmoidv)(VF *inout) {
+    const VF one = VS(1.0f);
+    VF e = -*inout;
+    SUF(expv)(&e);
+    *inout = one / (one + e);
+}
+
 /* y[i] = x[i] · σ(x[i]) = x[i] / (1 + exp(−x[i])). */
 TGT static void SUF(silu_forward)(long n, const float *x, float *y) {
     const VF one = VS(1.0f);
@@ -23,10 +31,8 @@ TGT static void SUF(silu_backward)(long n, const float *x, const float *g, float
     const VF one = VS(1.0f);
     long i = 0;
     for (; i + VN <= n; i += VN) {
-        VF v = VLOAD(x + i);
-        VF e = -v;
-        SUF(expv)(&e);
-        VF s = one / (one + e);
+        VF v = VLOAD(x + i), s = v;
+        SUF(sigmoidv)(&s);
         VSTORE(dx + i, VLOAD(g + i) * s * (one + v * (one - s)));
     }
     for (; i < n; i++) {
@@ -144,9 +150,8 @@ TGT static void SUF(swiglu_backward)(long n, const float *g, const float *u, con
     const VF one = VS(1.0f);
     long i = 0;
     for (; i + VN <= n; i += VN) {
-        VF v = VLOAD(g + i), e = -v;
-        SUF(expv)(&e);
-        VF s = one / (one + e), d = VLOAD(dy + i);
+        VF v = VLOAD(g + i), s = v, d = VLOAD(dy + i);
+        SUF(sigmoidv)(&s);
         if (dg) VSTORE(dg + i, d * VLOAD(u + i) * (s * (one + v * (one - s))));
         if (du) VSTORE(du + i, d * (v * s));
     }

@@ -22,21 +22,18 @@ func runGenerationBenchmark(_ arguments: [String]) throws {
           + "load average \(loadAverage()) at start")
     print("workload: chat prompt \(prompt.count) tokens, \(newTokens) new tokens, greedy, end of sequence ignored")
 
+    // One prefill: the prompt in one pass, last position's logits.
+    func prefill(_ mode: QuantizedArithmetic.Mode) throws {
+        let cache = model.makeCache()
+        _ = try QuantizedArithmetic.with(mode) { try withoutGradients { try model.lastLogits(appending: prompt, cache: cache) } }
+    }
+
     // `--prefill-only N`: N prefills in the default (float-kernel) mode and nothing else, for a
     // profiler (`perf record … llm-generate --prefill-only 200`).
     if let i = arguments.firstIndex(of: "--prefill-only"), i + 1 < arguments.count, let count = Int(arguments[i + 1]) {
-        var times: [Double] = []
-        for _ in 0..<Swift.max(1, count) {
-            times.append(try seconds {
-                let cache = model.makeCache()
-                _ = try QuantizedArithmetic.with(.floatKernels) {
-                    try withoutGradients { try model.lastLogits(appending: prompt, cache: cache) }
-                }
-            })
-        }
-        let sorted = times.sorted()
-        print(String(format: "prefill only: %d passes, best %.0f tokens/s, median %.0f", times.count,
-                     Double(prompt.count) / sorted[0], Double(prompt.count) / sorted[sorted.count / 2]))
+        let times = try timings(repeats: Swift.max(1, count), warmup: 0) { try prefill(.floatKernels) }
+        print(String(format: "prefill only: %d passes, best %.0f tokens/s, median %.0f", Swift.max(1, count),
+                     Double(prompt.count) / times.minimum, Double(prompt.count) / times.median))
         return
     }
 
@@ -50,10 +47,7 @@ func runGenerationBenchmark(_ arguments: [String]) throws {
         var generator = GreedyGenerator(model: model, ignoreEndOfSequence: true)
         generator.quantizedArithmetic = mode
         // Prefill: the prompt in one pass, last position's logits (best of 3).
-        let prefill = try timings(repeats: 3, warmup: 1) {
-            let cache = model.makeCache()
-            _ = try QuantizedArithmetic.with(mode) { try withoutGradients { try model.lastLogits(appending: prompt, cache: cache) } }
-        }.minimum
+        let prefillSeconds = try timings(repeats: 3, warmup: 1) { try prefill(mode) }.minimum
         // Decode: tokens 2…N (the first comes from the prefill), best of 3 runs.
         var best = Double.infinity, total = Double.infinity
         for _ in 0..<3 {
@@ -71,7 +65,7 @@ func runGenerationBenchmark(_ arguments: [String]) throws {
         let same = mode == .decodedTiles ? "" : agree == newTokens ? ", same tokens as before"
             : ", first \(agree) tokens as before"
         print(String(format: "loupe %@: prefill %.0f tokens/s, decode %.1f tokens/s (%.2f ms/token), end to end %.2f s%@",
-                     label, Double(prompt.count) / prefill, 1 / best, best * 1e3, total, same))
+                     label, Double(prompt.count) / prefillSeconds, 1 / best, best * 1e3, total, same))
     }
 
     // Where a decode step goes (mean over 32 steps after the prompt).

@@ -83,7 +83,7 @@ public final class DecoderAttention: Module {
         if let cache {
             offset = cache.length
             (k, v) = cache.append(layer: layer, key: k, value: v)
-        } else if let prefix, let pk = prefix.keys[layer], let pv = prefix.values[layer] {
+        } else if let prefix, let (pk, pv) = prefix.entry(layer: layer) {
             // The shared prefix's keys and values (constants), repeated for every row.
             let rows = x.shape[0]
             offset = prefix.length

@@ -86,6 +86,13 @@ public final class KeyValueCache {
     /// uses; the cache only appends along the position axis, axis 1).
     public var keys: [Tensor?] { keyRows.map { $0?.tensor } }
     public var values: [Tensor?] { valueRows.map { $0?.tensor } }
+    /// Layer `layer`'s keys and values, `nil` before its first append (without building the
+    /// other layers' tensors, as ``keys`` and ``values`` do).
+    public func entry(layer: Int) -> (keys: Tensor, values: Tensor)? {
+        guard let k = keyRows[layer], let v = valueRows[layer] else { return nil }
+        return (k.tensor, v.tensor)
+    }
+
     /// Number of positions cached.
     public private(set) var length = 0
 
