@@ -23,10 +23,22 @@ func runTrainStepBenchmark(_ args: [String]) throws {
         try loss.backward()
         optimizer.step()
     }
-    let seconds = try medianSeconds(repeats: 40, warmup: 5, step)
-    let ms = seconds * 1000
+    let stepSeconds = try medianSeconds(repeats: 40, warmup: 5, step)
+    let ms = stepSeconds * 1000
     print(String(format: "loupe     %.2f ms/step  %.0f tokens/s  (GEMM kernel %@, %d threads)",
-                 ms, 768 / seconds, GEMM.kernelName, GEMM.threadCount))
+                 ms, 768 / stepSeconds, GEMM.kernelName, GEMM.threadCount))
+    // Where a step's time goes: the same step with each phase timed on its own (medians of 40).
+    var phases: [[Double]] = [[], [], [], []]
+    for _ in 0..<40 {
+        var loss: Tensor?
+        phases[0].append(seconds { optimizer.zeroGradients() })
+        phases[1].append(seconds { loss = crossEntropy(logits: model.logits(tokenIDs: batch), targets: labels) })
+        phases[2].append(try seconds { try loss!.backward() })
+        phases[3].append(seconds { optimizer.step() })
+    }
+    let medians = phases.map { $0.sorted()[$0.count / 2] * 1000 }
+    print(String(format: "  split: zero gradients %.2f ms, forward %.2f ms, backward %.2f ms, optimizer %.2f ms",
+                 medians[0], medians[1], medians[2], medians[3]))
     if let peer = runPeer("train-step"), let pms = peer["ms_per_step"] as? Double {
         print(String(format: "peer      %.2f ms/step  %.0f tokens/s  (%@, %d threads)  → loupe is %.2f× faster",
                      pms, 768 / pms * 1000, peer["peer"] as? String ?? "torch", peer["threads"] as? Int ?? 0, pms / ms))

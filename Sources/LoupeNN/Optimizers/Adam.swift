@@ -148,9 +148,10 @@ final class AdamEngine {
                                     // Rows are independent: large parameters (MiniLM's 30,522 × 384
                                     // embedding) are updated in shards over the cores, same bits.
                                     let updateRows = { (range: Range<Int>) in
+                                        var corrections = BiasCorrections(engine: self)
                                         for r in range {
                                             steps[r] += 1
-                                            self.update(row: r, width: width, step: steps[r],
+                                            self.update(row: r, width: width, corrections: corrections.at(step: steps[r]),
                                                         w: w, m: m, v: v, g: g, gradientOffset: r * width)
                                         }
                                     }
@@ -164,9 +165,10 @@ final class AdamEngine {
                             }
                         case .sparse(let sparse):
                             sparse.values.withUnsafeBufferPointer { g in
+                                var corrections = BiasCorrections(engine: self)
                                 for (i, r) in sparse.rows.enumerated() {
                                     state.steps[r] += 1
-                                    update(row: r, width: layout.width, step: state.steps[r],
+                                    update(row: r, width: layout.width, corrections: corrections.at(step: state.steps[r]),
                                            w: w, m: m, v: v, g: g, gradientOffset: i * layout.width)
                                 }
                             }
@@ -177,22 +179,44 @@ final class AdamEngine {
         }
     }
 
-    /// One Adam update of a row at its step count `step` (≥ 1).
+    /// The step size `η / (1 − β₁ᵗ)` and `√(1 − β₂ᵗ)` of one step count, computed once for a run
+    /// of rows at the same count (every row of a dense parameter, most rows of an embedding)
+    /// instead of two `pow` per row.
+    struct BiasCorrections {
+        let beta1: Double, beta2: Double, learningRate: Double
+        var step = 0
+        var stepSize: Float = 0
+        var rootCorrection2: Float = 0
+
+        init(engine: AdamEngine) {
+            (beta1, beta2, learningRate) = (Double(engine.beta1), Double(engine.beta2), Double(engine.learningRate))
+        }
+
+        /// The corrections at `step` (≥ 1).
+        mutating func at(step newStep: Int) -> (stepSize: Float, rootCorrection2: Float) {
+            if newStep != step {
+                // In double precision, as PyTorch computes them on Python floats.
+                let correction1 = 1 - Foundation.pow(beta1, Double(newStep))
+                let correction2 = 1 - Foundation.pow(beta2, Double(newStep))
+                (step, stepSize, rootCorrection2) = (newStep, Float(learningRate / correction1),
+                                                     Float(correction2.squareRoot()))
+            }
+            return (stepSize, rootCorrection2)
+        }
+    }
+
+    /// One Adam update of a row with the bias corrections of its step count.
     @inline(__always)
-    private func update(row: Int, width: Int, step: Int, w: UnsafeMutableBufferPointer<Float>,
-                        m: UnsafeMutableBufferPointer<Float>, v: UnsafeMutableBufferPointer<Float>,
-                        g: UnsafeBufferPointer<Float>, gradientOffset: Int) {
-        // Bias corrections in double precision, as PyTorch computes them on Python floats.
-        let correction1 = 1 - Foundation.pow(Double(beta1), Double(step))
-        let correction2 = 1 - Foundation.pow(Double(beta2), Double(step))
-        let stepSize = Float(Double(learningRate) / correction1)
-        let rootCorrection2 = Float(correction2.squareRoot())
+    private func update(row: Int, width: Int, corrections: (stepSize: Float, rootCorrection2: Float),
+                        w: UnsafeMutableBufferPointer<Float>, m: UnsafeMutableBufferPointer<Float>,
+                        v: UnsafeMutableBufferPointer<Float>, g: UnsafeBufferPointer<Float>, gradientOffset: Int) {
         let decay = 1 - learningRate * weightDecay
         let base = row * width
         // Vectorised in C, the same operations in the same order as the scalar loop it replaced.
         OptimizerKernels.adamUpdate(count: width, weights: w.baseAddress! + base, firstMoment: m.baseAddress! + base,
                                     secondMoment: v.baseAddress! + base, gradient: g.baseAddress! + gradientOffset,
                                     beta1: beta1, beta2: beta2, epsilon: epsilon, weightDecay: weightDecay,
-                                    decoupled: decoupled, decay: decay, stepSize: stepSize, rootCorrection2: rootCorrection2)
+                                    decoupled: decoupled, decay: decay, stepSize: corrections.stepSize,
+                                    rootCorrection2: corrections.rootCorrection2)
     }
 }
