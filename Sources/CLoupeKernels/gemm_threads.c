@@ -162,7 +162,7 @@ static int loupe_pool_grow(int want) {
         pthread_attr_t attr;
         pthread_attr_init(&attr);
         pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-        pthread_attr_setstacksize(&attr, 1 << 20);
+        pthread_attr_setstacksize(&attr, 8 << 20); /* parts of Parallel.map run whole passes here */
         sigset_t all, old;
         sigfillset(&all);
         pthread_sigmask(SIG_SETMASK, &all, &old); /* workers never take signals */
@@ -238,6 +238,38 @@ void loupe_parallel(loupe_task_fn fn, void *arg, int nthreads) {
     }
     pthread_mutex_unlock(&g_pool.use);
 #endif
+}
+
+/* See CLoupeKernels.h. */
+struct chunk_task {
+    long count;
+    int chunks;
+    void (*body)(void *, long, long);
+    void *context;
+    atomic_int next;
+};
+
+static void chunk_task_run(void *p) {
+    struct chunk_task *t = p;
+    for (;;) {
+        int c = atomic_fetch_add_explicit(&t->next, 1, memory_order_relaxed);
+        if (c >= t->chunks) return;
+        long begin = t->count * c / t->chunks, end = t->count * (c + 1) / t->chunks;
+        t->body(t->context, begin, end);
+    }
+}
+
+void loupe_parallel_chunks(long count, int chunks, void (*body)(void *, long, long), void *context) {
+    if (count <= 0) return;
+    if (chunks < 1) chunks = 1;
+    if (chunks > count) chunks = (int)count;
+    struct chunk_task t = {count, chunks, body, context, 0};
+    int threads = chunks < LOUPE_MAX_THREADS ? chunks : LOUPE_MAX_THREADS;
+    if (threads <= 1) {
+        chunk_task_run(&t);
+        return;
+    }
+    loupe_parallel(chunk_task_run, &t, threads);
 }
 
 /* A cap on the threads a call from this thread may use (0: none).  Set by callers that

@@ -44,6 +44,15 @@ int loupe_set_thread_cap(int n);
 /// loupe_get_num_threads() limited by the calling thread's cap.
 int loupe_get_effective_threads(void);
 
+/// Runs body(context, begin, end) over `0..<count` cut into `chunks` contiguous parts (at most
+/// `count`), on the calling thread and the workers of the GEMM's thread pool — the same threads
+/// that run the products, so work between two products does not wake a second set of threads
+/// while the pool's workers spin.  Each participating thread takes the next part until none is
+/// left; returns when all are done.  When the pool is busy (a call from inside a part, or from
+/// another thread's parallel work) the calling thread runs every part itself, in order.
+void loupe_parallel_chunks(long count, int chunks, void (*body)(void *context, long begin, long end),
+                           void *context);
+
 /// Raises glibc malloc's mmap and trim thresholds once per process (see allocator.c); returns
 /// 1 when they were set, 0 when left alone (LOUPE_MALLOC_DEFAULTS set, or not glibc).
 int loupe_tune_allocator(void);

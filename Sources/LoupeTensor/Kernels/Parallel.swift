@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 
 /// Data-parallel shards over the cores, for work made of independent rows (e.g. the
@@ -42,8 +41,9 @@ public enum Parallel {
 
     /// Runs `body` with every ``map(_:minimumShardSize:_:)`` it starts cut into `count` shards
     /// (`nil`: the usual choice by cores and work), each call's shards appended to `log`. The
-    /// shards really run concurrently even on one core, so code can be checked to give the same
-    /// result however its work is cut, on any machine.
+    /// shards run on as many threads of the GEMM's pool (concurrently, even on one core, unless
+    /// the pool is busy), so code can be checked to give the same result however its work is
+    /// cut, on any machine.
     public static func withShards<R>(count: Int?, recordingInto log: ShardLog? = nil,
                                      _ body: () throws -> R) rethrows -> R {
         try $forcedShardCount.withValue(count) {
@@ -51,8 +51,8 @@ public enum Parallel {
         }
     }
 
-    /// Runs `body` once per shard of `0..<count`, concurrently when there is more than one
-    /// shard, and returns each shard's range with its result, in order. The first error thrown
+    /// Runs `body` once per shard of `0..<count`, concurrently on the GEMM's worker threads when
+    /// there is more than one shard (in order on the calling thread when that pool is busy), and returns each shard's range with its result, in order. The first error thrown
     /// is rethrown after every shard has finished.
     ///
     /// Task-local values (gradient mode, module hooks) are not visible inside the shards;
@@ -65,8 +65,9 @@ public enum Parallel {
         var results = [Result<R, Error>?](repeating: nil, count: ranges.count)
         results.withUnsafeMutableBufferPointer { slots in
             let slots = slots
-            DispatchQueue.concurrentPerform(iterations: ranges.count) { w in
-                slots[w] = GEMM.withThreadCap(1) { Result { try body(ranges[w]) } }
+            // On the GEMM's worker threads (see forEachPart): one part per shard.
+            forEachPart(ranges.count, parts: ranges.count) { parts in
+                for w in parts { slots[w] = GEMM.withThreadCap(1) { Result { try body(ranges[w]) } } }
             }
         }
         return try zip(ranges, results).map { ($0, try $1!.get()) }

@@ -1,5 +1,4 @@
 import CLoupeKernels
-import Dispatch
 import Foundation
 
 /// Fused multi-head self-attention over a packed `[B, T, 3E]` projection: the context and its
@@ -102,8 +101,6 @@ extension Tensor {
             body(0..<count)
             return
         }
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
-            body((count * w / workers)..<(count * (w + 1) / workers))
-        }
+        Parallel.forEachPart(count, parts: workers, body)
     }
 }
