@@ -20,6 +20,13 @@ func runIGBenchmark(_ argv: [String]) throws {
     }
     print(String(format: "loupe     %.2f ms/sentence (median of 30), fastest %.2f  (|delta| %.2e, GEMM %@, %d threads)",
                  seconds * 1000, fastest * 1000, abs(single?.convergenceDelta ?? .nan), GEMM.kernelName, GEMM.threadCount))
+    // The FLOP floor: 50 forward and 50 input-gradient passes over the 20 tokens.
+    let gflop = 2 * forwardProductFLOPs(model.config, tokens: 50 * ids.count, length: ids.count) / 1e9
+    let rate = sgemmGFLOPs(threads: GEMM.threadCount)
+    let floorMs = gflop / rate * 1000
+    print(String(format: "floor     %.2f GFLOP of products (forward + input gradient, 50 points); at this machine's SGEMM "
+                 + "512³ rate of %.0f GFLOP/s that is %.2f ms — Loupe's median runs at %.0f %% of it",
+                 gflop, rate, floorMs, floorMs / (seconds * 1000) * 100))
 
     // SST-2 dev sentences, tokenized with a 16,000-entry vocabulary from SST-2 train (weights are
     // the random benchmark ones: speed does not depend on them).
@@ -45,6 +52,7 @@ func runIGBenchmark(_ argv: [String]) throws {
     print(String(format: "peer      %.2f ms/sentence, fastest %.2f  (%@, %d threads)  → loupe is %.2f× faster (median), %.2f× (fastest)",
                  pms, peer["fastest_ms"] as? Double ?? .nan, peer["peer"] as? String ?? "captum",
                  peer["threads"] as? Int ?? 0, pms / (seconds * 1000), (peer["fastest_ms"] as? Double ?? .nan) / (fastest * 1000)))
+    print(String(format: "          at the floor Loupe would be %.2f× Captum (median)", pms / floorMs))
     if let rate = peer["dev_sentences_per_second"] as? Double {
         print(String(format: "peer      %.1f sentences/s over the same SST-2 dev sentences (batches of %d)",
                      rate, peer["dev_batch"] as? Int ?? 0))
