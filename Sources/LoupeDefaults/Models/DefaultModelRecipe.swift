@@ -15,9 +15,9 @@ public struct DefaultModelRecipe: Sendable {
     public var vocabularySize = 16_000
     /// At most this many characters in the alphabet (Chinese characters are most of it).
     public var alphabetLimit = 5_000
-    public var architecture = ClassifierArchitecture.transformer(embedDimension: 64, heads: 4, layers: 2,
-                                                                 feedForwardDimension: 128, dropout: 0.1)
-    public var epochs = 6
+    public var architecture = ClassifierArchitecture.transformer(embedDimension: 96, heads: 4, layers: 2,
+                                                                 feedForwardDimension: 192, dropout: 0.1)
+    public var epochs = 4
     public var batchSize = 32
     public var learningRate: Float = 1e-3
     public var warmupSteps = 500
@@ -31,7 +31,7 @@ public struct DefaultModelRecipe: Sendable {
     public var distillationWeight: Float = 0.9
     public var distillationTemperature: Float = 2
     /// New English sentences for the teacher to label (only with a teacher).
-    public var augmentation = SentenceAugmentation(variantsPerSentence: 2)
+    public var augmentation = SentenceAugmentation(variantsPerSentence: 6)
     /// Start the embedding rows of English tokens from the teacher's word vectors, reduced by PCA
     /// (``EmbeddingTransfer``; only when ``train(data:teacher:teacherEmbeddings:observer:log:)`` is
     /// given them). Chinese tokens and special tokens keep their random start.
@@ -43,7 +43,7 @@ public struct DefaultModelRecipe: Sendable {
     public static let classifier = DefaultModelRecipe()
 
     /// The tag written into the bundled weights' metadata.
-    public static let tag = "classifier-real-data-v4"
+    public static let tag = "classifier-real-data-v5"
 
     /// Sentences the default model must get right before it is written as the bundle.
     public static let probes: [(text: String, label: String)] = [
