@@ -52,8 +52,9 @@ public enum Parallel {
     }
 
     /// Runs `body` once per shard of `0..<count`, concurrently on the GEMM's worker threads when
-    /// there is more than one shard (in order on the calling thread when that pool is busy), and returns each shard's range with its result, in order. The first error thrown
-    /// is rethrown after every shard has finished.
+    /// there is more than one shard (in order on the calling thread when that pool is busy), and
+    /// returns each shard's range with its result, in order. The first error thrown is rethrown
+    /// after every shard has finished.
     ///
     /// Task-local values (gradient mode, module hooks) are not visible inside the shards;
     /// callers install what they need inside `body`.
