@@ -43,6 +43,19 @@ struct ParallelTests {
         #expect(Parallel.shards(1000).count == Swift.min(GEMM.effectiveThreadCount, 1000))
     }
 
+    @Test("a map inside a shard runs while the pool is busy (its shards in order on that thread), same results")
+    func nestedMapsComplete() throws {
+        let outer = try Parallel.withShards(count: 4) {
+            try Parallel.map(400) { range -> [Int] in
+                // Inside a shard: another map, which finds the pool held by the outer one.
+                try Parallel.map(range.count) { inner in inner.map { range.lowerBound + $0 } }
+                    .flatMap(\.result)
+            }
+        }
+        #expect(outer.count == 4)
+        #expect(outer.flatMap(\.result) == Array(0..<400))
+    }
+
     struct Failure: Error, Equatable { let shard: Int }
 
     @Test("an error in a shard is rethrown after all shards finish")
