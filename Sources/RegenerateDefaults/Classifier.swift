@@ -62,9 +62,9 @@ struct TeacherRun {
     init(folder: URL) {
         name = folder.lastPathComponent
         let state = (try? Data(contentsOf: folder.appendingPathComponent("training.json")))
-            .flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }
-        epochs = state?["completedEpochs"] as? Int
-        devAccuracy = (state?["earlyStopping"] as? [String: Any])?["bestScore"] as? Double
+            .flatMap { try? JSONDecoder().decode(EncoderFineTuningState.self, from: $0) }
+        epochs = state?.completedEpochs
+        devAccuracy = state?.earlyStopping.bestScore
     }
 }
 

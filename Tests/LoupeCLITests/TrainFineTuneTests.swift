@@ -32,6 +32,11 @@ struct TrainFineTuneTests {
         let state = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("training.json")))
             as? [String: Any])
         #expect((state["history"] as? [Any])?.count == 4)
+        // It reads back as the typed state (what loupe-regenerate-defaults reports of a teacher).
+        let typed = try JSONDecoder().decode(EncoderFineTuningState.self,
+                                             from: Data(contentsOf: out.appendingPathComponent("training.json")))
+        #expect(typed.completedEpochs == 4 && typed.history.count == 4)
+        #expect(typed.earlyStopping.bestScore != nil)
 
         let explained = try CLI.run(["explain", "--model", out.path, "--target", "positive", "the film was great"])
         #expect(explained.status == 0, "\(explained.transcript)")
