@@ -19,8 +19,8 @@
 
 enum { GGML_Q4_0 = 2, GGML_Q4_1 = 3, GGML_Q8_0 = 8 };
 
-static void decode_generic(int type, long blocks, const uint8_t *src, float *y) {
-    for (long b = 0; b < blocks; b++, y += 32) {
+static void decode_generic(int type, long blocks, const uint8_t *src, float *y, long ystride) {
+    for (long b = 0; b < blocks; b++, y += ystride) {
         if (type == GGML_Q8_0) {
             const uint8_t *p = src + b * 34;
             float d = loupe_half_to_float(loupe_u16_at(p));
@@ -48,9 +48,9 @@ static void decode_generic(int type, long blocks, const uint8_t *src, float *y) 
 
 #if defined(__x86_64__)
 
-__attribute__((target("avx2,f16c"))) static void decode_avx2(int type, long blocks, const uint8_t *src, float *y) {
+__attribute__((target("avx2,f16c"))) static void decode_avx2(int type, long blocks, const uint8_t *src, float *y, long ystride) {
     const __m128i m4 = _mm_set1_epi8(0x0F), eight = _mm_set1_epi8(8);
-    for (long b = 0; b < blocks; b++, y += 32) {
+    for (long b = 0; b < blocks; b++, y += ystride) {
         if (type == GGML_Q8_0) {
             const uint8_t *p = src + b * 34;
             __m256 d = _mm256_set1_ps(_cvtsh_ss(loupe_u16_at(p)));
@@ -80,9 +80,10 @@ __attribute__((target("avx2,f16c"))) static void decode_avx2(int type, long bloc
 }
 
 __attribute__((target("avx512f,avx512bw,avx512vl,avx2,f16c"))) static void decode_avx512(int type, long blocks,
-                                                                                      const uint8_t *src, float *y) {
+                                                                                      const uint8_t *src, float *y,
+                                                                                      long ystride) {
     const __m128i m4 = _mm_set1_epi8(0x0F), eight = _mm_set1_epi8(8);
-    for (long b = 0; b < blocks; b++, y += 32) {
+    for (long b = 0; b < blocks; b++, y += ystride) {
         if (type == GGML_Q8_0) {
             const uint8_t *p = src + b * 34;
             __m512 d = _mm512_set1_ps(_cvtsh_ss(loupe_u16_at(p)));
@@ -115,37 +116,46 @@ __attribute__((target("avx512f,avx512bw,avx512vl,avx2,f16c"))) static void decod
 
 #endif
 
-/* Decodes on path 2 (AVX-512), 1 (AVX2 + F16C) or 0 (portable); 0 for another type. */
-static int decode_on(int path, int ggml_type, long blocks, const void *src, float *dst) {
+/* Decodes on path 2 (AVX-512), 1 (AVX2 + F16C) or 0 (portable), block b to dst + b · stride;
+ * 0 for another type. */
+static int decode_on(int path, int ggml_type, long blocks, const void *src, float *dst, long stride) {
     if (ggml_type != GGML_Q4_0 && ggml_type != GGML_Q4_1 && ggml_type != GGML_Q8_0) return 0;
     if (path < 0 || blocks < 0) return 0;
 #if defined(__x86_64__)
     if (path == 2) {
-        decode_avx512(ggml_type, blocks, (const uint8_t *)src, dst);
+        decode_avx512(ggml_type, blocks, (const uint8_t *)src, dst, stride);
         return 1;
     }
     if (path == 1) {
-        decode_avx2(ggml_type, blocks, (const uint8_t *)src, dst);
+        decode_avx2(ggml_type, blocks, (const uint8_t *)src, dst, stride);
         return 1;
     }
 #endif
-    decode_generic(ggml_type, blocks, (const uint8_t *)src, dst);
+    decode_generic(ggml_type, blocks, (const uint8_t *)src, dst, stride);
     return 1;
 }
 
 int loupe_quantized_decode_using(const char *kernel, int ggml_type, long blocks, const void *src, float *dst) {
-    return decode_on(loupe_vector_path(kernel, "avx2"), ggml_type, blocks, src, dst);
+    return decode_on(loupe_vector_path(kernel, "avx2"), ggml_type, blocks, src, dst, 32);
 }
 
 /* The best path, found once: the SGEMM's panel packing calls this for every 8 × 192 piece of a
  * weight, so a CPUID query and string compares per call would be a measurable share. */
 static int best_path = -1;
 
-int loupe_quantized_decode(int ggml_type, long blocks, const void *src, float *dst) {
+static int active_path(void) {
     int path = __atomic_load_n(&best_path, __ATOMIC_RELAXED);
     if (path < 0) {
         path = loupe_vector_path(NULL, "avx2");
         __atomic_store_n(&best_path, path, __ATOMIC_RELAXED);
     }
-    return decode_on(path, ggml_type, blocks, src, dst);
+    return path;
+}
+
+int loupe_quantized_decode(int ggml_type, long blocks, const void *src, float *dst) {
+    return decode_on(active_path(), ggml_type, blocks, src, dst, 32);
+}
+
+int loupe_quantized_decode_strided(int ggml_type, long blocks, const void *src, float *dst, long dst_stride) {
+    return decode_on(active_path(), ggml_type, blocks, src, dst, dst_stride);
 }

@@ -65,19 +65,25 @@ struct gemm_args {
     float *C;
     long lda, ldb, ldc;
     const float *bias; /* NULL, or N floats added to every row of C (only with beta == 0) */
-    const struct gemm_qsource *qb; /* non-NULL: B is this quantized matrix (transB = 1, B unused) */
+    const struct gemm_qsource *qb; /* non-NULL: B is this quantized matrix W (op(B) = Wᵀ for transB = 1, W for 0; B unused) */
+    const float *pb;   /* non-NULL: op(B) already in this kernel's panels (loupe_sgemm_pack_b), B and qb unused */
+    long pb_npad;      /* N rounded up to the kernel's NR: the floats of one packed K row */
 };
 
 typedef void (*gemm_part_fn)(const struct gemm_args *g, int m0, int m1, int n0, int n1,
                              float *abuf, float *bbuf);
 typedef void (*gemv_fn)(int K, int N, float alpha, const float *x, const float *B, long ldb,
                         int transB, float beta, float *c, long incc);
+typedef void (*pack_b_fn)(int transB, int kc, int nc, const float *B, long ldb, float *dst);
+typedef void (*pack_b_q_fn)(const struct gemm_qsource *q, int kc, int nc, int j0, int k0, float *dst);
 
 struct gemm_kernel {
     const char *name;
     int mr, nr, mc, kc, nc;
     gemm_part_fn part;
     gemv_fn gemv;
+    pack_b_fn pack_b;
+    pack_b_q_fn pack_b_q;
 };
 
 /* ------------------------------------------------------------------ generic C */
@@ -437,6 +443,12 @@ static const struct gemm_kernel *loupe_active_kernel(void) {
 
 const char *loupe_sgemm_kernel_name(void) { return loupe_active_kernel()->name; }
 
+/* The kernel a caller names (NULL or "auto": the active one); NULL when this CPU has no such kernel. */
+static const struct gemm_kernel *kernel_named(const char *name) {
+    return (name == NULL || name[0] == 0 || strcmp(name, "auto") == 0) ? loupe_active_kernel() : loupe_kernel_by_name(name);
+}
+
+
 
 /* ------------------------------------------------------------------ fallbacks */
 
@@ -478,6 +490,44 @@ static void gemm_part_naive_q(const struct gemm_args *g, int m0, int m1, int n0,
             *c = g->alpha * acc + (g->bias ? g->bias[j] : (g->beta == 0 ? 0 : g->beta * *c));
         }
     }
+}
+
+/* The fallback of loupe_sgemm_quantized_b_rows when no work buffer can be had: op(B)[k][j] =
+ * W[k][j], one decoded block at a time. */
+static void gemm_part_naive_qn(const struct gemm_args *g, int m0, int m1, int n0, int n1) {
+    float block[32];
+    for (int i = m0; i < m1; i++)
+        for (int j = n0; j < n1; j++) {
+            float acc = 0.0f;
+            for (int k = 0; k < g->K; k++) {
+                loupe_quantized_decode(g->qb->type, 1, g->qb->base + (long)k * g->qb->row_bytes +
+                                                           (long)(j / 32) * g->qb->block_bytes, block);
+                float a = g->transA ? g->A[(long)k * g->lda + i] : g->A[(long)i * g->lda + k];
+                acc += a * block[j % 32];
+            }
+            float *c = g->C + (long)i * g->ldc + j;
+            *c = g->beta == 0.0f ? g->alpha * acc : g->alpha * acc + g->beta * *c;
+        }
+}
+
+/* The fallback of loupe_sgemm_prepacked_b when no work buffer can be had: op(B)[k][j] read
+ * from its panel (K block of k, panel of j). */
+static void gemm_part_naive_p(const struct gemm_args *g, const struct gemm_kernel *kn, int m0, int m1, int n0,
+                              int n1) {
+    for (int i = m0; i < m1; i++)
+        for (int j = n0; j < n1; j++) {
+            float acc = 0.0f;
+            for (int pc = 0; pc < g->K; pc += g->kc) {
+                int kc = g->K - pc < g->kc ? g->K - pc : g->kc;
+                const float *panel = g->pb + (long)pc * g->pb_npad + (long)(j / kn->nr) * kn->nr * kc;
+                for (int k = 0; k < kc; k++) {
+                    float a = g->transA ? g->A[(long)(pc + k) * g->lda + i] : g->A[(long)i * g->lda + pc + k];
+                    acc += a * panel[(long)k * kn->nr + j % kn->nr];
+                }
+            }
+            float *c = g->C + (long)i * g->ldc + j;
+            *c = g->alpha * acc + (g->bias ? g->bias[j] : (g->beta == 0 ? 0 : g->beta * *c));
+        }
 }
 
 /* C = beta * C (beta == 0 clears C, NaNs included). */
@@ -529,9 +579,12 @@ static void run_part(const struct gemm_args *g, const struct gemm_kernel *k, int
     size_t asz = (size_t)((mrows + k->mr - 1) / k->mr * k->mr) * g->kc;
     size_t bsz = (size_t)((ncols + k->nr - 1) / k->nr * k->nr) * g->kc;
     asz = (asz + 15) & ~(size_t)15; /* keep the B buffer 64-byte aligned */
+    if (g->pb) bsz = 0;
     float *ws = loupe_workspace(asz + bsz);
     if (!ws) {
-        if (g->qb) gemm_part_naive_q(g, m0, m1, n0, n1);
+        if (g->pb) gemm_part_naive_p(g, k, m0, m1, n0, n1);
+        else if (g->qb && !g->transB) gemm_part_naive_qn(g, m0, m1, n0, n1);
+        else if (g->qb) gemm_part_naive_q(g, m0, m1, n0, n1);
         else gemm_part_naive(g, m0, m1, n0, n1);
         return;
     }
@@ -707,6 +760,95 @@ int loupe_sgemm_quantized_b(int nthreads, int M, int N, int K, const float *A, i
     /* K blocks of whole blocks of 32: the float path's own whenever those are multiples of 32. */
     int kc = (balanced_kc(k, K) + 31) & ~31;
     struct gemm_task t = {.g = {0, 1, M, N, K, kc, 1.0f, 0.0f, A, NULL, C, lda, K, ldc, bias, &q}};
+    run_blocked(&t, k, nthreads);
+    return 1;
+}
+
+/* C = A · dequantize(W) (+ beta · C) for W: K rows of N elements in Q4_0 / Q4_1 / Q8_0 (the
+ * input gradient of y = x · Wᵀ): the blocked path with op(B) = W's rows decoded straight into
+ * the panels (loupe_sgemm_pack_b's for the decoded matrix, so the same bits as decoding W and
+ * calling loupe_sgemm). Returns 0 (nothing written) for another type, N not a multiple of 32,
+ * or M or K below 1. */
+int loupe_sgemm_quantized_b_rows(const char *kernel, int nthreads, int M, int N, int K, const float *A, int lda,
+                                 int ggml_type, const void *W, long ldw_bytes, float beta, float *C, int ldc) {
+    int block_bytes = ggml_type == 8 ? 34 : ggml_type == 3 ? 20 : ggml_type == 2 ? 18 : 0;
+    const struct gemm_kernel *k = kernel_named(kernel);
+    if (!k || !block_bytes || N <= 0 || N % 32 != 0 || M <= 0 || K <= 0) return 0;
+    if (nthreads <= 0) nthreads = loupe_get_effective_threads();
+    if (nthreads > LOUPE_MAX_THREADS) nthreads = LOUPE_MAX_THREADS;
+    struct gemm_qsource q = {ggml_type, block_bytes, (const uint8_t *)W, ldw_bytes};
+    struct gemm_task t = {.g = {0, 0, M, N, K, balanced_kc(k, K), 1.0f, beta, A, NULL, C, lda, N, ldc, NULL, &q}};
+    run_blocked(&t, k, nthreads);
+    return 1;
+}
+
+/* ------------------------------------------------------------------ prepacked op(B) */
+
+/* The K block a product of this K uses: the float path's, or (quantized) whole blocks of 32. */
+static int packed_kc(const struct gemm_kernel *k, int K, int quantized) {
+    int kc = balanced_kc(k, K);
+    return quantized ? (kc + 31) & ~31 : kc;
+}
+
+long loupe_sgemm_packed_b_floats(const char *kernel, int N, int K) {
+    const struct gemm_kernel *k = kernel_named(kernel);
+    if (!k || N <= 0 || K <= 0) return 0;
+    return (long)K * ((N + k->nr - 1) / k->nr * k->nr);
+}
+
+/* Panels of op(B) for the whole matrix, K block after K block: block pc holds kc × npad floats,
+ * the NR-column panel of columns [j, j + NR) at j · kc inside it, zero-padded past N. */
+int loupe_sgemm_pack_b(const char *kernel, int transB, int N, int K, const float *B, long ldb, float *out) {
+    const struct gemm_kernel *k = kernel_named(kernel);
+    if (!k || N <= 0 || K <= 0) return 0;
+    const long npad = (long)(N + k->nr - 1) / k->nr * k->nr;
+    const int step = packed_kc(k, K, 0);
+    for (int pc = 0; pc < K; pc += step) {
+        int kc = K - pc < step ? K - pc : step;
+        const float *src = transB ? B + pc : B + (long)pc * ldb;
+        k->pack_b(transB, kc, N, src, ldb, out + (long)pc * npad);
+    }
+    return step;
+}
+
+int loupe_sgemm_pack_quantized_b(const char *kernel, int ggml_type, int N, int K, const void *W, long ldw_bytes,
+                                 float *out) {
+    int block_bytes = ggml_type == 8 ? 34 : ggml_type == 3 ? 20 : ggml_type == 2 ? 18 : 0;
+    const struct gemm_kernel *k = kernel_named(kernel);
+    if (!k || !block_bytes || K <= 0 || K % 32 != 0 || N <= 0) return 0;
+    const long npad = (long)(N + k->nr - 1) / k->nr * k->nr;
+    const int step = packed_kc(k, K, 1);
+    struct gemm_qsource q = {ggml_type, block_bytes, (const uint8_t *)W, ldw_bytes};
+    for (int pc = 0; pc < K; pc += step) {
+        int kc = K - pc < step ? K - pc : step;
+        k->pack_b_q(&q, kc, N, 0, pc, out + (long)pc * npad);
+    }
+    return step;
+}
+
+/* C = alpha · op(A) · op(B) (+ beta · C, or + bias) with op(B) packed by loupe_sgemm_pack_b /
+ * loupe_sgemm_pack_quantized_b: the blocked path without its packing of B, so the same bits as
+ * loupe_sgemm_bias / loupe_sgemm_quantized_b on the matrix that was packed (the GEMV path of
+ * loupe_sgemm is never taken: callers have many rows). Returns 0 (nothing written) when kc is
+ * not a K block the active kernel uses for this K. */
+int loupe_sgemm_prepacked_b(const char *kernel, int nthreads, int transA, int M, int N, int K, int kc, float alpha,
+                            const float *A, int lda, const float *packed, float beta, const float *bias,
+                            float *C, int ldc) {
+    const struct gemm_kernel *k = kernel_named(kernel);
+    if (!k || M <= 0 || N <= 0 || K <= 0 || (kc != packed_kc(k, K, 0) && kc != packed_kc(k, K, 1))) return 0;
+    if (nthreads <= 0) nthreads = loupe_get_effective_threads();
+    if (nthreads > LOUPE_MAX_THREADS) nthreads = LOUPE_MAX_THREADS;
+    if (bias) beta = 0.0f;
+    if (alpha == 0.0f) {
+        if (bias)
+            for (int i = 0; i < M; i++) memcpy(C + (long)i * ldc, bias, (size_t)N * sizeof(float));
+        else
+            scale_c(M, N, beta, C, ldc);
+        return 1;
+    }
+    const long npad = (long)(N + k->nr - 1) / k->nr * k->nr;
+    struct gemm_task t = {.g = {transA, 0, M, N, K, kc, alpha, beta, A, NULL, C, lda, 0, ldc, bias, NULL,
+                                packed, npad}};
     run_blocked(&t, k, nthreads);
     return 1;
 }

@@ -291,6 +291,35 @@ TGT static void SUF(pack_b_q)(const struct gemm_qsource *q, int kc, int nc, int 
     }
 }
 
+/* Pack op(B)[0:kc, 0:nc] = dequantize(W) for W's rows k0 + [0, kc) and elements j0 + [0, nc)
+ * (op(B) not transposed: W's rows are op(B)'s rows, so each decoded block of 32 is a run of one
+ * panel row and lands in place, with no scratch and no transposition) — the same panel as
+ * pack_b of the decoded matrix. */
+TGT static void SUF(pack_b_qn)(const struct gemm_qsource *q, int kc, int nc, int j0, int k0,
+                               float *restrict dst)
+{
+    if (NR == 32 && j0 % 32 == 0 && nc % 32 == 0) {
+        /* A block of 32 is one panel row: row k's blocks go to the panels k · NR apart. */
+        for (int k = 0; k < kc; k++)
+            loupe_quantized_decode_strided(q->type, nc / 32,
+                                           q->base + (long)(k0 + k) * q->row_bytes + (long)(j0 / 32) * q->block_bytes,
+                                           dst + (long)k * NR, (long)NR * kc);
+        return;
+    }
+    /* Otherwise the row's blocks decoded into a scratch row and scattered over the panels. */
+    float row[NC + 64] __attribute__((aligned(64)));
+    const int b0 = j0 / 32, b1 = (j0 + nc + 31) / 32, off = j0 - b0 * 32;
+    for (int k = 0; k < kc; k++) {
+        loupe_quantized_decode(q->type, b1 - b0, q->base + (long)(k0 + k) * q->row_bytes + (long)b0 * q->block_bytes, row);
+        for (int p0 = 0; p0 < nc; p0 += NR) {
+            int n = nc - p0 < NR ? nc - p0 : NR;
+            float *d = dst + (long)p0 * kc + (long)k * NR;
+            for (int j = 0; j < n; j++) d[j] = row[off + p0 + j];
+            for (int j = n; j < NR; j++) d[j] = 0.0f;
+        }
+    }
+}
+
 /* ---------------------------------------------------------------- block loops */
 
 /* Computes C[m0:m1, n0:n1] of the problem g, using work buffers abuf (MC*KC floats)
@@ -306,7 +335,12 @@ TGT static void SUF(gemm_part)(const struct gemm_args *g, int m0, int m1, int n0
             int kc = K - pc < kc_step ? K - pc : kc_step;
             float beta = pc == 0 ? g->beta : 1.0f;
             const float *Bsrc = g->transB ? g->B + (long)jc * g->ldb + pc : g->B + (long)pc * g->ldb + jc;
-            if (g->qb) SUF(pack_b_q)(g->qb, kc, nc, jc, pc, bbuf);
+            /* Prepacked: block pc of the whole packed op(B) holds kc × pb_npad floats, its panel
+             * of columns [j, j + NR) at j · kc (j a multiple of NR: jc and the split are). */
+            const float *bblock = g->pb ? g->pb + (long)pc * g->pb_npad + (long)jc * kc : bbuf;
+            if (g->pb) (void)Bsrc;
+            else if (g->qb && !g->transB) SUF(pack_b_qn)(g->qb, kc, nc, jc, pc, bbuf);
+            else if (g->qb) SUF(pack_b_q)(g->qb, kc, nc, jc, pc, bbuf);
             else SUF(pack_b)(g->transB, kc, nc, Bsrc, g->ldb, bbuf);
             for (int ic = m0; ic < m1; ic += MC) {
                 int mc = m1 - ic < MC ? m1 - ic : MC;
@@ -314,7 +348,7 @@ TGT static void SUF(gemm_part)(const struct gemm_args *g, int m0, int m1, int n0
                 SUF(pack_a)(g->transA, mc, kc, Asrc, g->lda, abuf);
                 for (int jr = 0; jr < nc; jr += NR) {
                     int n = nc - jr < NR ? nc - jr : NR;
-                    const float *bp = bbuf + (long)jr * kc;
+                    const float *bp = bblock + (long)jr * kc;
                     for (int ir = 0; ir < mc; ir += MR) {
                         int m = mc - ir < MR ? mc - ir : MR;
                         const float *ap = abuf + (long)ir * kc;
@@ -438,6 +472,8 @@ static const struct gemm_kernel SUF(desc) = {
     .mr = MR, .nr = NR, .mc = MC, .kc = KC, .nc = NC,
     .part = SUF(gemm_part),
     .gemv = SUF(gemv),
+    .pack_b = SUF(pack_b),
+    .pack_b_q = SUF(pack_b_q),
 };
 
 #undef NR

@@ -166,6 +166,35 @@ double loupe_sum_exp_shifted(long n, const float *x, float shift);
 /// Name of the GEMM code path chosen at run time ("avx512", "avx2-fma", "generic").
 const char *loupe_sgemm_kernel_name(void);
 
+/// C = A · dequantize(W) + beta · C for W: K rows of N elements (N a multiple of 32) in Q4_0 (2),
+/// Q4_1 (3) or Q8_0 (8), row stride ldw_bytes — the input gradient of x · Wᵀ — with W's rows
+/// decoded straight into the SGEMM's panels: the same bits as decoding W and calling
+/// loupe_sgemm. Returns 0, writing nothing, for another type or shape.
+int loupe_sgemm_quantized_b_rows(const char *kernel, int nthreads, int M, int N, int K, const float *A, int lda,
+                                 int ggml_type, const void *W, long ldw_bytes, float beta, float *C, int ldc);
+
+/// Prepacked op(B): a constant right-hand side (a weight) packed once into an SGEMM kernel's
+/// panels and multiplied many times without re-packing. `kernel` as in loupe_sgemm_using (NULL:
+/// the active one; the packer and the product must name the same); these and
+/// loupe_sgemm_quantized_b_rows return 0 when this CPU has no such kernel.
+/// loupe_sgemm_packed_b_floats: floats the panels of a K × N op(B) take (K · N rounded up to
+/// the kernel's panel width; the buffer must be 64-byte aligned).
+long loupe_sgemm_packed_b_floats(const char *kernel, int N, int K);
+/// Packs op(B) (transB: B is N × K, row stride ldb; else K × N) for loupe_sgemm_prepacked_b;
+/// returns the K block it used (pass it on), 0 for an empty matrix.
+int loupe_sgemm_pack_b(const char *kernel, int transB, int N, int K, const float *B, long ldb, float *out);
+/// Packs op(B) = dequantize(W)ᵀ (W: N rows of K in Q4_0 (2), Q4_1 (3) or Q8_0 (8), row stride
+/// ldw_bytes) — the panels loupe_sgemm_quantized_b decodes at every call; returns the K block,
+/// 0 for another type or K not a multiple of 32.
+int loupe_sgemm_pack_quantized_b(const char *kernel, int ggml_type, int N, int K, const void *W, long ldw_bytes,
+                                 float *out);
+/// C = alpha · op(A) · op(B) + (bias ? bias on every row : beta · C) with op(B) prepacked (kc as
+/// returned by the packer): the same bits as the unpacked product. nthreads 0: the effective
+/// count. Returns 0, writing nothing, when kc does not fit this K.
+int loupe_sgemm_prepacked_b(const char *kernel, int nthreads, int transA, int M, int N, int K, int kc, float alpha,
+                            const float *A, int lda, const float *packed, float beta, const float *bias,
+                            float *C, int ldc);
+
 /// loupe_sgemm with an explicit code path and thread count, for tests and benchmarks.
 /// kernel: "generic", "avx2-fma", "avx512", or NULL/"auto" for the one loupe_sgemm uses;
 /// nthreads: at most this many threads (0: loupe_get_num_threads()); small problems still

@@ -76,6 +76,9 @@ int loupe_quantized_float_kernel_available(const char *kernel);
 /// and returns 0 when this CPU cannot run it.
 int loupe_quantized_decode(int ggml_type, long blocks, const void *src, float *dst);
 int loupe_quantized_decode_using(const char *kernel, int ggml_type, long blocks, const void *src, float *dst);
+/// loupe_quantized_decode with block b written to dst + b · dst_stride (the SGEMM's panels of
+/// one weight row: a block to each panel).
+int loupe_quantized_decode_strided(int ggml_type, long blocks, const void *src, float *dst, long dst_stride);
 
 /// The path loupe_quantized_matmul takes for NULL/"auto" on this CPU (the environment variable
 /// LOUPE_QUANTIZED_KERNEL can name another at start-up).

@@ -92,12 +92,15 @@ extension Tensor {
             var grads: [Tensor?] = [nil, nil]
             g.scalars.withUnsafeBufferPointer { pg in
                 if needs[0] {
-                    // dx = g · W, accumulated over tiles of W's rows: dx += g[:, j0..<j1] · W[j0..<j1, :].
+                    // dx = g · W: W's blocks decoded into the SGEMM's panels (or, for another format, the
+                    // whole W decoded first); for a weight too large to decode whole, accumulated over
+                    // tiles of W's rows: dx += g[:, j0..<j1] · W[j0..<j1, :].
                     var dx = [Float](repeating: 0, count: rows * k)
                     if rows > 0 && k > 0 && n > 0 && whole {
-                        let w = weight.decodedWhole()
-                        defer { w.deallocate() }
                         dx.withUnsafeMutableBufferPointer { pd in
+                            if weight.rowsProduct(pg.baseAddress!, rows: rows, into: pd.baseAddress!) { return }
+                            let w = weight.decodedWhole()
+                            defer { w.deallocate() }
                             GEMM.multiply(transposeA: false, transposeB: false, m: rows, n: k, k: n,
                                           a: pg.baseAddress!, lda: n, b: w, ldb: k, c: pd.baseAddress!, ldc: k)
                         }
@@ -171,13 +174,41 @@ public enum QuantizedTiles {
 extension QuantizedMatrix {
     /// `y = x · dequantized()ᵀ (+ bias)` for `rows` input rows by the SGEMM with this matrix's
     /// Q4_0 / Q4_1 / Q8_0 blocks decoded straight into its packed panels
-    /// (`loupe_sgemm_quantized_b`: no decoded copy, the same bits as decoding first); false,
-    /// leaving `y` untouched, for another format.
+    /// (`loupe_sgemm_quantized_b`: no decoded copy, the same bits as decoding first), or, from
+    /// the second product on, with the panels kept from then (``WeightPanelCache``, any format);
+    /// false, leaving `y` untouched, when neither applies (the caller decodes the whole weight).
     func panelProduct(_ x: UnsafePointer<Float>, rows m: Int, bias: UnsafePointer<Float>?,
                       into y: UnsafeMutablePointer<Float>) -> Bool {
+        guard let base = bytes.baseAddress else { return false }
+        // From the second product on, the panels packed once (WeightPanelCache): the same bits.
+        // Q4_0 / Q4_1 / Q8_0 blocks are decoded straight into them; other formats (K-quants,
+        // F16, BF16) are decoded whole in Swift first and packed like a float weight.
+        let (format, n, k, stride) = (Int32(self.type.ggmlTypeID), Int32(rows), Int32(columns), bytesPerRow)
+        let blocks = supportsIntegerProducts
+        let count = Int(loupe_sgemm_packed_b_floats(nil, n, k))
+        let panels = panelSlot.panels(floats: count) { out in
+            if blocks { return loupe_sgemm_pack_quantized_b(nil, format, n, k, base, stride, out) }
+            let w = decodedWhole()
+            defer { w.deallocate() }
+            return loupe_sgemm_pack_b(nil, 1, n, k, w, Int(k), out)
+        }
+        if let panels, loupe_sgemm_prepacked_b(nil, 0, 0, Int32(m), n, k, panels.kBlock, 1, x, k, panels.pointer, 0,
+                                               bias, y, n) == 1 {
+            return true
+        }
+        guard blocks else { return false }
+        return loupe_sgemm_quantized_b(0, Int32(m), n, k, x, k, format, base, stride, bias, y, n) == 1
+    }
+
+    /// `dx = g · dequantized()` for `rows` rows of `g` (`rows × self.rows` floats) by the SGEMM
+    /// with this matrix's Q4_0 / Q4_1 / Q8_0 rows decoded straight into its packed panels
+    /// (`loupe_sgemm_quantized_b_rows`: each decoded block is a run of one panel row, so no copy
+    /// and no transposition; the same bits as decoding first); false, leaving `dx` untouched,
+    /// for another format.
+    func rowsProduct(_ g: UnsafePointer<Float>, rows m: Int, into dx: UnsafeMutablePointer<Float>) -> Bool {
         guard supportsIntegerProducts, let base = bytes.baseAddress else { return false }
-        return loupe_sgemm_quantized_b(0, Int32(m), Int32(rows), Int32(columns), x, Int32(columns),
-                                       Int32(type.ggmlTypeID), base, bytesPerRow, bias, y, Int32(rows)) == 1
+        return loupe_sgemm_quantized_b_rows(nil, 0, Int32(m), Int32(columns), Int32(rows), g, Int32(rows),
+                                            Int32(type.ggmlTypeID), base, bytesPerRow, 0, dx, Int32(columns)) == 1
     }
 
     /// The whole matrix decoded into a new buffer (`rows × columns` floats; the caller

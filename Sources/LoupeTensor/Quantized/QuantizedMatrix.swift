@@ -13,6 +13,8 @@ public struct QuantizedMatrix: @unchecked Sendable {
     public let bytes: UnsafeRawBufferPointer
     /// Whatever owns `bytes` (a file mapping, a `Data`).
     public let owner: AnyObject
+    /// The SGEMM panels of this weight once it has been multiplied twice (``WeightPanelCache``).
+    private(set) var panelSlot = PanelSlot()
 
     /// - Precondition: `columns` is a multiple of the type's block size and `bytes` holds
     ///   exactly `rows * bytesPerRow` bytes (callers that read files check this and throw first).
@@ -32,4 +34,11 @@ public struct QuantizedMatrix: @unchecked Sendable {
 
     /// The shape `[rows, columns]`.
     public var shape: [Int] { [rows, columns] }
+
+    /// This matrix with a panel cache of its own that draws on `budget` (tests).
+    func withPanelBudget(_ budget: PanelBudget) -> QuantizedMatrix {
+        var copy = self
+        copy.panelSlot = PanelSlot(budget: budget)
+        return copy
+    }
 }
