@@ -27,6 +27,8 @@ let benchmarks: [(name: String, summary: String, run: ([String]) throws -> Void)
      { try runLLMBenchmark($0) }),
     ("llm-ig", "= llm ig: IG 50 steps on SmolLM2's chat prompt [--batch N] [--repeats R] [--peer] (Captum peer)",
      { try runLLMBenchmark(["ig"] + $0) }),
+    ("panel-cache", "stored-weight products (Q4_1, Q8_0, Q6_K, Q4_K, F16) decoded per call vs panels kept, SmolLM2 shapes",
+     { try runPanelCacheBenchmark($0) }),
     ("llm-generate", "SmolLM2 Q4_1 greedy generation: prefill and decode tokens/s, step breakdown, bandwidth floor "
      + "[--no-peer] [--tokens N] (transformers + llama.cpp peers)", { try runGenerationBenchmark($0) }),
     ("patch", "activation patching: resid+attn+mlp sweep on SmolLM2, 1 and 2 threads (PyTorch peer)",

@@ -172,43 +172,73 @@ public enum QuantizedTiles {
 }
 
 extension QuantizedMatrix {
-    /// `y = x · dequantized()ᵀ (+ bias)` for `rows` input rows by the SGEMM with this matrix's
-    /// Q4_0 / Q4_1 / Q8_0 blocks decoded straight into its packed panels
-    /// (`loupe_sgemm_quantized_b`: no decoded copy, the same bits as decoding first), or, from
-    /// the second product on, with the panels kept from then (``WeightPanelCache``, any format);
-    /// false, leaving `y` untouched, when neither applies (the caller decodes the whole weight).
+    /// `y = x · dequantized()ᵀ (+ bias)` for `rows` input rows, without decoding the whole
+    /// matrix into a temporary: Q4_0 / Q4_1 / Q8_0 blocks are decoded straight into the SGEMM's
+    /// packed panels (`loupe_sgemm_quantized_b`, the same bits as decoding first) — or, in
+    /// generation (``QuantizedArithmetic/Mode/floatKernels``) from the weight's second prompt on,
+    /// read from the panels kept then; other formats (K-quants, F16, BF16) are multiplied from
+    /// the float copy kept from their second product on (``WeightPanelCache``). False, leaving
+    /// `y` untouched, when none applies (the caller decodes the whole weight).
     func panelProduct(_ x: UnsafePointer<Float>, rows m: Int, bias: UnsafePointer<Float>?,
                       into y: UnsafeMutablePointer<Float>) -> Bool {
         guard let base = bytes.baseAddress else { return false }
-        // From the second product on, the panels packed once (WeightPanelCache): the same bits.
-        // Q4_0 / Q4_1 / Q8_0 blocks are decoded straight into them; other formats (K-quants,
-        // F16, BF16) are decoded whole in Swift first and packed like a float weight.
         let (format, n, k, stride) = (Int32(self.type.ggmlTypeID), Int32(rows), Int32(columns), bytesPerRow)
-        let blocks = supportsIntegerProducts
-        let count = Int(loupe_sgemm_packed_b_floats(nil, n, k))
-        let panels = panelSlot.panels(floats: count) { out in
-            if blocks { return loupe_sgemm_pack_quantized_b(nil, format, n, k, base, stride, out) }
-            let w = decodedWhole()
-            defer { w.deallocate() }
-            return loupe_sgemm_pack_b(nil, 1, n, k, w, Int(k), out)
-        }
-        if let panels, loupe_sgemm_prepacked_b(nil, 0, 0, Int32(m), n, k, panels.kBlock, 1, x, k, panels.pointer, 0,
-                                               bias, y, n) == 1 {
+        guard supportsIntegerProducts else {
+            guard let decoded = keptDecodedCopy() else { return false }
+            if let bias {
+                GEMM.multiply(transposeA: false, transposeB: true, m: m, n: rows, k: columns, a: x, lda: columns,
+                              b: decoded.pointer, ldb: columns, addingRowVector: bias, c: y, ldc: rows)
+            } else {
+                GEMM.multiply(transposeA: false, transposeB: true, m: m, n: rows, k: columns, a: x, lda: columns,
+                              b: decoded.pointer, ldb: columns, c: y, ldc: rows)
+            }
             return true
         }
-        guard blocks else { return false }
+        // Panels pay where a product has few rows to spread its decoding over (a prompt); at the
+        // hundreds of rows of an attribution pass decoding into the panels costs ~2 % and keeping
+        // them would cost 4 bytes a weight (docs/benchmarks.md, `loupe-bench panel-cache`).
+        if QuantizedArithmetic.mode == .floatKernels {
+            let count = Int(loupe_sgemm_packed_b_floats(nil, n, k))
+            if let panels = panelSlot.panels(floats: count, pack: { loupe_sgemm_pack_quantized_b(nil, format, n, k, base, stride, $0) }),
+               loupe_sgemm_prepacked_b(nil, 0, 0, Int32(m), n, k, panels.kBlock, 1, x, k, panels.pointer, 0,
+                                       bias, y, n) == 1 {
+                return true
+            }
+        }
         return loupe_sgemm_quantized_b(0, Int32(m), n, k, x, k, format, base, stride, bias, y, n) == 1
     }
 
-    /// `dx = g · dequantized()` for `rows` rows of `g` (`rows × self.rows` floats) by the SGEMM
-    /// with this matrix's Q4_0 / Q4_1 / Q8_0 rows decoded straight into its packed panels
-    /// (`loupe_sgemm_quantized_b_rows`: each decoded block is a run of one panel row, so no copy
-    /// and no transposition; the same bits as decoding first); false, leaving `dx` untouched,
-    /// for another format.
+    /// `dx = g · dequantized()` for `rows` rows of `g` (`rows × self.rows` floats) without
+    /// decoding the whole matrix into a temporary: Q4_0 / Q4_1 / Q8_0 rows decoded straight into
+    /// the SGEMM's packed panels (`loupe_sgemm_quantized_b_rows`: each decoded block is a run of
+    /// one panel row, so no copy and no transposition; the same bits as decoding first), other
+    /// formats from their kept float copy when there is one; false, leaving `dx` untouched,
+    /// otherwise.
     func rowsProduct(_ g: UnsafePointer<Float>, rows m: Int, into dx: UnsafeMutablePointer<Float>) -> Bool {
-        guard supportsIntegerProducts, let base = bytes.baseAddress else { return false }
+        guard let base = bytes.baseAddress else { return false }
+        guard supportsIntegerProducts else {
+            guard let decoded = panelSlot.current else { return false }
+            GEMM.multiply(transposeA: false, transposeB: false, m: m, n: columns, k: rows, a: g, lda: rows,
+                          b: decoded.pointer, ldb: columns, c: dx, ldc: columns)
+            return true
+        }
         return loupe_sgemm_quantized_b_rows(nil, 0, Int32(m), Int32(columns), Int32(rows), g, Int32(rows),
                                             Int32(type.ggmlTypeID), base, bytesPerRow, 0, dx, Int32(columns)) == 1
+    }
+
+    /// The float copy of a matrix in a format without a panel decoder, made on its second
+    /// many-row product (``WeightPanelCache``); nil before that or beyond the budget.
+    func keptDecodedCopy() -> PackedPanels? {
+        panelSlot.panels(floats: rows * columns) { out in
+            let tile = QuantizedTiles.rowsPerTile(columns: columns)
+            _ = try? Parallel.map((rows + tile - 1) / tile) { tiles in
+                for t in tiles {
+                    let j0 = t * tile, j1 = Swift.min(rows, j0 + tile)
+                    dequantizeRows(j0..<j1, into: out + j0 * columns)
+                }
+            }
+            return 1
+        }
     }
 
     /// The whole matrix decoded into a new buffer (`rows × columns` floats; the caller

@@ -1,18 +1,25 @@
 import CLoupeKernels
 import Foundation
 
-/// SGEMM panels of constant weights, packed once and reused by every later product with them.
+/// Stored weights kept in the form the SGEMM reads, made once and reused by every later
+/// many-row product with them (a prompt, the path points of integrated gradients).
 ///
-/// A product with many input rows (a prompt, the path points of integrated gradients) multiplies
-/// by a block-quantized weight through the SGEMM, which decodes the weight's blocks into its
-/// packed panels at every call — and when the rows are split into shards, once per shard. A
-/// weight used a second time keeps those panels instead (`rows × columns` floats, 4 bytes each;
-/// 425 MB for SmolLM2-135M's projections) and later products read them directly: the same bits,
-/// without the decoding or the packing. A one-off prompt therefore costs no memory; attribution,
-/// which multiplies by every weight hundreds of times, pays the packing once.
+/// Without it each such product decodes its weight again. For Q4_0 / Q4_1 / Q8_0 that decoding
+/// goes straight into the SGEMM's packed panels and is cheap next to the product itself (~2 % at
+/// the 231-row passes of an attribution, ~10 % at a 57-token prompt); for formats decoded in
+/// Swift (Q4_K, Q6_K and the other K-quants, F16, BF16) it is 10–30 % of a product, forward and
+/// backward. So a weight keeps, from its second such product on:
+/// - in those other formats, a float copy (4 bytes a weight), read by the forward product and
+///   the input gradient alike;
+/// - in Q4_0 / Q4_1 / Q8_0, its packed panels (4 bytes a weight), only for prompts in
+///   generation (``QuantizedArithmetic/Mode/floatKernels``): a chat's second prompt on.
+///   Attribution decodes into the panels at every pass instead — keeping them would add
+///   425 MB to SmolLM2's 1.07 GB for ~2 %, and its first call would pay for packing them.
 ///
-/// All panels together stay within ``budgetBytes``; a weight that does not fit is decoded at
-/// every call, as without the cache. Panels live as long as the weight (its file mapping) does.
+/// Either form gives the same bits as decoding at every call. A one-off product keeps nothing.
+/// All kept weights together stay within ``budgetBytes``; a weight that does not fit is decoded
+/// at every call, as without the cache. A kept form lives as long as its weight does.
+/// `loupe-bench panel-cache` measures both ways for each format.
 public enum WeightPanelCache {
     /// The budget every weight's panels draw on.
     static let shared = PanelBudget(limit: defaultBudget())
@@ -25,14 +32,14 @@ public enum WeightPanelCache {
         return 1 << 30
     }
 
-    /// Bytes all packed panels together may take. Lowering it frees nothing already packed; it
-    /// stops new panels from being made.
+    /// Bytes all kept weights together may take. Lowering it frees nothing already kept; it
+    /// stops new ones from being made.
     public static var budgetBytes: Int {
         get { shared.limit }
         set { shared.limit = newValue }
     }
 
-    /// Bytes the packed panels hold now.
+    /// Bytes the kept weights hold now.
     public static var residentBytes: Int { shared.resident }
 }
 
@@ -65,8 +72,9 @@ final class PanelBudget: @unchecked Sendable {
     }
 }
 
-/// One weight's packed panels (see ``WeightPanelCache``): 64-byte aligned floats in the active
-/// SGEMM kernel's layout, and the K block they were packed with.
+/// One weight's kept form (see ``WeightPanelCache``): 64-byte aligned floats — packed panels in
+/// the active SGEMM kernel's layout with the K block they were packed with, or a float copy of
+/// the matrix (K block 1, not a panel layout).
 final class PackedPanels: @unchecked Sendable {
     let floats: UnsafeMutableRawPointer
     let kBlock: Int32
@@ -88,44 +96,53 @@ final class PackedPanels: @unchecked Sendable {
     }
 }
 
-/// The panel cache slot of one weight: how often it was multiplied, and its panels once made.
+/// The cache slot of one weight: how often it was multiplied, and its kept form once made.
 /// Shared by every copy of the ``QuantizedMatrix`` value.
 final class PanelSlot: @unchecked Sendable {
     private let lock = NSLock()
     private let budget: PanelBudget
     private var uses = 0
     private var panels: PackedPanels?
+    private var building = false
     private var refused = false
 
     init(budget: PanelBudget = WeightPanelCache.shared) { self.budget = budget }
 
-    /// Whether the panels have been made.
+    /// Whether the kept form has been made.
     var hasPanels: Bool { lock.withLock { panels != nil } }
 
-    /// The panels for this use: made on the second use (by `pack`, which fills `count` floats and
-    /// returns its K block, or 0 for a format it cannot pack), nil before that, when the budget
-    /// is spent or when the format cannot be packed.
+    /// The kept form if made, without counting a use.
+    var current: PackedPanels? { lock.withLock { panels } }
+
+    /// The kept form for this use: made on the second use (by `pack`, which fills `count` floats
+    /// and returns its K block, or 0 for a format it cannot pack), nil before that, while another
+    /// thread is making it (that caller goes on without, rather than wait), when the budget is
+    /// spent or when the format cannot be packed. `pack` runs outside the slot's lock.
     func panels(floats count: Int, pack: (UnsafeMutablePointer<Float>) -> Int32) -> PackedPanels? {
-        lock.lock()
-        defer { lock.unlock() }
-        if let panels { return panels }
-        uses += 1
-        guard uses >= 2, !refused, count > 0 else { return nil }
         let bytes = count * MemoryLayout<Float>.stride
-        guard budget.reserve(bytes) else {
-            refused = true
-            return nil
+        let claimed: Bool = lock.withLock {
+            if panels != nil || building || refused { return false }
+            uses += 1
+            guard uses >= 2, count > 0 else { return false }
+            guard budget.reserve(bytes) else {
+                refused = true
+                return false
+            }
+            building = true
+            return true
         }
+        guard claimed else { return current }
         let raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
         let kBlock = pack(raw.bindMemory(to: Float.self, capacity: count))
-        guard kBlock > 0 else {
+        let made = kBlock > 0 ? PackedPanels(floats: raw, kBlock: kBlock, bytes: bytes, budget: budget) : nil
+        if made == nil {
             raw.deallocate()
             budget.release(bytes)
-            refused = true
-            return nil
         }
-        let made = PackedPanels(floats: raw, kBlock: kBlock, bytes: bytes, budget: budget)
-        panels = made
+        lock.withLock {
+            building = false
+            if let made { panels = made } else { refused = true }
+        }
         return made
     }
 }
