@@ -124,10 +124,7 @@ final class PanelSlot: @unchecked Sendable {
             if panels != nil || building || refused { return false }
             uses += 1
             guard uses >= 2, count > 0 else { return false }
-            guard budget.reserve(bytes) else {
-                refused = true
-                return false
-            }
+            guard budget.reserve(bytes) else { return false }   // tried again later: the budget may grow
             building = true
             return true
         }
