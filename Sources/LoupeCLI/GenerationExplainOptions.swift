@@ -81,10 +81,6 @@ struct GenerationExplainOptions: ParsableArguments {
         if contrast?.trimmingCharacters(in: .whitespaces).isEmpty == true { throw ValidationError("--contrast is empty") }
     }
 
-    /// Token rows a path method evaluates in one pass: bounds the tape of a batched integral.
-    /// SmolLM2-135M, 57-token chat prompt, IG 50 steps (loupe-bench llm ig): 8 steps per pass
-    /// 8.0 s at 1.1 GB peak RSS, 13 steps ≈ 7.5 s at ≈ 1.7 GB, 16 steps 7.4 s at 2.0 GB.
-    static let tokenRowsPerPass = 768
 
     /// The methods, their path batches sized for sequences of about `length` tokens.
     /// The breaker of `--chinese-words`; a missing lexicon is a warning on `console`.
@@ -97,7 +93,7 @@ struct GenerationExplainOptions: ParsableArguments {
     func makeMethods(length: Int = 64) throws -> [any AttributionMethod] {
         var settings = AttributionMethodSettings(steps: path.steps, rule: path.rule, baseline: baseline, samples: samples,
                                                  seed: seed, window: 1)
-        settings.internalBatchSize = max(1, Self.tokenRowsPerPass / max(1, length))
+        settings.internalBatchSize = AttributionMethodSettings.pathBatch(forTokens: length)
         settings.tolerance = tolerance
         settings.attentionLayer = attentionLayer
         settings.attentionHead = attentionHead
