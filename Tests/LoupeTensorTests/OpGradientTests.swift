@@ -205,6 +205,7 @@ struct OpGradientTests {
             $0[0].scatterAddingRows([1, 1, 3, 0, 1], $0[1]).tanh()
         },
         OpCase("picking", { [testTensor([4, 5])] }) { $0[0].picking([4, 0, 2, 2]) },
+        OpCase("scatteredColumns", { [testTensor([2, 3, 2])] }) { $0[0].scatteredColumns([4, 1], width: 6).tanh() },
         OpCase("selecting", { [testTensor([3, 4]), testTensor([3, 4], seed: 2)] }) {
             Tensor.selecting(mask34, $0[0], $0[1])
         },
@@ -251,6 +252,7 @@ struct OpGradientTests {
         expectClose(m.scatterAddingRows([0, 0], Tensor(shape: [2, 3], scalars: [1, 1, 1, 2, 2, 2])).scalars,
                     [4, 8, 5, 7, 0, 3])
         expectClose(m.picking([2, 0]), Tensor([2, 7]))
+        expectClose(m.scatteredColumns([3, 0, 1], width: 5).scalars, [5, 2, 0, 1, 0, 0, 3, 0, 7, 0])
         expectClose(Tensor([-1, 0, 1]).gelu().scalars, [-0.15865525393145707, 0, 0.8413447460685429])
         expectClose(Tensor([0, 30, -30]).softplus().scalars, [0.6931471805599453, 30, 9.357623e-14])
         expectClose(Tensor([-100, 0, 100]).sigmoid().scalars, [0, 0.5, 1])

@@ -152,6 +152,24 @@ public indirect enum OutputTarget: Sendable {
         }
     }
 
+    /// The token ids whose next-token scores the target reads, when it reads nothing else.
+    var nextTokenIDs: [Int]? {
+        switch self {
+        case .nextToken(let token, _): return [token]
+        case .contrast(let target, let foil):
+            guard let a = target.nextTokenIDs, let b = foil.nextTokenIDs else { return nil }
+            return a + b
+        case .sum(let parts, _):
+            var all: [Int] = []
+            for part in parts {
+                guard let p = part.nextTokenIDs else { return nil }
+                all += p
+            }
+            return all
+        default: return nil
+        }
+    }
+
     /// Which output tensor the target reads; targets reading the same one share it.
     var quantity: Quantity {
         switch self {

@@ -93,7 +93,10 @@ struct SiteProbe {
         let row = value.sliced(alongAxis: 0, 0..<1).sliced(alongAxis: 1, 0..<heldPrefix).detached
         let prefix = lm.prefixCache(embeddings: row, tokenIDs: Array(ids[0].prefix(heldPrefix)))
         let leaf = value.detached.requiringGradient()
-        let logits = lm.logits(suffix: leaf.sliced(alongAxis: 1, heldPrefix..<t), after: prefix, positions: positions)
+        let suffix = leaf.sliced(alongAxis: 1, heldPrefix..<t)
+        // Raw logits of a few tokens: only those columns of the head (the others are never read).
+        let logits = readout.logitTokens().map { lm.logits(suffix: suffix, after: prefix, positions: positions, tokens: $0) }
+            ?? lm.logits(suffix: suffix, after: prefix, positions: positions)
         let forms = try readout.forms(ModelOutput(logits: logits, logitPositions: positions), tokenIDs: ids)
         return try forms.map { try gradient(of: $0.tensor, withRespectTo: leaf, seed: $0.seed) }
     }

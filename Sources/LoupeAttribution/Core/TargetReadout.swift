@@ -33,6 +33,19 @@ struct TargetReadout {
         }
     }
 
+    /// The token ids (sorted, distinct) whose raw next-token logits are all the targets read —
+    /// nil when any target reads something else or the scale is a softmax (which needs every
+    /// logit).
+    func logitTokens() -> [Int]? {
+        guard output == .logit else { return nil }
+        var all = Set<Int>()
+        for target in targets {
+            guard let ids = target.nextTokenIDs else { return nil }
+            all.formUnion(ids)
+        }
+        return all.isEmpty ? nil : all.sorted()
+    }
+
     /// The next-token positions every target reads, when all of them read next-token logits and
     /// every row has the same length (a forward pass may then compute logits there only); nil
     /// otherwise.

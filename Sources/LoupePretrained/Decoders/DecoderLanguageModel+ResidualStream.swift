@@ -17,13 +17,32 @@ extension DecoderLanguageModel: PrefixSharingLanguageModel {
     }
 
     public func logits(suffix: Tensor, after prefix: KeyValueCache, positions: [Int]) -> Tensor {
+        head(residual(suffix: suffix, after: prefix, positions: positions))
+    }
+
+    /// The tied head restricted to `tokens`: their embedding rows only, one product of
+    /// `tokens.count` columns instead of the vocabulary's 49,152 (for SmolLM2 the full head
+    /// re-packs 113 MB of weights each way per pass). The embedding is a constant (no gradient
+    /// reaches it). An untied head computes them all.
+    public func logits(suffix: Tensor, after prefix: KeyValueCache, positions: [Int], tokens: [Int]) -> Tensor {
+        let h = residual(suffix: suffix, after: prefix, positions: positions)
+        guard outputHead == nil, !tokens.isEmpty, tokens.count < vocabularySize / 2 else { return head(h) }
+        let normalized = finalNormalized(finalNorm(h))
+        // The embedding is a constant here: the logits' gradient flows to the suffix only.
+        let rows = tokenEmbedding.weight.value.gatherRows(tokens)
+        return normalized.linear(weight: rows, bias: nil).scatteredColumns(tokens, width: vocabularySize)
+    }
+
+    /// The last layer's residual stream at the absolute `positions` of rows made of the cached
+    /// prefix followed by `suffix`.
+    private func residual(suffix: Tensor, after prefix: KeyValueCache, positions: [Int]) -> Tensor {
         precondition(suffix.rank == 3 && positions.allSatisfy { $0 >= prefix.length && $0 < prefix.length + suffix.shape[1] },
                      "logits(suffix:): positions \(positions) outside the suffix \(prefix.length)..<\(prefix.length + suffix.shape[1])")
         let absolute = Array(prefix.length..<(prefix.length + suffix.shape[1]))
         var h = suffix
         if let positionEmbedding { h = h + positionEmbedding(absolute) }
         for block in blocks { h = block(h, positions: absolute, keyPadding: nil, cache: nil, prefix: prefix) }
-        return head(h.gatheredPositions(positions.map { $0 - prefix.length }))
+        return h.gatheredPositions(positions.map { $0 - prefix.length })
     }
 }
 

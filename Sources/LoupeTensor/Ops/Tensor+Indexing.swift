@@ -1,4 +1,4 @@
-/// Row gathers (embedding lookup), scatter-add and per-row element picks.
+/// Row gathers (embedding lookup), scatter-add, column scatters and per-row element picks.
 extension Tensor {
     /// Rows of a rank-2 table picked by `indices`: result shape `indexShape + [width]`.
     /// The derivative scatters (adds) the incoming gradient back into the picked rows.
@@ -17,8 +17,10 @@ extension Tensor {
         let outShape = (indexShape ?? [indices.count]) + [width]
         precondition(outShape.reduce(1, *) == out.count, "index shape \(indexShape ?? []) holds \(indices.count) indices?")
         let inShape = shape
-        return Tensor.record("gather-rows", shape: outShape, scalars: out, inputs: [self]) { g, _ in
-            [Tensor.zeros(inShape).scatterAddingRows(indices, g.reshaped([indices.count, width]))]
+        return Tensor.record("gather-rows", shape: outShape, scalars: out, inputs: [self]) { g, needs in
+            // No table-sized zeros when the table's gradient is not wanted (attribution).
+            guard needs[0] else { return [nil] }
+            return [Tensor.zeros(inShape).scatterAddingRows(indices, g.reshaped([indices.count, width]))]
         }
     }
 
@@ -40,6 +42,33 @@ extension Tensor {
         return Tensor.record("scatter-add-rows", shape: shape, scalars: out, inputs: [self, values]) { g, needs in
             [needs[0] ? g : nil,
              needs[1] ? Tensor(shape: tableShape, scalars: g.scalars).gatherRows(indices).detached : nil]
+        }
+    }
+
+    /// `[..., width]` with this `[..., c]` tensor's column `i` at column `columns[i]` (distinct,
+    /// in `0..<width`) and zeros elsewhere: a few computed logits laid out over the whole
+    /// vocabulary. The derivative gathers those columns back.
+    public func scatteredColumns(_ columns: [Int], width: Int) -> Tensor {
+        let c = shape.last ?? 0
+        precondition(rank >= 1 && columns.count == c, "scatteredColumns: \(columns.count) columns for \(shape)")
+        precondition(columns.allSatisfy { $0 >= 0 && $0 < width } && Set(columns).count == c,
+                     "scatteredColumns: columns \(columns) must be distinct and in 0..<\(width)")
+        let rows = c == 0 ? 0 : count / c
+        var out = [Float](repeating: 0, count: rows * width)
+        scalars.withUnsafeBufferPointer { p in
+            for r in 0..<rows {
+                for (i, j) in columns.enumerated() { out[r * width + j] = p[r * c + i] }
+            }
+        }
+        let inShape = shape
+        return Tensor.record("scatter-columns", shape: Array(shape.dropLast()) + [width], scalars: out, inputs: [self]) { g, _ in
+            var d = [Float](repeating: 0, count: rows * c)
+            g.scalars.withUnsafeBufferPointer { pg in
+                for r in 0..<rows {
+                    for (i, j) in columns.enumerated() { d[r * c + i] = pg[r * width + j] }
+                }
+            }
+            return [Tensor(shape: inShape, scalars: d)]
         }
     }
 

@@ -40,20 +40,52 @@ import Testing
         for (a, b) in zip(batched.scores, single.scores) { #expect(Swift.abs(a - b) < 1e-5, "\(name): \(a) vs \(b)") }
     }
 
-    /// A held template prefix is read once and shared by every path point (the rows run their
-    /// suffixes only): the same scores as the full pass, which a hook on the embeddings forces.
+    /// The logits of a few tokens after a shared prefix (a tied head restricted to their
+    /// embedding rows) are those columns of the full logits; the other columns are 0 where the
+    /// head was restricted, the full logits where it was not (an untied head).
     @Test(arguments: DecoderFixtures.huggingFaceModels)
-    func sharedPrefixEqualsTheFullPass(_ name: String) throws {
+    func logitsOfAFewTokensAreThoseColumns(_ name: String) throws {
+        let model = try DecoderFixtures.model(name)
+        guard let lm = model as? any PrefixSharingLanguageModel else { return }
+        let ids = [3, 17, 42, 9, 5, 28, 11, 60]
+        let embeddings = model.embeddings(tokenIDs: [ids, ids.reversed()])
+        let prefix = lm.prefixCache(embeddings: embeddings.sliced(alongAxis: 0, 0..<1).sliced(alongAxis: 1, 0..<3),
+                                    tokenIDs: Array(ids.prefix(3)))
+        let suffix = embeddings.sliced(alongAxis: 1, 3..<8)
+        let full = lm.logits(suffix: suffix, after: prefix, positions: [5, 7])
+        let tokens = [4, 7, 30]
+        let few = lm.logits(suffix: suffix, after: prefix, positions: [5, 7], tokens: tokens)
+        #expect(few.shape == full.shape)
+        let v = full.shape[2]
+        let restricted = (model as? DecoderLanguageModel)?.outputHead == nil
+        for row in 0..<(full.count / v) {
+            for j in 0..<v {
+                let (a, b) = (few.scalars[row * v + j], full.scalars[row * v + j])
+                if tokens.contains(j) {
+                    #expect(Swift.abs(a - b) <= 1e-5 * Swift.max(1, Swift.abs(b)), "\(name) row \(row) token \(j): \(a) vs \(b)")
+                } else {
+                    #expect(a == (restricted ? 0 : b))
+                }
+            }
+        }
+    }
+
+    /// A held template prefix is read once and shared by every path point (the rows run their
+    /// suffixes only): the same scores as the full pass, which a hook on the embeddings forces —
+    /// for raw logits (the head restricted to the targets' tokens) and for probabilities (the
+    /// whole head).
+    @Test(arguments: DecoderFixtures.huggingFaceModels, [AttributionOutput.logit, .probability])
+    func sharedPrefixEqualsTheFullPass(_ name: String, output: AttributionOutput) throws {
         let model = try DecoderFixtures.model(name)
         let ids = [3, 17, 42, 9, 5, 28, 11, 60]
         let fixed: Set<Int> = [0, 1, 2, 7]
         let targets: [OutputTarget] = [.nextToken(token: 7, position: nil),
                                        .contrast(.nextToken(token: 7, position: nil), foil: .nextToken(token: 4, position: nil))]
         let ig = IntegratedGradients(stepCount: 16, baseline: .zero, internalBatchSize: 5)
-        let shared = try ig.attribute(ids, targets: targets, model: model, fixedPositions: fixed)
+        let shared = try ig.attribute(ids, targets: targets, model: model, output: output, fixedPositions: fixed)
         let observed = ActivationCapture()
         let full = try withHooks([.capture(model.tokenEmbedding, into: observed)]) {
-            try ig.attribute(ids, targets: targets, model: model, fixedPositions: fixed)
+            try ig.attribute(ids, targets: targets, model: model, output: output, fixedPositions: fixed)
         }
         #expect(!observed.activations.isEmpty)
         for (a, b) in zip(shared, full) {

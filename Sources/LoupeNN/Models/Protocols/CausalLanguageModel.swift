@@ -32,6 +32,17 @@ public protocol PrefixSharingLanguageModel: CausalLanguageModel {
     /// Next-token logits `[B, K, V]` at the absolute `positions` (each ≥ the prefix's length) of
     /// rows made of the cached prefix followed by `suffix` `[B, S, E]` (the cache is not changed).
     func logits(suffix: Tensor, after prefix: KeyValueCache, positions: [Int]) -> Tensor
+    /// ``logits(suffix:after:positions:)`` when only the logits of `tokens` (distinct ids) are
+    /// read: `[B, K, V]` with those columns computed; every other column is either its logit or
+    /// 0 (a model that restricts its head to `tokens`), so a caller reads the `tokens` columns
+    /// only. The default computes them all.
+    func logits(suffix: Tensor, after prefix: KeyValueCache, positions: [Int], tokens: [Int]) -> Tensor
+}
+
+extension PrefixSharingLanguageModel {
+    public func logits(suffix: Tensor, after prefix: KeyValueCache, positions: [Int], tokens: [Int]) -> Tensor {
+        logits(suffix: suffix, after: prefix, positions: positions)
+    }
 }
 
 extension CausalLanguageModel {
