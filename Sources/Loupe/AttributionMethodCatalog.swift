@@ -31,11 +31,12 @@ public struct AttributionMethodSettings: Equatable, Sendable {
 
     /// Token rows a path method evaluates in one pass of a language model: bounds the tape of a
     /// batched integral. SmolLM2-135M, 57-token chat prompt, IG 50 steps (`loupe-bench llm-ig
-    /// --batch N`, Zen 5, 2 cores, 2026-12-04): 13 steps a pass (768 rows) best 2.44 s at 1.07 GB
-    /// peak RSS, 20 steps (this budget) 2.11 s at 1.51 GB, 26 steps 2.05 s at 1.89 GB — more
+    /// --batch N`, Zen 5, 2 cores, 2026-12-04, after the backward pass stopped holding every
+    /// node's gradient): 13 steps a pass best 2.41 s at 0.57 GB peak RSS, 20 steps 2.24 s at
+    /// 0.75 GB, 26 steps (this budget) 2.09–2.13 s at 0.89 GB, 50 steps 2.13 s at 1.49 GB — more
     /// rows a pass spread each weight's decoding over more rows of its products and leave fewer
-    /// passes.
-    public static let tokenRowsPerPass = 1152
+    /// passes, up to about 13 points per core.
+    public static let tokenRowsPerPass = 1536
 
     /// Interpolation rows per pass for sequences of about `length` tokens: ``tokenRowsPerPass``
     /// shared out, at least 1.

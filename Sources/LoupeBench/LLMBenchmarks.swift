@@ -24,7 +24,7 @@ func runLLMBenchmark(_ arguments: [String]) throws {
     let target = OutputTarget.nextToken(token: first, position: nil)
     switch which {
     case "ig":
-        // Default: the rows per pass `loupe` itself uses for this prompt (20 for its 57 tokens).
+        // Default: the rows per pass `loupe` itself uses for this prompt (26 for its 57 tokens).
         let batch = arguments.firstIndex(of: "--batch").flatMap { Int(arguments[safe: $0 + 1] ?? "") }
             ?? AttributionMethodSettings.pathBatch(forTokens: layout.ids.count)
         let ig = IntegratedGradients(rule: .gaussLegendre, stepCount: 50, baseline: .zero, internalBatchSize: batch)

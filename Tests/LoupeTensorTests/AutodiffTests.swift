@@ -1,4 +1,5 @@
-import LoupeTensor
+import Foundation
+@testable import LoupeTensor
 import LoupeTestSupport
 import Testing
 
@@ -8,6 +9,25 @@ struct AutodiffTests {
         GradientChecker().check([testTensor([3, 4]), testTensor([4], seed: 2)]) { x in
             ((x[0] * x[1]).tanh() + x[0].sigmoid() - x[1]).exp()
         }
+    }
+
+    /// The backward pass keeps only the wanted gradients: every intermediate one is dropped once
+    /// used (a pass would otherwise hold a gradient for every node of the graph), while a shared
+    /// node still receives the sum over all its consumers and the wanted ones are right.
+    @Test func backwardKeepsOnlyTheWantedGradients() throws {
+        let x = testTensor([3, 4]).requiringGradient(), w = testTensor([4], seed: 2).requiringGradient()
+        let h = (x * w).tanh()                     // used twice below
+        let y = ((h * h).sum() + h.exp().sum()) * 0.5
+        let wanted: Set<ObjectIdentifier> = [ObjectIdentifier(x.node!), ObjectIdentifier(w.node!)]
+        let grads = TapeEngine.propagate(root: y.node!, seed: Tensor(1)) { wanted.contains(ObjectIdentifier($0)) }
+        #expect(Set(grads.keys) == wanted)
+        let numeric = try gradients(of: y, withRespectTo: [x, w])
+        // d/dh of ½(h² + eʰ) = h + eʰ/2, then through tanh and the product.
+        let dh = zip(h.scalars, h.scalars.map { Float(Foundation.exp(Double($0))) }).map { $0 + $1 / 2 }
+        let dpre = zip(dh, h.scalars).map { $0 * (1 - $1 * $1) }
+        let dx = (0..<12).map { dpre[$0] * w.scalars[$0 % 4] }
+        expectClose(numeric[0].scalars, dx, absolute: 1e-5, relative: 1e-5)
+        expectClose(grads[ObjectIdentifier(x.node!)]!.scalars, dx, absolute: 1e-5, relative: 1e-5)
     }
 
     @Test func nonScalarNeedsSeed() {

@@ -36,7 +36,9 @@ enum TapeEngine {
     }
 
     /// Propagates `seed` from `root` back through every node for which `isWanted` holds or from
-    /// which a wanted node is reachable. Returns the gradient of each visited node.
+    /// which a wanted node is reachable. Returns the gradient of each wanted node reached; every
+    /// other node's gradient is dropped as soon as its derivative has used it, so the pass holds
+    /// the gradients of the frontier only, not of the whole graph.
     static func propagate(root: TapeNode, seed: Tensor,
                           isWanted: (TapeNode) -> Bool) -> [ObjectIdentifier: Tensor] {
         let order = topologicalOrder(from: root)
@@ -50,7 +52,9 @@ enum TapeEngine {
         var grads: [ObjectIdentifier: Tensor] = [ObjectIdentifier(root): seed]
         for node in order.reversed() {
             let id = ObjectIdentifier(node)
-            guard relevant.contains(id), let g = grads[id], let backward = node.backward else { continue }
+            guard relevant.contains(id), let g = grads[id] else { continue }
+            if !isWanted(node) { grads[id] = nil }   // all its consumers have added to it: used once, below
+            guard let backward = node.backward else { continue }
             let needs = node.inputs.map { $0.map { relevant.contains(ObjectIdentifier($0)) } ?? false }
             guard needs.contains(true) else { continue }
             let inputGrads = withoutGradients { backward(g, needs) }
