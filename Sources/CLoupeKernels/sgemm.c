@@ -743,6 +743,16 @@ int loupe_sgemm_using(const char *kernel, int nthreads,
                                   beta, NULL, C, ldc);
 }
 
+/* Bytes per block of 32 of the formats with a panel decoder (Q8_0, Q4_1, Q4_0), 0 for another. */
+static int panel_block_bytes(int ggml_type) {
+    return ggml_type == 8 ? 34 : ggml_type == 3 ? 20 : ggml_type == 2 ? 18 : 0;
+}
+
+/* N rounded up to the kernel's panel width: the floats of one packed K row. */
+static long panel_columns(const struct gemm_kernel *k, int N) {
+    return (long)(N + k->nr - 1) / k->nr * k->nr;
+}
+
 /* C = A · dequantize(W)ᵀ (+ bias): the blocked path of sgemm_impl with op(B)'s panels decoded
  * from W's blocks as they are packed (no decoded copy of W in memory).  The K blocks are
  * multiples of 32, so each packed block of W is whole; for the K of most models (576, 1536,
@@ -751,7 +761,7 @@ int loupe_sgemm_using(const char *kernel, int nthreads,
  * multiple of 32, or M or N below 1. */
 int loupe_sgemm_quantized_b(int nthreads, int M, int N, int K, const float *A, int lda, int ggml_type,
                             const void *W, long ldw_bytes, const float *bias, float *C, int ldc) {
-    int block_bytes = ggml_type == 8 ? 34 : ggml_type == 3 ? 20 : ggml_type == 2 ? 18 : 0;
+    int block_bytes = panel_block_bytes(ggml_type);
     if (!block_bytes || K <= 0 || K % 32 != 0 || M <= 0 || N <= 0) return 0;
     const struct gemm_kernel *k = loupe_active_kernel();
     if (nthreads <= 0) nthreads = loupe_get_effective_threads();
@@ -771,7 +781,7 @@ int loupe_sgemm_quantized_b(int nthreads, int M, int N, int K, const float *A, i
  * or M or K below 1. */
 int loupe_sgemm_quantized_b_rows(const char *kernel, int nthreads, int M, int N, int K, const float *A, int lda,
                                  int ggml_type, const void *W, long ldw_bytes, float beta, float *C, int ldc) {
-    int block_bytes = ggml_type == 8 ? 34 : ggml_type == 3 ? 20 : ggml_type == 2 ? 18 : 0;
+    int block_bytes = panel_block_bytes(ggml_type);
     const struct gemm_kernel *k = kernel_named(kernel);
     if (!k || !block_bytes || N <= 0 || N % 32 != 0 || M <= 0 || K <= 0) return 0;
     if (nthreads <= 0) nthreads = loupe_get_effective_threads();
@@ -793,7 +803,7 @@ static int packed_kc(const struct gemm_kernel *k, int K, int quantized) {
 long loupe_sgemm_packed_b_floats(const char *kernel, int N, int K) {
     const struct gemm_kernel *k = kernel_named(kernel);
     if (!k || N <= 0 || K <= 0) return 0;
-    return (long)K * ((N + k->nr - 1) / k->nr * k->nr);
+    return (long)K * panel_columns(k, N);
 }
 
 /* Panels of op(B) for the whole matrix, K block after K block: block pc holds kc × npad floats,
@@ -801,7 +811,7 @@ long loupe_sgemm_packed_b_floats(const char *kernel, int N, int K) {
 int loupe_sgemm_pack_b(const char *kernel, int transB, int N, int K, const float *B, long ldb, float *out) {
     const struct gemm_kernel *k = kernel_named(kernel);
     if (!k || N <= 0 || K <= 0) return 0;
-    const long npad = (long)(N + k->nr - 1) / k->nr * k->nr;
+    const long npad = panel_columns(k, N);
     const int step = packed_kc(k, K, 0);
     for (int pc = 0; pc < K; pc += step) {
         int kc = K - pc < step ? K - pc : step;
@@ -813,10 +823,10 @@ int loupe_sgemm_pack_b(const char *kernel, int transB, int N, int K, const float
 
 int loupe_sgemm_pack_quantized_b(const char *kernel, int ggml_type, int N, int K, const void *W, long ldw_bytes,
                                  float *out) {
-    int block_bytes = ggml_type == 8 ? 34 : ggml_type == 3 ? 20 : ggml_type == 2 ? 18 : 0;
+    int block_bytes = panel_block_bytes(ggml_type);
     const struct gemm_kernel *k = kernel_named(kernel);
     if (!k || !block_bytes || K <= 0 || K % 32 != 0 || N <= 0) return 0;
-    const long npad = (long)(N + k->nr - 1) / k->nr * k->nr;
+    const long npad = panel_columns(k, N);
     const int step = packed_kc(k, K, 1);
     struct gemm_qsource q = {ggml_type, block_bytes, (const uint8_t *)W, ldw_bytes};
     for (int pc = 0; pc < K; pc += step) {
@@ -846,7 +856,7 @@ int loupe_sgemm_prepacked_b(const char *kernel, int nthreads, int transA, int M,
             scale_c(M, N, beta, C, ldc);
         return 1;
     }
-    const long npad = (long)(N + k->nr - 1) / k->nr * k->nr;
+    const long npad = panel_columns(k, N);
     struct gemm_task t = {.g = {transA, 0, M, N, K, kc, alpha, beta, A, NULL, C, lda, 0, ldc, bias, NULL,
                                 packed, npad}};
     run_blocked(&t, k, nthreads);

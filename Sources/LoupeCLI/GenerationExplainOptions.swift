@@ -81,7 +81,6 @@ struct GenerationExplainOptions: ParsableArguments {
         if contrast?.trimmingCharacters(in: .whitespaces).isEmpty == true { throw ValidationError("--contrast is empty") }
     }
 
-
     /// The methods, their path batches sized for sequences of about `length` tokens.
     /// The breaker of `--chinese-words`; a missing lexicon is a warning on `console`.
     func wordBreaker(console: Console?) -> (any IdeographWordBreaker)? {

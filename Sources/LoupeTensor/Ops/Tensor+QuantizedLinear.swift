@@ -230,30 +230,28 @@ extension QuantizedMatrix {
     /// many-row product (``WeightPanelCache``); nil before that or beyond the budget.
     func keptDecodedCopy() -> PackedPanels? {
         panelSlot.panels(floats: rows * columns) { out in
-            let tile = QuantizedTiles.rowsPerTile(columns: columns)
-            _ = try? Parallel.map((rows + tile - 1) / tile) { tiles in
-                for t in tiles {
-                    let j0 = t * tile, j1 = Swift.min(rows, j0 + tile)
-                    dequantizeRows(j0..<j1, into: out + j0 * columns)
-                }
-            }
+            decodeWhole(into: out)
             return 1
         }
     }
 
     /// The whole matrix decoded into a new buffer (`rows × columns` floats; the caller
-    /// deallocates it), tiles decoded in parallel.
+    /// deallocates it).
     func decodedWhole() -> UnsafeMutablePointer<Float> {
         let buffer = UnsafeMutablePointer<Float>.allocate(capacity: rows * columns)
+        decodeWhole(into: buffer)
+        return buffer
+    }
+
+    /// The whole matrix decoded into `out` (`rows × columns` floats), tiles decoded in parallel.
+    private func decodeWhole(into out: UnsafeMutablePointer<Float>) {
         let tile = QuantizedTiles.rowsPerTile(columns: columns)
-        let tileCount = (rows + tile - 1) / tile
-        _ = try? Parallel.map(tileCount) { tiles in
+        _ = try? Parallel.map((rows + tile - 1) / tile) { tiles in
             for t in tiles {
                 let j0 = t * tile, j1 = Swift.min(rows, j0 + tile)
-                dequantizeRows(j0..<j1, into: buffer + j0 * columns)
+                dequantizeRows(j0..<j1, into: out + j0 * columns)
             }
         }
-        return buffer
     }
 }
 
