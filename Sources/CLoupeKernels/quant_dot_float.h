@@ -157,12 +157,7 @@ ftile_avx512(const int MR, const int NR, const int type, const struct qjob *j, i
         if (j->M == 1) {                                                                          \
             int n = n0;                                                                           \
             for (; n + 4 <= n1; n += 4) {                                                         \
-                /* One input row: each weight byte is used once, so fetch the rows two tiles  */ \
-                /* ahead (the loads of the scales and nibbles were where the time went).      */ \
-                if (n + 12 <= n1) {                                                               \
-                    const char *ahead = (const char *)(j->w + (long)(n + 8) * j->ldw);            \
-                    for (long o = 0; o < 4 * j->ldw; o += 64) __builtin_prefetch(ahead + o, 0, 0);\
-                }                                                                                 \
+                prefetch_rows_ahead(j, n, n1);                                                    \
                 TILE(1, 4, type, j, 0, n);                                                        \
             }                                                                                     \
             for (; n < n1; n++) TILE(1, 1, type, j, 0, n);                                        \

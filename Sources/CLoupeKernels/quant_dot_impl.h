@@ -74,12 +74,7 @@ TGT static void SUF(rows)(const struct qjob *j, int n0, int n1) {
     if (j->M == 1) {
         int n = n0;
         for (; n + 4 <= n1; n += 4) {
-            /* One input row: each weight byte is used once, so fetch the rows two tiles ahead
-             * (as the float kernels do, quant_dot_float.h). */
-            if (n + 12 <= n1) {
-                const char *ahead = (const char *)(j->w + (long)(n + 8) * j->ldw);
-                for (long o = 0; o < 4 * j->ldw; o += 64) __builtin_prefetch(ahead + o, 0, 0);
-            }
+            prefetch_rows_ahead(j, n, n1);
             SUF(store_tile)(1, 4, j, 0, n);
         }
         for (; n < n1; n++) SUF(store_tile)(1, 1, j, 0, n);

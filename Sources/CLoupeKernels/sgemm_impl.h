@@ -334,14 +334,19 @@ TGT static void SUF(gemm_part)(const struct gemm_args *g, int m0, int m1, int n0
         for (int pc = 0; pc < K; pc += kc_step) {
             int kc = K - pc < kc_step ? K - pc : kc_step;
             float beta = pc == 0 ? g->beta : 1.0f;
-            const float *Bsrc = g->transB ? g->B + (long)jc * g->ldb + pc : g->B + (long)pc * g->ldb + jc;
             /* Prepacked: block pc of the whole packed op(B) holds kc × pb_npad floats, its panel
              * of columns [j, j + NR) at j · kc (j a multiple of NR: jc and the split are). */
             const float *bblock = g->pb ? g->pb + (long)pc * g->pb_npad + (long)jc * kc : bbuf;
-            if (g->pb) (void)Bsrc;
-            else if (g->qb && !g->transB) SUF(pack_b_qn)(g->qb, kc, nc, jc, pc, bbuf);
-            else if (g->qb) SUF(pack_b_q)(g->qb, kc, nc, jc, pc, bbuf);
-            else SUF(pack_b)(g->transB, kc, nc, Bsrc, g->ldb, bbuf);
+            if (g->pb) {
+                /* nothing to pack */
+            } else if (g->qb && !g->transB) {
+                SUF(pack_b_qn)(g->qb, kc, nc, jc, pc, bbuf);
+            } else if (g->qb) {
+                SUF(pack_b_q)(g->qb, kc, nc, jc, pc, bbuf);
+            } else {
+                const float *Bsrc = g->transB ? g->B + (long)jc * g->ldb + pc : g->B + (long)pc * g->ldb + jc;
+                SUF(pack_b)(g->transB, kc, nc, Bsrc, g->ldb, bbuf);
+            }
             for (int ic = m0; ic < m1; ic += MC) {
                 int mc = m1 - ic < MC ? m1 - ic : MC;
                 const float *Asrc = g->transA ? g->A + (long)pc * g->lda + ic : g->A + (long)ic * g->lda + pc;
